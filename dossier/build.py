@@ -1,0 +1,79 @@
+"""Build: run the pipeline (load, check, model, render, write, index) and time each phase."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from dossier.check import check_project
+from dossier.errors import DossierError
+from dossier.index import run_pagefind
+from dossier.load import load_project
+from dossier.model import Site, build_site
+from dossier.records import Records
+from dossier.render import make_env, render_site, static_files
+from dossier.write import write_site
+
+T = TypeVar("T")
+
+
+@dataclass
+class BuildReport:
+    """What a build did: pages written and seconds per phase."""
+
+    pages: int = 0
+    files: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+    def summary(self, out_dir: Path) -> str:
+        phases = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.timings.items())
+        total = sum(self.timings.values())
+        return f"built {self.pages} pages ({self.files} files) into {out_dir} in {total:.2f}s ({phases})"
+
+
+def timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
+    with report.phase(name):
+        return work()
+
+
+def check(root: Path, report: BuildReport | None = None) -> Records:
+    """Load and check a project; raise DossierError with every problem, or return its records."""
+    report = report or BuildReport()
+    project, problems = timed(report, "load", lambda: load_project(root))
+    records, more = timed(report, "check", lambda: check_project(project))
+    if problems or more or records is None:
+        raise DossierError(problems + more)
+    return records
+
+
+def build(root: Path, out_dir: Path, search: bool = True) -> BuildReport:
+    """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched."""
+    report = BuildReport()
+    records = check(root, report)
+    site: Site = timed(report, "model", lambda: build_site(records))
+    env = make_env(root)
+    outputs = timed(report, "render", lambda: render_site(site, env) + static_files(root))
+    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    report.files = len(outputs)
+
+    def finish(staging: Path) -> None:
+        report.timings["write"] = time.perf_counter() - started
+        if search:
+            with report.phase("index"):
+                run_pagefind(staging)
+
+    started = time.perf_counter()
+    write_site(outputs, out_dir, finish)
+    return report

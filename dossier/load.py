@@ -1,0 +1,261 @@
+"""Load: read a project's files into plain data that remembers where every value came from.
+
+This is the input edge of the pipeline. It finds ``content/dossier.yaml``,
+``content/{events,actors}/*.yaml`` and ``content/articles/*.md``, decodes them as
+UTF-8, parses YAML safely (standard tags only, no anchors or aliases, no duplicate
+keys) and splits article front matter from the Markdown body. Nothing is
+interpreted here; problems are returned, never raised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dossier.errors import Location, Problem
+
+try:  # libyaml's C parser is several times faster; PyYAML falls back to pure Python.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+KINDS = {"events": "event", "actors": "actor", "articles": "article"}
+SUFFIXES = {"event": (".yaml", ".yml"), "actor": (".yaml", ".yml"), "article": (".md",)}
+_TAG = "tag:yaml.org,2002:"
+_SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_constructor = yaml.constructor.SafeConstructor()
+
+Pos = tuple[int, int]
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One record file: its id, its parsed data and the position of every value in it."""
+
+    path: str
+    kind: str  # "dossier" | "event" | "actor" | "article"
+    id: str
+    data: Any = None  # None when the file could not be read or parsed
+    positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
+    key_positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
+    body: str = ""
+    body_line: int = 1
+
+    def at(self, *path: str | int, key: bool = False) -> Location:
+        """The location of the value (or, with ``key``, of the key) at ``path``; falls back to its parent."""
+        keypath: KeyPath = tuple(path)
+        while keypath:
+            table = self.key_positions if key else self.positions
+            if keypath in table:
+                line, column = table[keypath]
+                return Location(self.path, line, column)
+            keypath, key = keypath[:-1], False
+        line, column = self.positions.get((), (1, 1))
+        return Location(self.path, line, column)
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything read from disk: the record files and the names of the raw captures."""
+
+    root: Path
+    files: tuple[SourceFile, ...]
+    raw_names: frozenset[str]
+
+
+def load_project(root: Path) -> tuple[Project, list[Problem]]:
+    """Read every record file under ``root/content``; return them with every problem found."""
+    content = root / "content"
+    problems: list[Problem] = []
+    files: list[SourceFile] = []
+    dossier_path = content / "dossier.yaml"
+    if dossier_path.is_file():
+        files.append(_load_file(root, dossier_path, "dossier", problems))
+    else:
+        problems.append(Problem(Location("content/dossier.yaml"), _missing_dossier(content)))
+    for folder, kind in KINDS.items():
+        directory = content / folder
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if _ignored(path.name) or path.is_dir():
+                continue
+            if path.suffix not in SUFFIXES[kind]:
+                wanted = " or ".join(SUFFIXES[kind])
+                problems.append(
+                    Problem(
+                        Location(_rel(root, path)),
+                        f"unexpected file in content/{folder}/: {kind} files end in {wanted}; rename or remove it",
+                    )
+                )
+                continue
+            files.append(_load_file(root, path, kind, problems))
+    raw_dir = content / "raw"
+    raw_names = frozenset(p.name for p in raw_dir.iterdir() if p.is_file()) if raw_dir.is_dir() else frozenset()
+    return Project(root, tuple(files), raw_names), problems
+
+
+def _missing_dossier(content: Path) -> str:
+    where = "a content/ folder" if content.is_dir() else "no content/ folder"
+    return f"content/dossier.yaml not found (the project has {where}); run dossier in a project folder or pass -C DIR"
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files and editor leftovers (``.#x``, ``x~``, ``x.swp``) are not records."""
+    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+
+
+def _rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> SourceFile:
+    rel = _rel(root, path)
+    record_id = "dossier" if kind == "dossier" else path.stem
+    text = decode(rel, path.read_bytes(), problems)
+    if text is None:
+        return SourceFile(rel, kind, record_id)
+    if not text.strip():
+        problems.append(Problem(Location(rel), f"file is empty; write the {kind}'s keys in it or delete it"))
+        return SourceFile(rel, kind, record_id)
+    body, body_line, offset = "", 1, 0
+    if kind == "article":
+        split = split_front_matter(rel, text, problems)
+        if split is None:
+            return SourceFile(rel, kind, record_id)
+        text, body, body_line = split
+        offset = 1
+    data, positions, key_positions = parse_yaml(rel, text, problems, line_offset=offset)
+    return SourceFile(rel, kind, record_id, data, positions, key_positions, body, body_line)
+
+
+def decode(rel: str, raw: bytes, problems: list[Problem]) -> str | None:
+    """UTF-8 text with newlines normalised and a BOM removed, or None with a problem naming the bad byte."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        problems.append(
+            Problem(
+                Location(rel, line, column), f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); save it with UTF-8 encoding"
+            )
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def split_front_matter(rel: str, text: str, problems: list[Problem]) -> tuple[str, str, int] | None:
+    """Split ``---``-fenced YAML front matter from the body: (yaml, body, first body line)."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        problems.append(
+            Problem(Location(rel), "an article must start with front matter: a line '---', the YAML keys, then another '---'")
+        )
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:index]) + "\n", "\n".join(lines[index + 1 :]), index + 2
+    problems.append(Problem(Location(rel), "front matter is not closed: add a line '---' after the last key"))
+    return None
+
+
+def parse_yaml(
+    rel: str, text: str, problems: list[Problem], line_offset: int = 0
+) -> tuple[Any, dict[KeyPath, Pos], dict[KeyPath, Pos]]:
+    """Parse one YAML document safely into plain data plus the 1-based position of every value and key."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "syntax error"
+        problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; check the indentation and quoting here"))
+        return None, {}, {}
+    except yaml.YAMLError as exc:
+        problems.append(Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc}"))
+        return None, {}, {}
+    builder = _Builder(rel, line_offset)
+    try:
+        data = builder.build(node, ()) if node is not None else None
+    except _AliasFound:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent):
+                where = Location(rel, event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+                problems.append(Problem(where, f"YAML aliases (*{event.anchor}) are not supported; write the value out in full"))
+        return None, {}, {}
+    problems.extend(builder.problems)
+    return data, builder.positions, builder.key_positions
+
+
+class _AliasFound(Exception):
+    """An alias was met: the file is refused, so an alias bomb costs nothing."""
+
+
+class _Builder:
+    """Turns composed YAML nodes into plain data, refusing aliases, unknown tags and duplicate keys."""
+
+    def __init__(self, rel: str, line_offset: int) -> None:
+        self.rel = rel
+        self.offset = line_offset
+        self.seen: set[int] = set()
+        self.problems: list[Problem] = []
+        self.positions: dict[KeyPath, Pos] = {}
+        self.key_positions: dict[KeyPath, Pos] = {}
+
+    def _pos(self, node: yaml.Node) -> Pos:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def _problem(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(Location(self.rel, *self._pos(node)), message))
+
+    def build(self, node: yaml.Node, path: KeyPath) -> Any:
+        if id(node) in self.seen:  # the composer resolved an alias to an already-seen node
+            raise _AliasFound
+        self.seen.add(id(node))
+        self.positions[path] = self._pos(node)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != f"{_TAG}seq":
+                self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
+                return None
+            return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        return self._scalar(node)
+
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | None:
+        if node.tag != f"{_TAG}map":
+            self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
+            return None
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == f"{_TAG}merge":
+                self._problem(key_node, "keys must be plain words (no lists, mappings or '<<' merges as keys)")
+                continue
+            key = str(key_node.value)
+            if key in result:
+                first = self.key_positions[(*path, key)][0]
+                self._problem(key_node, f"duplicate key '{key}' (first set on line {first}); keep only one")
+                continue
+            self.key_positions[(*path, key)] = self._pos(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag not in _SCALARS:
+            self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
+            return None
+        name = node.tag.removeprefix(_TAG)
+        try:
+            value: Any = getattr(_constructor, f"construct_yaml_{name}")(node)
+        except (ValueError, TypeError, OverflowError, yaml.constructor.ConstructorError):
+            return str(node.value)  # e.g. 2022-02-30 looks like a date but is not one: let the schema say so
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.replace(tzinfo=None)
+        return value

@@ -1,0 +1,265 @@
+"""Markup: Markdown through markdown-it-py, safely, plus the text operations built on it.
+
+Raw HTML is never rendered, images are shown as their alt text, and a link is kept
+only if :func:`link_target` allows it (http, https, mailto and the record schemes
+``actor:``, ``event:``, ``article:``). Links to records come out as
+``ROOT + url`` so that each page can substitute its own relative root. The same
+token walk gives the plain text of each block, which quote checks, passage marks
+and mention detection share, so they always agree.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ROOT = "\x00root\x00"  # cannot occur in rendered content: markdown-it turns NUL into U+FFFD
+RECORD_SCHEMES = ("actor", "event", "article")
+_RECORD_LINK = re.compile(r"^(actor|event|article):([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_WEB_LINK = re.compile(r"^(https?://|mailto:)[^\s]+$", re.IGNORECASE)
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+    }
+)
+
+Resolver = Callable[[str, str], str | None]
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.validateLink = lambda url: True  # every link is judged by link_target instead
+    return md
+
+
+MD = _parser()
+
+
+def link_target(href: str) -> tuple[str, str] | None:
+    """Classify a link: ("actor", id) etc. for record links, ("web", href) for allowed web links, else None."""
+    match = _RECORD_LINK.match(href)
+    if match:
+        return match.group(1), match.group(2)
+    if _WEB_LINK.match(href):
+        return "web", href
+    return None
+
+
+@lru_cache(maxsize=65536)
+def parse(text: str) -> tuple[Token, ...]:
+    return tuple(MD.parse(text))
+
+
+def links(text: str) -> Iterator[tuple[str, int]]:
+    """Every link and image in ``text`` as (href, 0-based line within the text); images as ("image:" + src)."""
+    for token in parse(text):
+        if token.type != "inline" or not token.children:
+            continue
+        line = token.map[0] if token.map else 0
+        for child in token.children:
+            if child.type == "link_open":
+                yield str(child.attrs.get("href", "")), line
+            elif child.type == "image":
+                yield "image:" + str(child.attrs.get("src", "")), line
+
+
+def normalise(text: str) -> str:
+    """Quote marks and dashes made plain, whitespace collapsed: the form quotes are compared in."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def _normalise_with_map(text: str) -> tuple[str, list[int]]:
+    """Like :func:`normalise` (without stripping), plus the index in ``text`` of every output character."""
+    out: list[str] = []
+    where: list[int] = []
+    translated = text.translate(_QUOTES)
+    for index, char in enumerate(translated):
+        if char.isspace():
+            if out and out[-1] == " ":
+                continue
+            char = " "
+        out.append(char)
+        where.append(index)
+    where.append(len(text))
+    return "".join(out), where
+
+
+@dataclass(frozen=True)
+class Block:
+    """The plain text of one paragraph, heading or cell, and its normalised form for searching."""
+
+    text: str
+    normal: str
+    where: tuple[int, ...]
+
+    def find(self, quote: str) -> tuple[int, int] | None:
+        """Start and end of ``quote`` in ``text`` (compared normalised), or None."""
+        wanted = normalise(quote)
+        if not wanted:
+            return None
+        start = self.normal.find(wanted)
+        if start < 0:
+            return None
+        return self.where[start], self.where[start + len(wanted) - 1] + 1
+
+
+def _inline_text(token: Token) -> tuple[str, list[tuple[int, int, int]]]:
+    """Plain text of an inline token and the (child index, start, end) span of each text child."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    length = 0
+    for index, child in enumerate(token.children or ()):
+        if child.type == "text":
+            piece = child.content
+            spans.append((index, length, length + len(piece)))
+        elif child.type in ("softbreak", "hardbreak"):
+            piece = "\n"
+        elif child.type == "code_inline":
+            piece = child.content
+        elif child.type == "image":
+            piece = "".join(c.content for c in child.children or ())
+        else:
+            continue
+        parts.append(piece)
+        length += len(piece)
+    return "".join(parts), spans
+
+
+@lru_cache(maxsize=4096)
+def blocks(text: str) -> tuple[Block, ...]:
+    """The plain text of every block of a Markdown text, in order."""
+    result = []
+    for token in parse(text):
+        if token.type == "inline":
+            plain, _ = _inline_text(token)
+            normal, where = _normalise_with_map(plain)
+            result.append(Block(plain, normal, tuple(where)))
+    return tuple(result)
+
+
+def plain_text(text: str) -> str:
+    """All the words of a Markdown text, without markup."""
+    return "\n\n".join(block.text for block in blocks(text))
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A cited range in one block of an article, and the HTML that goes around it."""
+
+    block: int
+    start: int
+    end: int
+    anchor: str  # id of the passage, for links from the citing event
+    after: str  # HTML placed right after the passage (links back to the events)
+
+
+def render(text: str, resolve: Resolver, shift: int = 2, passages: Sequence[Passage] = ()) -> str:
+    """HTML of a Markdown text: links checked and resolved, headings shifted down, passages marked."""
+    tokens = [_copy(t) for t in parse(text)]
+    block_index = -1
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+        elif token.type == "inline":
+            block_index += 1
+            mine = [p for p in passages if p.block == block_index]
+            if mine:
+                _mark(token, mine)
+            token.children = _safe_children(token.children or [], resolve)
+    return MD.renderer.render(tokens, MD.options, {})
+
+
+def _copy(token: Token) -> Token:
+    clone = token.copy()
+    if token.children is not None:
+        clone.children = [child.copy() for child in token.children]
+    return clone
+
+
+def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
+    """Resolve record links, drop refused links (keeping their text), show images as their alt text."""
+    result: list[Token] = []
+    dropping: list[bool] = []
+    for child in children:
+        if child.type == "link_open":
+            target = link_target(str(child.attrs.get("href", "")))
+            url = None
+            if target and target[0] == "web":
+                url = target[1]
+            elif target:
+                resolved = resolve(*target)
+                url = ROOT + resolved if resolved is not None else None
+            dropping.append(url is None)
+            if url is None:
+                continue
+            child.attrs = {"href": url}
+            if target and target[0] == "web":
+                child.attrs["rel"] = "noopener noreferrer"
+        elif child.type == "link_close":
+            if dropping and dropping.pop():
+                continue
+        elif child.type == "image":
+            child = Token("text", "", 0, content="".join(c.content for c in child.children or ()))
+        result.append(child)
+    return result
+
+
+def _html(content: str) -> Token:
+    return Token("html_inline", "", 0, content=content)
+
+
+def _mark(token: Token, passages: Sequence[Passage]) -> None:
+    """Wrap the text covered by ``passages`` in <mark>, with an anchor at each start and links after each end."""
+    _, spans = _inline_text(token)
+    children = list(token.children or ())
+    bounds = sorted({b for p in passages for b in (p.start, p.end)})
+    starts_done: set[str] = set()
+    first_start = spans[0][1] if spans else 0
+    replaced: dict[int, list[Token]] = {}
+    for child_index, begin, finish in spans:
+        cuts = [begin] + [b for b in bounds if begin < b < finish] + [finish]
+        pieces: list[Token] = []
+        text = children[child_index].content
+        for left, right in itertools.pairwise(cuts):
+            for passage in passages:
+                if passage.anchor not in starts_done and (
+                    passage.start == left or (passage.start < left and left == first_start)
+                ):
+                    pieces.append(_html(f'<span class="anchor" id="{escape(passage.anchor)}"></span>'))
+                    starts_done.add(passage.anchor)
+            covering = [p for p in passages if p.start <= left and right <= p.end]
+            piece = Token("text", "", 0, content=text[left - begin : right - begin])
+            if covering and right > left:
+                pieces += [_html('<mark class="cited">'), piece, _html("</mark>")]
+            else:
+                pieces.append(piece)
+            pieces += [_html(p.after) for p in passages if p.end == right and left < right]
+        replaced[child_index] = pieces
+    token.children = [piece for index, child in enumerate(children) for piece in replaced.get(index, [child])]

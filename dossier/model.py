@@ -1,0 +1,196 @@
+"""Model: the cross-linked view of the records that every page is rendered from.
+
+Pure and deterministic: events in chronological order (earliest possible day,
+coarser precision first, then id); for each actor their events, the actors they
+appear with and the articles that mention them; for each article the passages
+cited from it and the events and actors that cite them; events by tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from dossier import markup
+from dossier.check import find_quote
+from dossier.dates import MONTHS
+from dossier.records import Actor, Article, Citation, Dossier, Event, Records
+
+ACTOR_KIND_ORDER = ("person", "organization", "state", "place")
+_WORD = re.compile(r"\w+")
+KEY_ACTORS = 8
+LATEST = 5
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of an article cited by an event source or an actor role."""
+
+    article: str
+    anchor: str  # element id on the article page
+    citation: Citation
+    cited_by: str  # "event" or "actor"
+    record_id: str
+    label: str  # how the citing record is named next to the passage
+    block: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class MonthGroup:
+    label: str  # "Feb 2022", or "2022 (month not known)"
+    events: tuple[Event, ...]
+
+
+@dataclass(frozen=True)
+class YearGroup:
+    year: int
+    months: tuple[MonthGroup, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the templates need, computed once."""
+
+    dossier: Dossier
+    events: tuple[Event, ...]  # chronological
+    actors: tuple[Actor, ...]  # by kind, then name
+    articles: tuple[Article, ...]  # by publication date, then id
+    event: dict[str, Event]
+    actor: dict[str, Actor]
+    article: dict[str, Article]
+    actor_events: dict[str, tuple[Event, ...]]
+    co_actors: dict[str, tuple[tuple[Actor, int], ...]]
+    mentions: dict[str, tuple[Actor, ...]]  # article id -> actors it names
+    mentioned_in: dict[str, tuple[Article, ...]]  # actor id -> articles naming it
+    passages: dict[str, tuple[Passage, ...]]  # article id -> cited passages, in text order
+    citing_events: dict[str, tuple[Event, ...]]  # article id -> events citing it
+    tags: dict[str, tuple[Event, ...]]
+    timeline: tuple[YearGroup, ...]
+    key_actors: tuple[Actor, ...]  # the actors in most events
+    latest: tuple[Event, ...]  # the last events, newest first
+
+
+def event_order(event: Event) -> tuple[object, ...]:
+    return (*event.date.sort_key(), event.id)
+
+
+def build_site(records: Records) -> Site:
+    """Cross-link checked records into a :class:`Site`."""
+    events = tuple(sorted(records.events, key=event_order))
+    actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KIND_ORDER.index(a.kind), a.name.casefold(), a.id)))
+    articles = tuple(
+        sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
+    )
+    actor_by_id = {a.id: a for a in actors}
+    article_by_id = {a.id: a for a in articles}
+
+    actor_events: dict[str, list[Event]] = defaultdict(list)
+    together: dict[str, Counter[str]] = defaultdict(Counter)
+    tags: dict[str, list[Event]] = defaultdict(list)
+    citing: dict[str, list[Event]] = defaultdict(list)
+    passages: dict[str, list[Passage]] = defaultdict(list)
+    for event in events:
+        for actor_id in dict.fromkeys(event.actors):
+            actor_events[actor_id].append(event)
+            together[actor_id].update(other for other in dict.fromkeys(event.actors) if other != actor_id)
+        for tag in dict.fromkeys(event.tags):
+            tags[tag].append(event)
+        for index, citation in enumerate(event.sources):
+            if event not in citing[citation.article]:
+                citing[citation.article].append(event)
+            label = f"{event.date.label()}: {event.title}"
+            _add_passage(passages, article_by_id, citation, f"cite-{event.id}-{index + 1}", "event", event.id, label)
+    for actor in actors:
+        for index, role in enumerate(actor.roles):
+            if role.source is not None:
+                _add_passage(
+                    passages,
+                    article_by_id,
+                    role.source,
+                    f"role-{actor.id}-{index + 1}",
+                    "actor",
+                    actor.id,
+                    f"{actor.name}: {role.title}",
+                )
+
+    mentions = find_mentions(actors, articles)
+    mentioned_in: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        for actor in mentions[article.id]:
+            mentioned_in[actor.id].append(article)
+
+    def co(actor_id: str) -> tuple[tuple[Actor, int], ...]:
+        pairs = sorted(together[actor_id].items(), key=lambda kv: (-kv[1], actor_by_id[kv[0]].name.casefold(), kv[0]))
+        return tuple((actor_by_id[other], count) for other, count in pairs)
+
+    return Site(
+        dossier=records.dossier,
+        events=events,
+        actors=actors,
+        articles=articles,
+        event={e.id: e for e in events},
+        actor=actor_by_id,
+        article=article_by_id,
+        actor_events={a.id: tuple(actor_events[a.id]) for a in actors},
+        co_actors={a.id: co(a.id) for a in actors},
+        mentions=mentions,
+        mentioned_in={a.id: tuple(mentioned_in[a.id]) for a in actors},
+        passages={a.id: tuple(sorted(passages[a.id], key=lambda p: (p.block, p.start, p.end, p.anchor))) for a in articles},
+        citing_events={a.id: tuple(citing[a.id]) for a in articles},
+        tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
+        timeline=_timeline(events),
+        key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
+        latest=events[::-1][:LATEST],
+    )
+
+
+def _add_passage(
+    passages: dict[str, list[Passage]],
+    articles: dict[str, Article],
+    citation: Citation,
+    anchor: str,
+    cited_by: str,
+    record_id: str,
+    label: str,
+) -> None:
+    span = find_quote(articles[citation.article], citation.quote)
+    assert span is not None, "check_project guarantees every quote is found"
+    passages[citation.article].append(Passage(citation.article, anchor, citation, cited_by, record_id, label, *span))
+
+
+def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> dict[str, tuple[Actor, ...]]:
+    """For each article, the actors whose name or an alias occurs in it as whole words (case-sensitive)."""
+    by_first: dict[str, list[tuple[tuple[str, ...], Actor]]] = defaultdict(list)
+    for actor in actors:
+        for name in (actor.name, *actor.aliases):
+            words = tuple(_WORD.findall(name))
+            if words:
+                by_first[words[0]].append((words, actor))
+    result: dict[str, tuple[Actor, ...]] = {}
+    for article in articles:
+        words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
+        found: dict[str, Actor] = {}
+        for index, word in enumerate(words):
+            for name, actor in by_first.get(word, ()):
+                if tuple(words[index : index + len(name)]) == name:
+                    found[actor.id] = actor
+        order = {a.id: i for i, a in enumerate(actors)}
+        result[article.id] = tuple(sorted(found.values(), key=lambda a: order[a.id]))
+    return result
+
+
+def _timeline(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
+    years: dict[int, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
+    for event in events:
+        years[event.date.year][event.date.month or 0].append(event)
+    groups = []
+    for year in sorted(years):
+        months = tuple(
+            MonthGroup(f"{MONTHS[m - 1]} {year}" if m else f"{year} (month not given)", tuple(evts))
+            for m, evts in sorted(years[year].items())
+        )
+        groups.append(YearGroup(year, months))
+    return tuple(groups)
