@@ -55,11 +55,14 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def report_problems(problems: Sequence[Problem]) -> None:
     for problem in problems:
         print(problem, file=sys.stderr)
-    count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written", file=sys.stderr)
+    print(f"{plural(len(problems), 'problem')} found; nothing was written", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

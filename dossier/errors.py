@@ -51,7 +51,8 @@ def describe_type(value: object) -> str:
     if isinstance(value, float):
         return f"a number ({value})"
     if isinstance(value, str):
-        return "a string"
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string ('{shown}')"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):

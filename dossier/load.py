@@ -30,6 +30,16 @@ _TAG = "tag:yaml.org,2002:"
 _SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _constructor = yaml.constructor.SafeConstructor()
 
+
+
+class _Refused:
+    """Marks a value the loader refused and already reported, so the schema does not report it again."""
+
+    def __repr__(self) -> str:
+        return "REFUSED"
+
+
+REFUSED = _Refused()
 Pos = tuple[int, int]
 KeyPath = tuple[str | int, ...]
 
@@ -194,6 +204,10 @@ def parse_yaml(
     return data, builder.positions, builder.key_positions
 
 
+def _shown(tag: str) -> str:
+    return "!!" + tag.removeprefix(_TAG) if tag.startswith(_TAG) else tag
+
+
 class _AliasFound(Exception):
     """An alias was met: the file is refused, so an alias bomb costs nothing."""
 
@@ -224,15 +238,15 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             if node.tag != f"{_TAG}seq":
-                self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
-                return None
+                self._problem(node, f"the YAML tag '{_shown(node.tag)}' is not allowed; remove it")
+                return REFUSED
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | None:
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | _Refused:
         if node.tag != f"{_TAG}map":
-            self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
-            return None
+            self._problem(node, f"the YAML tag '{_shown(node.tag)}' is not allowed; remove it")
+            return REFUSED
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == f"{_TAG}merge":
@@ -249,8 +263,8 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
         if node.tag not in _SCALARS:
-            self._problem(node, f"the YAML tag '{node.tag}' is not allowed; remove it")
-            return None
+            self._problem(node, f"the YAML tag '{_shown(node.tag)}' is not allowed; remove it")
+            return REFUSED
         name = node.tag.removeprefix(_TAG)
         try:
             value: Any = getattr(_constructor, f"construct_yaml_{name}")(node)

@@ -50,7 +50,7 @@ def make_env(project_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup)
+    env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html)
     return env
 
@@ -104,6 +104,21 @@ def when(event: Event) -> str:
     return f"c. {text}" if event.approximate else text
 
 
+def years(events: list[Event] | tuple[Event, ...]) -> list[int]:
+    """Every year the events cover, from each start to its end, in order (the search page's year filter)."""
+    covered = {year for event in events for year in range(event.date.year, (event.end or event.date).year + 1)}
+    return sorted(covered)
+
+
+def span(events: list[Event] | tuple[Event, ...]) -> str:
+    """The dates a set of events covers, from the earliest start to the latest end ("" for none)."""
+    if not events:
+        return ""
+    first = min((event.date for event in events), key=PartialDate.sort_key)
+    last = max((event.end or event.date for event in events), key=PartialDate.latest)
+    return first.label() if first == last else f"{first.label()} – {last.label()}"
+
+
 @jinja2.pass_context
 def _article_html(context: jinja2.runtime.Context, site: Site, article: Article) -> Markup:
     root = str(context["root"])
@@ -113,7 +128,7 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Article)
         if p.cited_by == "event":
             href += f"#source-{p.anchor.rsplit('-', 1)[-1]}"
         after = (
-            f'<a class="backref" href="{escape(href)}" title="{escape(p.label)}">'
+            f'<a class="backref" href="{escape(href)}" title="{escape(p.label)}" data-pagefind-ignore>'
             f'<span class="visually-hidden">Cited by </span>{escape(_short(p.label))}</a>'
         )
         passages.append(markup.Passage(p.block, p.start, p.end, p.anchor, after))

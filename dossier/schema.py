@@ -16,7 +16,7 @@ from typing import Any
 
 from dossier.dates import DATE_FORMS, parse_date
 from dossier.errors import Location, Problem, describe_type
-from dossier.load import KeyPath, SourceFile
+from dossier.load import REFUSED, KeyPath, SourceFile
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
@@ -178,6 +178,9 @@ def _record(spec: tuple[Field, ...], data: dict[str, Any], source: SourceFile, p
     for spec_field in spec:
         value = data.get(spec_field.name)
         where = (*path, spec_field.name)
+        if value is REFUSED:  # already reported by the loader
+            clean[spec_field.name] = [] if spec_field.type == "list" else None
+            continue
         if value is None:
             if spec_field.required:
                 found.problems.append(Problem(source.at(*where), f"missing required key '{_label(where)}': {spec_field.help}"))
@@ -191,8 +194,8 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
     where = source.at(*path)
     name = _label(path)
 
-    def wrong(expected: str) -> None:
-        found.problems.append(Problem(where, f"'{name}' must be {expected}, got {describe_type(value)}"))
+    def wrong(expected: str, hint: str = "") -> None:
+        found.problems.append(Problem(where, f"'{name}' must be {expected}, got {describe_type(value)}{hint}"))
 
     if spec.type in ("date", "datetime"):
         parsed = parse_date(value, allow_time=spec.type == "datetime")
@@ -219,7 +222,7 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
         return _record(spec.fields, value, source, path, found)
     if not isinstance(value, str):
         hint = "; put it in quotes" if isinstance(value, (int, float, bool)) or hasattr(value, "year") else ""
-        wrong("a string" + hint)
+        wrong("a string", hint)
         return None
     text = value.strip()
     if not text:

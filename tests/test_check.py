@@ -1,0 +1,35 @@
+"""Check: every broken project in tests/invalid/ gets exactly its expected messages, exit code 1 and no traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dossier.check import check_project
+from dossier.load import load_project
+from tests.helpers import INVALID, check_case, invalid_cases, prepare_case
+
+
+@pytest.mark.parametrize("case", invalid_cases())
+def test_broken_project_reports_every_problem(case: str, tmp_path: Path) -> None:
+    result = check_case(case, tmp_path)
+    assert result.stderr == (INVALID / case / "expected.txt").read_text(encoding="utf-8")
+    assert result.returncode == 1
+    assert result.stdout == ""
+
+
+def test_base_project_is_valid(tmp_path: Path) -> None:
+    project, problems = load_project(prepare_case("_base", tmp_path))
+    records, more = check_project(project)
+    assert problems == [] and more == []
+    assert records is not None
+    assert [e.id for e in records.events] == ["2022-02-27-call"]
+
+
+def test_problems_from_all_files_come_in_one_run_sorted_by_path_and_line(tmp_path: Path) -> None:
+    result = check_case("dangling-refs", tmp_path)
+    lines = result.stderr.splitlines()[:-1]
+    keys = [(line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])) for line in lines]
+    assert keys == sorted(keys)
+    assert {k[0] for k in keys} == {"content/dossier.yaml", "content/events/2022-02-27-call.yaml"}

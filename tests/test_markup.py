@@ -1,0 +1,68 @@
+"""Markup: Markdown is rendered without raw HTML or unsafe links, and passages are marked in place."""
+
+from __future__ import annotations
+
+from dossier import markup
+
+
+def resolve(kind: str, record_id: str) -> str:
+    return f"{kind}s/{record_id}/"
+
+
+def html(text: str) -> str:
+    return markup.render(text, resolve).replace(markup.ROOT, "../")
+
+
+def test_raw_html_is_escaped_not_rendered() -> None:
+    assert html('<script>alert(1)</script> <img src=x onerror="alert(1)">') == (
+        "<p>&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=&quot;alert(1)&quot;&gt;</p>\n"
+    )
+
+
+def test_only_safe_links_become_links() -> None:
+    out = html(
+        "[a](javascript:alert(1)) [b](JAVASCRIPT:x) [c](data:text/html,x) [d](https://e.org/?q=1) [e](actor:bennett) [f](page.html)"
+    )
+    assert out == (
+        '<p>a b c <a href="https://e.org/?q=1" rel="noopener noreferrer">d</a> <a href="../actors/bennett/">e</a> f</p>\n'
+    )
+
+
+def test_images_show_their_alt_text_and_load_nothing() -> None:
+    assert html("![a chart](https://evil.example/x.png)") == "<p>a chart</p>\n"
+
+
+def test_links_and_images_are_listed_with_their_line() -> None:
+    assert list(markup.links("one\n\n[x](actor:a)\n![i](b.png)")) == [("actor:a", 2), ("image:b.png", 2)]
+
+
+def test_quotes_match_across_whitespace_quote_marks_and_dashes() -> None:
+    (block,) = markup.blocks("He said “peace  now” –\nthen left.")
+    assert block.find('said "peace now" - then') == (3, 27)
+    assert block.text[3:27] == "said “peace  now” –\nthen"
+    assert block.find("said peace") is None
+
+
+def test_passages_are_marked_across_emphasis_with_anchor_and_back_link() -> None:
+    text = "Hello **big world**, all."
+    (block,) = markup.blocks(text)
+    start, end = block.find("big world, all")
+    passage = markup.Passage(0, start, end, "cite-e-1", '<a href="#e">back</a>')
+    assert markup.render(text, resolve, passages=[passage]) == (
+        '<p>Hello <strong><span class="anchor" id="cite-e-1"></span><mark class="cited">big world</mark></strong>'
+        '<mark class="cited">, all</mark><a href="#e">back</a>.</p>\n'
+    )
+
+
+def test_overlapping_passages_each_get_their_anchor() -> None:
+    text = "one two three four"
+    first = markup.Passage(0, 0, 13, "p1", "[1]")
+    second = markup.Passage(0, 4, 18, "p2", "[2]")
+    assert markup.render(text, resolve, passages=[first, second]) == (
+        '<p><span class="anchor" id="p1"></span><mark class="cited">one </mark><span class="anchor" id="p2"></span>'
+        '<mark class="cited">two three</mark>[1]<mark class="cited"> four</mark>[2]</p>\n'
+    )
+
+
+def test_headings_are_shifted_below_the_page_title() -> None:
+    assert html("# Title\n## Sub") == "<h3>Title</h3>\n<h4>Sub</h4>\n"

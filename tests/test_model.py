@@ -1,0 +1,86 @@
+"""Model: chronological order, cross-links between actors, events and articles, cited passages."""
+
+from __future__ import annotations
+
+from dossier.dates import PartialDate
+from dossier.model import build_site
+from dossier.records import Actor, Article, Citation, Dossier, Event, Records, Role
+
+
+def event(
+    event_id: str, date: PartialDate, actors: tuple[str, ...] = (), quote: str = "Alpha met Beta", tags: tuple[str, ...] = ()
+) -> Event:
+    return Event(event_id, event_id.title(), date, "meeting", "confirmed", (Citation("art", quote),), actors=actors, tags=tags)
+
+
+ACTORS = (
+    Actor("alpha", "Alpha Person", "person", aliases=("Alpha",)),
+    Actor("beta", "Beta", "state", roles=(Role("Chief", source=Citation("art", "Beta met Gamma")),)),
+    Actor("gamma", "Gamma Group", "organization"),
+    Actor("delta", "Delta", "place"),
+)
+ARTICLE = Article(
+    "art",
+    "A report",
+    "Alpha met Beta. Beta met Gamma *again* later.\n\nNothing about Delta Force? No: Deltas.",
+    published=PartialDate(2022, 3, 1),
+)
+
+
+def site_of(*events: Event):
+    return build_site(Records(Dossier("T", PartialDate(2022), "S"), events, ACTORS, (ARTICLE,)))
+
+
+def test_events_sort_by_earliest_day_then_coarser_precision_then_id() -> None:
+    site = site_of(
+        event("b-day", PartialDate(2022, 1, 1)),
+        event("a-day", PartialDate(2022, 1, 1)),
+        event("month", PartialDate(2022, 1)),
+        event("year", PartialDate(2022)),
+        event("earlier", PartialDate(2021, 12, 31)),
+    )
+    assert [e.id for e in site.events] == ["earlier", "year", "month", "a-day", "b-day"]
+    assert [(y.year, [m.label for m in y.months]) for y in site.timeline] == [
+        (2021, ["Dec 2021"]),
+        (2022, ["2022 (month not given)", "Jan 2022"]),
+    ]
+
+
+def test_actor_events_and_who_they_appear_with_counted() -> None:
+    site = site_of(
+        event("one", PartialDate(2022, 1, 2), ("alpha", "beta")),
+        event("two", PartialDate(2022, 1, 1), ("alpha", "beta", "gamma")),
+        event("three", PartialDate(2022, 1, 3), ("gamma",), tags=("x",)),
+    )
+    assert [e.id for e in site.actor_events["alpha"]] == ["two", "one"]
+    assert [(a.id, n) for a, n in site.co_actors["alpha"]] == [("beta", 2), ("gamma", 1)]
+    assert [(a.id, n) for a, n in site.co_actors["gamma"]] == [("alpha", 1), ("beta", 1)]
+    assert [e.id for e in site.tags["x"]] == ["three"]
+    assert [a.id for a in site.key_actors[:2]] == ["alpha", "beta"]
+
+
+def test_mentions_by_name_or_alias_as_whole_words() -> None:
+    site = site_of(event("one", PartialDate(2022)))
+    assert [a.id for a in site.mentions["art"]] == [
+        "alpha",
+        "beta",
+        "delta",
+    ]  # "Delta Force" names Delta; "Gamma" alone is not "Gamma Group"
+    assert [a.id for a in site.mentioned_in["alpha"]] == ["art"]
+
+
+def test_a_name_inside_a_longer_word_is_not_a_mention() -> None:
+    article = Article("art", "A report", "The Deltas and Betamax and Alphabet.")
+    actors = tuple(Actor(a.id, a.name, a.kind, a.aliases) for a in ACTORS)
+    site = build_site(Records(Dossier("T", PartialDate(2022), "S"), (), actors, (article,)))
+    assert site.mentions["art"] == ()
+
+
+def test_cited_passages_know_their_span_and_who_cites_them() -> None:
+    site = site_of(event("one", PartialDate(2022), quote="Beta met Gamma again"))
+    passages = site.passages["art"]
+    assert [(p.anchor, p.block, p.start, p.end, p.cited_by) for p in passages] == [
+        ("role-beta-1", 0, 16, 30, "actor"),
+        ("cite-one-1", 0, 16, 36, "event"),
+    ]
+    assert [e.id for e in site.citing_events["art"]] == ["one"]

@@ -1,0 +1,133 @@
+"""Render: every page of the site map exists, and hostile text in any field is shown as text, never run."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html.parser import HTMLParser
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from dossier.build import build
+
+PAYLOAD = '<script>window.__pwned=1</script>"><svg onload=window.__pwned=1><img src=x onerror="window.__pwned=1"> javascript:window.__pwned=1'
+YAML_PAYLOAD = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def hostile_project() -> dict[str, str | bytes]:
+    text = f'"{YAML_PAYLOAD}"'
+    return {
+        "content/dossier.yaml": f"title: {text}\nsubtitle: {text}\nas_of: 2022-03-01\nsummary: {text}\nkey_points:\n  - text: {text}\n    events: [e]\n",
+        "content/actors/a.yaml": f"name: {text}\nkind: person\naliases: [{text}]\nsummary: {text}\nroles:\n  - title: {text}\n    source: {{article: r, quote: {text}}}\n",
+        "content/events/e.yaml": (
+            f"title: {text}\ndate: 2022-02-27\nkind: call\nactors: [a]\ntags: [x]\nstatus: disputed\nsummary: {text}\n"
+            f"sources:\n  - article: r\n    quote: {text}\n    note: {text}\n"
+        ),
+        "content/articles/r.md": (
+            f"---\ntitle: {text}\nsubtitle: {text}\noutlet: {text}\nauthor: {text}\npublished: 2022-02-27\n"
+            f'url: "https://example.org/\\"><svg/onload=window.__pwned=1>"\nnotes: {text}\n---\n{PAYLOAD}\n\n# {PAYLOAD}\n'
+        ),
+    }
+
+
+class Audit(HTMLParser):
+    """Collects every script element and every event-handler or javascript: attribute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[str] = []
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "svg", "img", "iframe", "object", "embed"):
+            self.scripts.append(f"{tag} {dict(attrs)}")
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.bad.append(f"{tag} {name}={value}")
+
+
+def test_hostile_text_in_every_field_is_escaped(make_project: Callable[[dict[str, str | bytes]], Path], tmp_path: Path) -> None:
+    root = make_project(hostile_project())
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 11  # 7 fixed pages, one event, actor, article and tag
+    for page in pages:
+        audit = Audit()
+        html = page.read_text(encoding="utf-8")
+        audit.feed(html)
+        allowed = {
+            "script {'src': '../pagefind/pagefind-ui.js', 'defer': None}",
+            "script {'src': '../static/search.js', 'defer': None}",
+        }
+        assert set(audit.scripts) <= allowed, page
+        assert audit.bad == [], page
+    event_html = (out / "events/e/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;&#34;&gt;&lt;svg onload=window.__pwned=1&gt;" in event_html
+
+
+def test_hostile_text_cannot_run_in_a_browser(
+    make_project: Callable[[dict[str, str | bytes]], Path], tmp_path: Path, serve_static, page: Page
+) -> None:
+    root = make_project(hostile_project())
+    out = tmp_path / "site"
+    build(root, out, search=False)
+    base = serve_static(out)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for rel in ("", "events/e/", "actors/a/", "articles/r/", "timeline/", "actors/", "articles/", "tags/x/"):
+        page.goto(base + rel)
+        assert page.evaluate("() => window.__pwned") is None, rel
+        assert "<script>window.__pwned=1</script>" in page.locator("main").inner_text(), rel
+    assert dialogs == []
+
+
+def test_every_page_of_the_site_map_is_built(sample_site: Path) -> None:
+    expected = {
+        "index.html", "404.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html", "search/index.html",
+        "events/2022-02-27-call/index.html", "events/2022-02-disputed-venue/index.html", "events/2021-aid/index.html",
+        "actors/alice-example/index.html", "actors/bob-sample/index.html", "actors/examplia/index.html", "actors/capital-city/index.html",
+        "articles/gazette-2022-02-28-offer/index.html", "articles/herald-2022-03-01-venue/index.html",
+        "tags/mediation/index.html", "tags/venue/index.html",
+    }  # fmt: skip
+    assert {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html") if "pagefind" not in p.parts} == expected
+
+
+def test_links_are_relative_and_nothing_loads_from_another_host(sample_site: Path) -> None:
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.urls: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            for name, value in attrs:
+                if (name in ("href", "src") and value and tag != "a") or (
+                    name == "href" and value and not value.startswith(("https://", "http://", "mailto:"))
+                ):
+                    self.urls.append(value)
+
+    for page in sample_site.rglob("*.html"):
+        if "pagefind" in page.parts:
+            continue
+        links = Links()
+        links.feed(page.read_text(encoding="utf-8"))
+        for url in links.urls:
+            assert not url.startswith(("/", "http:", "https:", "//")), (page, url)
+            if url.startswith(("#", "data:")):
+                continue
+            target = (page.parent / url.split("#")[0]).resolve()
+            assert target.is_relative_to(sample_site.resolve()), (page, url)
+            assert target.is_file() or (target / "index.html").is_file() or "pagefind" in url, (page, url)
+
+
+def test_dates_statuses_and_disagreement_are_shown(sample_site: Path) -> None:
+    timeline = (sample_site / "timeline/index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2022-02">c. Feb 2022</time>' in timeline
+    assert '<time datetime="2021">2021 – Jan 2022</time>' in timeline
+    assert '<span class="badge status-disputed">disputed</span>' in timeline
+    venue = (sample_site / "events/2022-02-disputed-venue/index.html").read_text(encoding="utf-8")
+    assert "<strong>Disputed.</strong> The sources disagree about this event" in venue
+    assert (
+        'The Gazette says Bob proposed it; the <a href="../../articles/herald-2022-03-01-venue/">Herald</a> says Alice did.'
+        in venue
+    )
