@@ -131,3 +131,23 @@ def test_dates_statuses_and_disagreement_are_shown(sample_site: Path) -> None:
         'The Gazette says Bob proposed it; the <a href="../../articles/herald-2022-03-01-venue/">Herald</a> says Alice did.'
         in venue
     )
+
+
+def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers import SAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates/partials").mkdir(parents=True)
+    (project / "templates/partials/footer.html").write_text("<footer>Our own footer for {{ site.dossier.title }}</footer>\n")
+    (project / "templates/static").mkdir()
+    (project / "templates/static/extra.css").write_text("body{}")
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    overview = (out / "index.html").read_text(encoding="utf-8")
+    assert "<footer>Our own footer for Sample dossier: a mediation offer</footer>" in overview
+    assert '<header class="site-header"' in overview  # the rest still comes from the default theme
+    assert (out / "static/extra.css").read_text() == "body{}"
+    assert (out / "static/style.css").is_file()

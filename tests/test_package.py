@@ -1,0 +1,49 @@
+"""Packaging: the wheel carries the default theme, so a project without templates/ builds from an installed dossier."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from tests.helpers import SAMPLE
+
+REPO = Path(__file__).parent.parent
+
+
+def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True).stdout.decode().split("\0")
+    for rel in filter(None, files):
+        target = source / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / rel).is_symlink():
+            target.symlink_to(os.readlink(REPO / rel))
+        elif (REPO / rel).exists():
+            shutil.copy2(REPO / rel, target)
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(source)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = wheels.glob("dossier-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for rel in ("base.html", "event.html", "partials/header.html", "static/style.css", "static/search.js"):
+        assert f"dossier/theme/{rel}" in names
+    unpacked = tmp_path / "installed"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    assert not (project / "templates").exists()
+    env = {**os.environ, "PYTHONPATH": str(unpacked)}
+    result = subprocess.run(
+        [sys.executable, "-c", "import dossier.cli, sys; print(dossier.cli.__file__); sys.exit(dossier.cli.main(['build', '--no-search']))"],
+        cwd=project, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(str(unpacked))
+    assert (project / "site/static/style.css").read_bytes() == (REPO / "templates/static/style.css").read_bytes()
