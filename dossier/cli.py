@@ -52,7 +52,81 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser tab")
     serve.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    add_editor_commands(commands)
     return main
+
+
+def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The editor's tools: ``new``, ``import`` and ``schema``."""
+    new = commands.add_parser(
+        "new",
+        help="start a new event, actor or article",
+        description="Write a new record with the required keys, an id made from TITLE (any script) and today's date where one is needed. Never overwrites a file.",
+    )
+    new.add_argument("type", choices=("event", "actor", "article"), help="what to create")
+    new.add_argument("title", metavar="TITLE", help="the event's title, the actor's name or the article's headline (quote it)")
+    new.add_argument("--id", dest="record_id", metavar="ID", help="use this id (the file name) instead of one made from TITLE")
+    new.add_argument(
+        "--date", metavar="DATE", help="the event's date, or the article's publication date (default for events: today)"
+    )
+    new.add_argument("--kind", metavar="KIND", help="the event's or actor's kind (default: other for events, person for actors)")
+
+    imp = commands.add_parser(
+        "import",
+        help="make a draft article from a raw capture (text or HTML)",
+        description="Turn a raw article capture (plain text, or a saved HTML page) into a draft in content/articles/ and copy the capture into content/raw/. Never overwrites a file.",
+    )
+    imp.add_argument("capture", metavar="CAPTURE", type=Path, help="the capture file: .txt, or .html/.htm")
+    imp.add_argument(
+        "--id", dest="record_id", metavar="ID", help="use this id (the file name) instead of one made from the headline"
+    )
+
+    schema = commands.add_parser(
+        "schema",
+        help="write the JSON Schemas of the records, for editors",
+        description="Write dossier.schema.json, event.schema.json, actor.schema.json and article.schema.json (JSON Schema draft-07) into DIR.",
+    )
+    schema.add_argument("dir", metavar="DIR", nargs="?", type=Path, help="where to write them (default: schemas/ in the project)")
+
+
+def run_editor_command(args: argparse.Namespace, root: Path) -> int:
+    """Run ``new``, ``import`` or ``schema``, print what was written; exit status 1 if nothing could be."""
+    from dossier.new import NewError
+
+    try:
+        editor_command(args, root)
+    except (NewError, OSError) as exc:
+        print(f"dossier: error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def editor_command(args: argparse.Namespace, root: Path) -> None:
+    if args.command == "schema":
+        from dossier.new import SCHEMAS_DIR, write_schemas
+
+        for path in write_schemas(args.dir if args.dir is not None else root / SCHEMAS_DIR):
+            print(f"wrote {path}")
+    elif args.command == "new":
+        from dossier.new import new_record
+
+        written = new_record(root, args.type, args.title, record_id=args.record_id, date=args.date, record_kind=args.kind)
+        print(f"wrote {written.path}")
+        if args.type == "event":
+            print("next: fill in the actors, the summary and at least one source (dossier check fails until then)")
+        if written.schema_missing:
+            print(
+                f"note: {written.schema} does not exist yet; run 'dossier schema' so your editor can check the file as you type"
+            )
+    else:
+        from dossier.importer import import_capture
+
+        imported = import_capture(root, args.capture, record_id=args.record_id)
+        print(
+            f"wrote {imported.article} (a draft of {plural(len(imported.draft.paragraphs), 'paragraph')}: review it against the capture)"
+        )
+        if imported.raw is not None:
+            print(f"copied {args.capture} to {imported.raw}")
 
 
 def plural(count: int, word: str) -> str:
@@ -73,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     out = args.out if getattr(args, "out", None) else root / "site"
     try:
+        if args.command in ("new", "import", "schema"):
+            return run_editor_command(args, root)
         if args.command == "check":
             from dossier.build import check
 

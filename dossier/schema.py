@@ -254,41 +254,74 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
 
 
+def schema_file(kind: str) -> str:
+    """The file name a kind's JSON Schema is written to, e.g. ``event.schema.json``."""
+    return f"{kind}.schema.json"
+
+
 def json_schema(kind: str) -> dict[str, Any]:
-    """The JSON Schema (draft-07) of one record kind, generated from the same specs."""
-    schema = _json_record(SPECS[kind])
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": f"dossier {kind}", **schema}
+    """The JSON Schema (draft-07) of one record kind, generated from the same specs as :func:`validate`.
 
-
-def _json_record(spec: tuple[Field, ...]) -> dict[str, Any]:
+    It sees a file the way the YAML language server does (YAML 1.2: an unquoted
+    ``2022-02-27`` is a string, ``2022`` an integer) and accepts exactly what the
+    checker's schema pass accepts, except the semantic checks only ``dossier check``
+    can make: real calendar dates, ``end`` after ``date``, references and quotes.
+    An optional key left empty (``tags:``) is null, which both accept.
+    """
+    titles = {"dossier": "content/dossier.yaml", "event": "an event", "actor": "an actor", "article": "article front matter"}
     return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": [f.name for f in spec if f.required],
-        "properties": {f.name: _json_field(f) for f in spec},
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": f"dossier: {titles[kind]}",
+        **_json_record(SPECS[kind]),
     }
 
 
+def _json_record(spec: tuple[Field, ...]) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False}
+    required = [f.name for f in spec if f.required]
+    if required:
+        schema["required"] = required
+    schema["properties"] = {f.name: _json_field(f) for f in spec}
+    return schema
+
+
 def _json_field(spec: Field) -> dict[str, Any]:
+    """One field; an optional one also accepts null, as the checker treats an empty value as absent."""
+    schema = _json_value(spec)
+    if not spec.required and spec.name:
+        if "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        else:
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            schema["type"] = [*types, "null"]
+    return schema
+
+
+def _json_value(spec: Field) -> dict[str, Any]:
     described: dict[str, Any] = {"description": spec.help} if spec.help else {}
     if spec.type == "list":
         assert spec.item is not None
-        return {**described, "type": "array", "items": _json_field(spec.item), "minItems": spec.min_items}
+        schema = {**described, "type": "array", "items": _json_value(spec.item)}
+        if spec.min_items:
+            schema["minItems"] = spec.min_items
+        return schema
     if spec.type == "record":
         return {**described, **_json_record(spec.fields)}
     if spec.type == "bool":
         return {**described, "type": "boolean"}
     if spec.type in ("date", "datetime"):
-        time = r"([T ]([01]\d|2[0-3]):[0-5]\d)?" if spec.type == "datetime" else ""
-        pattern = rf"^\d{{4}}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]){time})?)?$"
-        return {**described, "type": ["string", "integer"], "pattern": pattern, "description": f"{spec.help} ({DATE_FORMS})"}
-    base: dict[str, Any] = {**described, "type": "string", "pattern": r"\S"}
+        # Months and days are range-checked here; whether the day exists in that month is checker-only.
+        time = r"([T ]([01]\d|2[0-3]):[0-5]\d(:\d\d)?)?" if spec.type == "datetime" else ""
+        forms = DATE_FORMS + (", optionally followed by HH:MM" if spec.type == "datetime" else "")
+        return {
+            "description": f"{spec.help} ({forms})",
+            "type": ["string", "integer"],
+            "pattern": rf"^\d{{4}}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]){time})?)?$",
+            "minimum": 1000,  # an unquoted bare year is an integer; it must have four digits
+            "maximum": 9999,
+        }
     if spec.type == "choice":
         return {**described, "enum": list(spec.choices)}
-    if spec.type in ("id", "slug"):
-        base["pattern"] = ID_RE.pattern
-    elif spec.type == "url":
-        base["pattern"] = URL_RE.pattern
-    elif spec.type == "lang":
-        base["pattern"] = LANG_RE.pattern
-    return base
+    pattern = {"id": ID_RE.pattern, "slug": ID_RE.pattern, "url": URL_RE.pattern, "lang": LANG_RE.pattern}
+    # The checker strips surrounding spaces before matching; the schema matches as written.
+    return {**described, "type": "string", "pattern": pattern.get(spec.type, r"\S")}

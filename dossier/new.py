@@ -1,0 +1,217 @@
+"""New: editor tools that write files — a new event, actor or article from a title, and the JSON Schemas.
+
+:func:`new_record` writes ``content/{events,actors,articles}/ID.*`` with the required
+keys filled in, an id made from the title in any script (transliterated to a Latin
+slug), today's date where one is needed, and a ``# yaml-language-server: $schema=``
+line pointing at the project's ``schemas/`` folder, which :func:`write_schemas`
+fills. Nothing is ever overwritten; problems are raised as :class:`NewError`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from anyascii import anyascii
+
+from dossier.dates import DATE_FORMS, PartialDate, parse_date
+from dossier.schema import ACTOR_KINDS, EVENT_KINDS, ID_RE, SPECS, STATUSES, json_schema, schema_file
+
+KINDS = ("event", "actor", "article")
+FOLDERS = {"event": "events", "actor": "actors", "article": "articles"}
+SCHEMAS_DIR = "schemas"  # in the project, beside content/
+MAX_ID = 60
+
+
+class NewError(Exception):
+    """Something that stops a file from being written: an existing file, a bad option, no project."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """A record written by :func:`new_record`: its path and whether the schema it names exists yet."""
+
+    path: Path
+    schema: Path | None  # the schema file its $schema line points at (None for articles)
+
+    @property
+    def schema_missing(self) -> bool:
+        return self.schema is not None and not self.schema.is_file()
+
+
+def slug(text: str, limit: int = MAX_ID) -> str:
+    """A readable id from text in any script: transliterated to ASCII, lowercased, hyphenated, cut at a word."""
+    ascii_text = anyascii(text).lower().replace("'", "")
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    """Write the JSON Schema of every record kind into ``directory``; return the paths (rewritten if present)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in SPECS:
+        path = directory / schema_file(kind)
+        path.write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def schema_line(kind: str) -> str:
+    """The comment that tells the YAML language server (VS Code's YAML extension) which schema a record follows."""
+    return f"# yaml-language-server: $schema=../../{SCHEMAS_DIR}/{schema_file(kind)}\n"
+
+
+def quoted(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def content_dir(root: Path) -> Path:
+    content = root / "content"
+    if not content.is_dir():
+        raise NewError(f"no content/ folder in {root}; run dossier in a project folder or pass -C DIR")
+    return content
+
+
+def reserve(path: Path, text: str) -> Path:
+    """Write ``text`` to a new file at ``path``; never replace an existing one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise NewError(f"{path} already exists; edit it, or pick another id with --id") from None
+    return path
+
+
+def record_path(content: Path, kind: str, record_id: str) -> Path:
+    """Where a record with this id goes; refuses an id that is taken under any of the kind's suffixes."""
+    folder = content / FOLDERS[kind]
+    suffixes = (".md",) if kind == "article" else (".yaml", ".yml")
+    for suffix in suffixes:
+        if (folder / f"{record_id}{suffix}").exists():
+            raise NewError(f"{folder / (record_id + suffix)} already exists; edit it, or pick another id with --id")
+    return folder / f"{record_id}{suffixes[0]}"
+
+
+def choose_id(kind: str, title: str, given: str | None, date: PartialDate | None) -> str:
+    if given is not None:
+        if not ID_RE.match(given):
+            raise NewError(f"--id '{given}' is not a valid id; use lowercase letters, digits and single hyphens")
+        return given
+    base = slug(title)
+    if not base:
+        raise NewError(f"cannot make an id from '{title}' (no letters or digits); pass one with --id")
+    if kind == "event" and date is not None:
+        return f"{date.iso()}-{slug(title, MAX_ID - len(date.iso()) - 1) or base}"
+    return base
+
+
+def parse_option_date(text: str | None, today: dt.date) -> PartialDate:
+    if text is None:
+        return PartialDate(today.year, today.month, today.day)
+    parsed = parse_date(text)
+    if isinstance(parsed, str):
+        raise NewError(f"--date: {parsed}")
+    return parsed
+
+
+def new_record(
+    root: Path,
+    kind: str,
+    title: str,
+    *,
+    record_id: str | None = None,
+    date: str | None = None,
+    record_kind: str | None = None,
+    today: dt.date | None = None,
+) -> Written:
+    """Write a new event, actor or article named ``title``; return what was written."""
+    if kind not in KINDS:
+        raise NewError(f"unknown record type '{kind}'; use one of {', '.join(KINDS)}")
+    title = " ".join(title.split())
+    if not title:
+        raise NewError("the title (or name) is empty")
+    content = content_dir(root)
+    today = today or dt.date.today()
+    when = parse_option_date(date, today) if kind == "event" or date else None
+    rid = choose_id(kind, title, record_id, when)
+    path = record_path(content, kind, rid)
+    if kind == "event":
+        assert when is not None
+        text = event_text(title, when, record_kind or "other")
+    elif kind == "actor":
+        text = actor_text(title, record_kind or "person")
+    else:
+        if record_kind is not None:
+            raise NewError("--kind is for events and actors; articles have no kind")
+        text = article_text(title, when)
+    reserve(path, text)
+    schema = None if kind == "article" else root / SCHEMAS_DIR / schema_file(kind)
+    return Written(path, schema)
+
+
+def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
+    if value not in choices:
+        raise NewError(f"--kind '{value}' is not a kind of {what}; use one of {', '.join(choices)}")
+
+
+def event_text(title: str, when: PartialDate, kind: str) -> str:
+    _check_choice(kind, EVENT_KINDS, "event")
+    return (
+        schema_line("event")
+        + f"title: {quoted(title)}\n"
+        + f"date: {when.iso()}              # {DATE_FORMS}\n"
+        + 'approximate: false            # true when the source gives the date vaguely ("early March")\n'
+        + f"kind: {kind}                    # {' | '.join(EVENT_KINDS)}\n"
+        + "actors: []                    # actor ids, e.g. [naftali-bennett, vladimir-putin]\n"
+        + "tags: []                      # e.g. [mediation]\n"
+        + f"status: reported              # {' | '.join(STATUSES)}\n"
+        + f"summary: {quoted('What happened, in a few sentences (Markdown).')}\n"
+        + "sources: []                   # at least one; replace [] with entries like:\n"
+        + "#  - article: article-id       # a file name in content/articles/, without .md\n"
+        + '#    quote: "the exact words of one paragraph of that article"\n'
+    )
+
+
+def actor_text(name: str, kind: str) -> str:
+    _check_choice(kind, ACTOR_KINDS, "actor")
+    return (
+        schema_line("actor")
+        + f"name: {quoted(name)}\n"
+        + f"kind: {kind}                  # {' | '.join(ACTOR_KINDS)}\n"
+        + "aliases: []                   # other names the sources use, e.g. [Bennett]\n"
+        + "# summary: who the actor is, from the sources (Markdown)\n"
+        + "# roles:\n"
+        + "#   - title: Prime Minister of Israel\n"
+        + "#     from: 2021-06\n"
+        + "# affiliations: [actor-id]\n"
+    )
+
+
+def article_text(title: str, published: PartialDate | None) -> str:
+    # No $schema line: VS Code's YAML extension does not validate front matter in Markdown files.
+    date_line = f"published: {published.iso()}\n" if published else "# published: YYYY-MM-DD      # or YYYY-MM-DD HH:MM\n"
+    return (
+        "---\n"
+        f"title: {quoted(title)}\n"
+        "# subtitle: the dek\n"
+        "# outlet: who published it\n"
+        "# author: the byline\n"
+        f"{date_line}"
+        "# url: https://…\n"
+        "# raw: the original capture's file name in content/raw/\n"
+        "---\n"
+        "Replace this paragraph with the article's own text, word for word: one paragraph per block,\n"
+        'a blank line between paragraphs. Leave out menus, captions, "read more" lists and appeals.\n'
+    )
