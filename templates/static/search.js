@@ -19,7 +19,7 @@
   var input = root.querySelector("input.pagefind-ui__search-input");
   if (input) {
     input.id = "search-input";
-    input.setAttribute("aria-label", "Search the dossier");
+    input.setAttribute("aria-label", "Search events, actors and articles");
   }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query && query.trim()) ui.triggerSearch(query);

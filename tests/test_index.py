@@ -1,0 +1,384 @@
+"""Search: what Pagefind indexes, its filters, sort and metadata, and the search page in a real browser.
+
+The sample project (tests/sample) holds two words made for these tests: "convoy" occurs only in the
+event 2021-aid, and "Metropolis" only as an alias of the actor Capital City.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dossier.build import build, check
+from dossier.dates import PartialDate
+from dossier.records import Event
+from dossier.render import span, years
+from tests.conftest import free_port, wait_for
+
+REPO = Path(__file__).parent.parent
+AXE_JS = REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+
+# Every page Pagefind should index in the sample: its events, actors and articles.
+INDEXED = {
+    "events/2022-02-27-call/", "events/2022-02-disputed-venue/", "events/2021-aid/",
+    "actors/alice-example/", "actors/bob-sample/", "actors/examplia/", "actors/capital-city/",
+    "articles/gazette-2022-02-28-offer/", "articles/herald-2022-03-01-venue/",
+}  # fmt: skip
+
+SEARCH = """async ([bundle, term, options]) => {
+  const pagefind = await import(bundle + "pagefind.js");
+  await pagefind.init();
+  const found = await pagefind.search(term, options);
+  const pages = await Promise.all(found.results.map((result) => result.data()));
+  return pages.map((p) => ({url: p.url, meta: p.meta, filters: p.filters, content: p.content, excerpt: p.excerpt}));
+}"""
+
+FILTERS = """async (bundle) => {
+  const pagefind = await import(bundle + "pagefind.js");
+  await pagefind.init();
+  return await pagefind.filters();
+}"""
+
+
+# ---------------------------------------------------------------------------
+# The built HTML (no browser)
+
+
+class SearchData(HTMLParser):
+    """Every data-pagefind-* attribute of a page, with what it captures and where it sits."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.bodies: list[str] = []
+        self.filters: dict[str, list[str]] = {}
+        self.meta: dict[str, str] = {}
+        self.sorts: dict[str, str] = {}
+        self.outside_ignored: list[str] = []  # search data not inside a hidden data-pagefind-ignore block
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag not in ("meta", "link", "input", "br", "hr", "img", "wbr"):
+            self.stack.append((tag, attributes))
+        if "data-pagefind-body" in attributes:
+            self.bodies.append(tag)
+        for kind, store in (("filter", self.filters), ("meta", self.meta), ("sort", self.sorts)):
+            spec = attributes.get(f"data-pagefind-{kind}")
+            if spec is None:
+                continue
+            match = re.fullmatch(r"(\w+)\[([\w-]+)\]", spec)
+            assert match, f"search data should be captured from an attribute: {spec!r}"
+            key, value = match[1], attributes[match[2]] or ""
+            if kind == "filter":
+                self.filters.setdefault(key, []).append(value)
+            else:
+                assert key not in store, f"two values for {kind} {key}"
+                store[key] = value  # type: ignore[assignment]
+            if not any(hidden_and_ignored(a) for _, a in self.stack):
+                self.outside_ignored.append(spec)
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def hidden_and_ignored(attributes: dict[str, str | None]) -> bool:
+    """Hidden from readers and left out of the index (mode "index": filters, meta and sorts still apply)."""
+    return (
+        "hidden" in attributes
+        and "data-pagefind-ignore" in attributes
+        and attributes["data-pagefind-ignore"] in (None, "", "index")
+    )
+
+
+def search_data(site: Path, rel: str) -> SearchData:
+    parser = SearchData()
+    parser.feed((site / rel / "index.html").read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def test_an_event_page_carries_its_filters_sort_key_and_metadata(sample_site: Path) -> None:
+    data = search_data(sample_site, "events/2022-02-27-call")
+    assert data.bodies == ["article"]
+    assert data.filters == {"type": ["event"], "year": ["2022"], "actor": ["Alice Example", "Bob Sample"], "tag": ["mediation"]}
+    assert data.sorts == {"date": "2022-02-27"}
+    assert data.meta == {"type": "event", "date": "27 Feb 2022"}
+    assert data.outside_ignored == []
+    ranged = search_data(sample_site, "events/2021-aid")
+    assert ranged.filters["year"] == ["2021", "2022"]
+    assert ranged.meta == {"type": "event", "date": "2021 – Jan 2022"}
+    approximate = search_data(sample_site, "events/2022-02-disputed-venue")
+    assert approximate.meta["date"] == "c. Feb 2022"
+    assert approximate.filters["tag"] == ["mediation", "venue"]
+
+
+def test_actor_and_article_pages_carry_their_search_data(sample_site: Path) -> None:
+    actor = search_data(sample_site, "actors/examplia")
+    assert actor.filters == {"type": ["actor"], "year": ["2021", "2022"], "actor": ["Examplia"]}
+    assert actor.sorts == {"date": "2021-01-01"}
+    assert actor.meta == {"type": "actor", "date": "2021 – Jan 2022"}
+    article = search_data(sample_site, "articles/herald-2022-03-01-venue")
+    assert article.filters == {"type": ["article"], "year": ["2022"], "actor": ["Alice Example", "Examplia", "Capital City"]}
+    assert article.sorts == {"date": "2022-03-01"}
+    assert article.meta == {"type": "article", "date": "1 Mar 2022, 09:30"}
+    alias_page = (sample_site / "actors/capital-city/index.html").read_text(encoding="utf-8")
+    body = alias_page.split("data-pagefind-body", 1)[1]
+    assert 'Also written: <span dir="auto">Metropolis</span>' in body
+
+
+def test_only_event_actor_and_article_pages_are_indexed(sample_site: Path) -> None:
+    indexed = set()
+    for page in sample_site.rglob("*.html"):
+        if "pagefind" in page.relative_to(sample_site).parts:
+            continue
+        data = SearchData()
+        data.feed(page.read_text(encoding="utf-8"))
+        rel = page.parent.relative_to(sample_site).as_posix() + "/"
+        if data.bodies:
+            indexed.add(rel)
+            # With a sort active Pagefind drops pages without its key, so every indexed page has one.
+            assert set(data.sorts) == {"date"} and data.filters["type"] and set(data.meta) >= {"type"}, rel
+            assert data.outside_ignored == [], rel
+        else:
+            assert not data.filters and not data.sorts and not data.meta, rel
+    assert indexed == INDEXED
+    for rel in ("index.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html"):
+        assert "data-pagefind-body" not in (sample_site / rel).read_text(encoding="utf-8"), rel
+
+
+def test_the_header_box_is_a_plain_form_to_the_search_page(sample_site: Path) -> None:
+    html = (sample_site / "events/2021-aid/index.html").read_text(encoding="utf-8")
+    assert '<form class="search-box" role="search" action="../../search/" method="get">' in html
+    assert '<input id="site-search" name="q" type="search"' in html
+    assert "<script" not in html
+    search = (sample_site / "search/index.html").read_text(encoding="utf-8")
+    assert '<script src="../pagefind/pagefind-ui.js" defer></script>' in search
+    assert 'data-bundle="../pagefind/"' in search
+
+
+def test_years_and_span_of_events() -> None:
+    def event(start: PartialDate, end: PartialDate | None = None) -> Event:
+        return Event(id="e", title="t", date=start, kind="k", status="confirmed", sources=(), end=end)
+
+    a = event(PartialDate(2021), PartialDate(2023, 1))
+    b = event(PartialDate(2022, 2, 27))
+    assert years([a, b]) == [2021, 2022, 2023]
+    assert years([]) == []
+    assert span([b]) == "27 Feb 2022"
+    assert span([b, a]) == "2021 – Jan 2023"
+    assert span([]) == ""
+
+
+# ---------------------------------------------------------------------------
+# The index, through Pagefind's JS API in Chromium; every browser test runs at the root and under a sub-path
+
+
+@pytest.fixture(scope="module", params=["", "/some/path/"], ids=["root", "sub-path"])
+def base(request: pytest.FixtureRequest, sample_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site served over HTTP at the root or under a sub-path, once per module; its base URL."""
+    prefix: str = request.param
+    directory = sample_site
+    if prefix:
+        directory = tmp_path_factory.mktemp("webroot")
+        mount = directory / prefix.strip("/")
+        mount.parent.mkdir(parents=True)
+        mount.symlink_to(sample_site.resolve(), target_is_directory=True)
+    port = free_port()
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)]
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}{prefix or '/'}"
+        wait_for(url)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class Index:
+    """Pagefind's JS API on one page of the served site (the index loads once, for many queries)."""
+
+    def __init__(self, page: Page, base: str) -> None:
+        self.page, self.base, self.path = page, base, "/" + base.split("/", 3)[3]
+
+    def search(self, term: str | None, **options: Any) -> list[dict[str, Any]]:
+        return self.page.evaluate(SEARCH, [self.base + "pagefind/", term, options])
+
+    def urls(self, term: str | None, **options: Any) -> list[str]:
+        """Result pages as site-relative paths ("events/ID/"), whatever the prefix."""
+        return [r["url"].removeprefix(self.path) for r in self.search(term, **options)]
+
+    def filters(self) -> dict[str, dict[str, int]]:
+        return self.page.evaluate(FILTERS, self.base + "pagefind/")
+
+
+@pytest.fixture(scope="module")
+def index(base: str, browser: Any) -> Iterator[Index]:
+    """One page with Pagefind loaded, shared by this module's index tests; fails on any console error, like ``page``."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(base)
+    yield Index(page, base)
+    context.close()
+    assert errors == [], f"browser console errors: {errors}"
+
+
+def test_a_word_only_one_event_contains_finds_that_event(index: Index) -> None:
+    results = index.search("convoy")
+    assert [r["url"] for r in results] == [index.path + "events/2021-aid/"]
+    assert results[0]["meta"] == {"title": "Examplia sends aid", "type": "event", "date": "2021 – Jan 2022"}
+    assert "<mark>convoy" in results[0]["excerpt"]
+
+
+def test_an_alias_finds_its_actor(index: Index) -> None:
+    results = index.search("Metropolis")
+    assert [r["url"] for r in results] == [index.path + "actors/capital-city/"]
+    assert results[0]["meta"]["type"] == "actor"
+
+
+def test_filters_narrow_the_results(index: Index) -> None:
+    everything = index.search("Capital")
+    assert {r["filters"]["type"][0] for r in everything} == {"event", "actor", "article"}
+    for key, value in (("type", "event"), ("actor", "Bob Sample"), ("tag", "venue"), ("year", "2021")):
+        narrowed = index.search("Capital", filters={key: value})
+        assert 0 < len(narrowed) < len(everything), (key, value)
+        expected = {r["url"] for r in everything if value in r["filters"].get(key, [])}
+        assert {r["url"] for r in narrowed} == expected, (key, value)
+    filters = index.filters()
+    assert set(filters) == {"type", "actor", "tag", "year"}
+    assert set(filters["type"]) == {"event", "actor", "article"}
+    assert set(filters["actor"]) == {"Alice Example", "Bob Sample", "Capital City", "Examplia"}
+    assert set(filters["tag"]) == {"mediation", "venue"}
+    assert set(filters["year"]) == {"2021", "2022"}
+
+
+def test_every_indexed_page_sorts_by_date(index: Index) -> None:
+    newest = index.urls(None, sort={"date": "desc"})
+    oldest = index.urls(None, sort={"date": "asc"})
+    assert len(newest) == len(INDEXED) and set(newest) == set(oldest) == INDEXED
+    assert newest[:2] == ["articles/herald-2022-03-01-venue/", "articles/gazette-2022-02-28-offer/"]
+    assert set(newest[-2:]) == set(oldest[:2]) == {"events/2021-aid/", "actors/examplia/"}
+
+
+def test_navigation_and_page_furniture_match_nothing(index: Index) -> None:
+    # Menu entries, and headings and labels that every page of a kind carries, are left out of the index.
+    for word in ("Overview", "Timeline", "Sources", "Tags", "Search", "outlet", "published"):
+        assert index.search(word) == [], word
+    # Pagefind 1.5 makes metadata searchable: the type shown in results finds the pages of that type, and only those.
+    assert set(index.urls("Actors")) == {rel for rel in INDEXED if rel.startswith("actors/")}
+    # Neither the hidden search data (type, ISO dates) nor hints and back-links show up in what is indexed.
+    furniture = re.compile(r"\b(event|actor|article)\b|\d{4}-\d\d-\d\d|Cited by|read the passage|sources give")
+    for result in index.search(None):
+        assert not furniture.search(result["content"]), result["url"]
+
+
+# ---------------------------------------------------------------------------
+# The search page, as a reader uses it
+
+
+def test_the_header_box_leads_to_results(base: str, page: Page) -> None:
+    page.goto(base + "actors/bob-sample/")
+    box = page.get_by_role("search").get_by_role("searchbox", name="Search the dossier")
+    box.fill("convoy")
+    box.press("Enter")
+    expect(page).to_have_url(base + "search/?q=convoy")
+    expect(page.get_by_role("textbox", name="Search events, actors and articles")).to_have_value("convoy")
+    expect(page.locator(".pagefind-ui__message")).to_have_text("1 result for convoy")
+    result = page.locator(".pagefind-ui__result")
+    expect(result.locator(".pagefind-ui__result-tag")).to_have_text(["Date: 2021 – Jan 2022", "Type: event"])
+    expect(result.locator(".pagefind-ui__result-excerpt mark")).to_have_text("convoy.")
+    result.get_by_role("link", name="Examplia sends aid").click()
+    expect(page).to_have_url(base + "events/2021-aid/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Examplia sends aid")
+
+
+def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index, page: Page) -> None:
+    everything = len(index.search("Capital"))
+    events = len(index.search("Capital", filters={"type": "event"}))
+    assert 0 < events < everything
+    page.goto(base + "search/?q=Capital")
+    message = page.locator(".pagefind-ui__message")
+    expect(message).to_have_text(f"{everything} results for Capital")
+    # Newest first: the page shows its first five results in the order of the date sort.
+    newest = [index.base + rel for rel in index.urls("Capital", sort={"date": "desc"})[:5]]
+    links = page.locator(".pagefind-ui__result-link")
+    expect(links).to_have_count(len(newest))
+    assert links.evaluate_all("links => links.map(link => link.href)") == newest
+    for name in ("Type", "Actor", "Tag", "Year"):
+        expect(page.locator("summary.pagefind-ui__filter-name", has_text=name)).to_be_visible()
+    page.locator('input[name="type"][value="event"]').check()
+    expect(message).to_have_text(f"{events} results for Capital")
+    expect(page.locator('.pagefind-ui__result-tag[data-pagefind-ui-meta="type"]')).to_have_text(["Type: event"] * events)
+
+
+def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page) -> None:
+    if not AXE_JS.is_file():
+        pytest.fail(f"axe-core is missing: run `npm install --prefix {REPO / '.tools'} axe-core` (test.sh does)")
+    page.goto(base + "search/?q=Capital")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    expect(page.locator(".pagefind-ui__loading")).to_have_count(0)
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})")
+    violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == []
+
+
+# ---------------------------------------------------------------------------
+# The bundled dossier (the repository's own content/)
+
+
+def events_mentioning(word: str) -> set[str]:
+    """The bundled events whose page shows ``word``: in title, summary, quotes, notes, actors or cited article titles."""
+    records = check(REPO)
+    pattern = re.compile(rf"\b{re.escape(word)}\b")
+    actors = {a.id for a in records.actors if pattern.search(a.name)}
+    titles = {a.id: a.title for a in records.articles}
+    found = set()
+    for event in records.events:
+        texts = [event.title, event.summary]
+        for source in event.sources:
+            texts += [source.quote, source.note or "", titles[source.article]]
+        if pattern.search("\n".join(texts)) or actors & set(event.actors):
+            found.add(event.id)
+    return found
+
+
+def test_the_bundled_dossier_finds_gomel_from_the_header_box(
+    tmp_path: Path, serve_static: Callable[..., str], page: Page
+) -> None:
+    expected = events_mentioning("Gomel")
+    assert expected, "the bundled dossier should have events that mention Gomel"
+    out = tmp_path / "bundled"
+    build(REPO, out)
+    base = serve_static(out, prefix="/some/path/")
+    page.goto(base + "timeline/")
+    box = page.get_by_role("searchbox", name="Search the dossier")
+    box.fill("Gomel")
+    box.press("Enter")
+    expect(page).to_have_url(base + "search/?q=Gomel")
+    for name in ("Type", "Actor", "Tag", "Year"):
+        expect(page.locator("summary.pagefind-ui__filter-name", has_text=name)).to_be_visible()
+    page.locator('input[name="type"][value="event"]').check()
+    expect(page.locator(".pagefind-ui__message")).to_have_text(
+        f"{len(expected)} result{'s' if len(expected) != 1 else ''} for Gomel"
+    )
+    links = page.locator(".pagefind-ui__result-link")
+    for shown in range(5, len(expected), 5):  # the UI shows five results at a time
+        expect(links).to_have_count(shown)
+        page.get_by_role("button", name="Load more results").click()
+    expect(links).to_have_count(len(expected))
+    hrefs = links.evaluate_all("links => links.map(link => link.href)")
+    assert set(hrefs) == {f"{base}events/{event_id}/" for event_id in expected}
