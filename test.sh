@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Debian's chromium, the Python test extras, axe-core), then lint and run the whole suite.
+# Install everything the tests need (Debian's chromium, the Python test extras, which bring axe-core), then lint and run the whole suite.
 set -euo pipefail
 cd "$(dirname "$0")"
 SUDO=""
@@ -11,13 +11,6 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e ".[test]"
-if [ ! -f .tools/node_modules/axe-core/axe.min.js ]; then
-  if ! command -v npm >/dev/null; then
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq npm >/dev/null
-  fi
-  npm install --prefix .tools --no-audit --no-fund --silent axe-core@4
-fi
 .venv/bin/ruff check dossier tests benchmarks
 .venv/bin/ruff format --check dossier tests benchmarks
 exec .venv/bin/python -m pytest "$@"

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import axe_playwright_python
 import pytest
 
 from dossier.build import build
@@ -18,6 +19,7 @@ from dossier.build import build
 TESTS = Path(__file__).parent
 REPO = TESTS.parent
 SAMPLE = TESTS / "sample"
+AXE_JS = Path(axe_playwright_python.__file__).parent / "axe.min.js"  # axe-core, as shipped on PyPI
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -21,10 +21,9 @@ from dossier.build import build, check
 from dossier.dates import PartialDate
 from dossier.records import Event
 from dossier.render import span, years
-from tests.conftest import free_port, wait_for
+from tests.conftest import AXE_JS, free_port, wait_for
 
 REPO = Path(__file__).parent.parent
-AXE_JS = REPO / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
 
 # Every page Pagefind should index in the sample: its events, actors and articles.
 INDEXED = {
@@ -325,8 +324,6 @@ def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index
 
 
 def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page) -> None:
-    if not AXE_JS.is_file():
-        pytest.fail(f"axe-core is missing: run `npm install --prefix {REPO / '.tools'} axe-core` (test.sh does)")
     page.goto(base + "search/?q=Capital")
     expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
     expect(page.locator(".pagefind-ui__loading")).to_have_count(0)
