@@ -308,9 +308,10 @@ def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index
     everything = len(index.search("Capital"))
     events = len(index.search("Capital", filters={"type": "event"}))
     assert 0 < events < everything
-    page.goto(base + "search/?q=Capital")
+    page.goto(base + "search/?q=Capital&sort=newest")
     message = page.locator(".pagefind-ui__message")
     expect(message).to_have_text(f"{everything} results for Capital")
+    expect(page.get_by_label("Order results by")).to_have_value("newest")
     # Newest first: the page shows its first five results in the order of the date sort.
     newest = [index.base + rel for rel in index.urls("Capital", sort={"date": "desc"})[:5]]
     links = page.locator(".pagefind-ui__result-link")
@@ -321,6 +322,21 @@ def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index
     page.locator('input[name="type"][value="event"]').check()
     expect(message).to_have_text(f"{events} results for Capital")
     expect(page.locator('.pagefind-ui__result-tag[data-pagefind-ui-meta="type"]')).to_have_text(["Type: event"] * events)
+
+
+def test_results_come_by_best_match_until_the_reader_orders_them_by_date(base: str, index: Index, page: Page) -> None:
+    best = [index.base + rel for rel in index.urls("Capital")[:5]]
+    oldest = [index.base + rel for rel in index.urls("Capital", sort={"date": "asc"})[:5]]
+    assert best != oldest
+    page.goto(base + "search/?q=Capital")
+    links = page.locator(".pagefind-ui__result-link")
+    expect(links).to_have_count(len(best))
+    assert links.evaluate_all("links => links.map(link => link.href)") == best
+    with page.expect_navigation():
+        page.get_by_label("Order results by").select_option("oldest")
+    expect(page).to_have_url(base + "search/?q=Capital&sort=oldest")
+    expect(links).to_have_count(len(oldest))
+    assert links.evaluate_all("links => links.map(link => link.href)") == oldest
 
 
 def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page) -> None:

@@ -6,21 +6,37 @@
   // The bundle path must be absolute: Pagefind derives the base of its result links from it and
   // turns a relative one ("../pagefind/") into "/../", which breaks the links under a sub-path.
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href).pathname;
-  var ui = new PagefindUI({
+  var params = new URLSearchParams(window.location.search);
+  var orders = { newest: { date: "desc" }, oldest: { date: "asc" } };
+  var order = orders.hasOwnProperty(params.get("sort")) ? params.get("sort") : "";
+  var options = {
     element: "#search",
     bundlePath: bundle,
     showSubResults: true,
     showImages: false,
     openFilters: ["type", "year", "tag"],
-    sort: { date: "desc" },
     translations: { placeholder: "Search events, actors and articles" }
-  });
+  };
+  if (order) options.sort = orders[order];
+  var ui = new PagefindUI(options);
   // The UI's input is named only by its title; give it a label of its own.
   var input = root.querySelector("input.pagefind-ui__search-input");
   if (input) {
     input.id = "search-input";
     input.setAttribute("aria-label", "Search events, actors and articles");
   }
-  var query = new URLSearchParams(window.location.search).get("q");
+  var query = params.get("q");
   if (query && query.trim()) ui.triggerSearch(query);
+  // Order: best match by default; by date on request. Changing it reloads the page with the current query.
+  var form = document.querySelector("form.search-order");
+  if (form) {
+    var select = form.querySelector("select");
+    select.value = order;
+    form.hidden = false;
+    form.querySelector("button").hidden = true;
+    form.addEventListener("submit", function () {
+      form.querySelector('input[name="q"]').value = input ? input.value : query || "";
+    });
+    select.addEventListener("change", function () { form.requestSubmit(); });
+  }
 })();
