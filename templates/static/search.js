@@ -14,7 +14,8 @@
     bundlePath: bundle,
     showSubResults: true,
     showImages: false,
-    openFilters: ["type", "year", "tag"],
+    // On a phone the filters come before the results: keep them folded there.
+    openFilters: window.matchMedia("(min-width: 40em)").matches ? ["type", "year", "tag"] : [],
     translations: { placeholder: "Search events, actors and articles" }
   };
   if (order) options.sort = orders[order];

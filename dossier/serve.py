@@ -1,0 +1,363 @@
+"""Serve: preview a project in the browser, rebuilding and reloading on every save.
+
+``serve()`` builds the site, serves the output folder with livereload's tornado
+server (its static handler, its injected ``livereload.js`` and its ``/livereload``
+websocket) and watches ``content/`` and the template folders with a polling
+:class:`Watcher` of our own. A burst of saves is debounced into one full
+:func:`~dossier.build.build`, which swaps a finished site in atomically; then every
+open tab is told to reload, straight from the rebuild thread through the IOLoop.
+livereload's own watcher and its 3-second reload guard are never started, so every
+save reaches the browser. While the last build failed, every HTML page is an error
+page listing the problems (and still carrying the reload script); the server runs on
+until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Iterable, Sequence
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.watcher import Watcher as LivereloadWatcher
+from tornado.ioloop import IOLoop
+
+from dossier.build import build
+from dossier.errors import DossierError, Location, Problem
+from dossier.index import PagefindError
+from dossier.render import template_dirs
+from dossier.write import WriteError
+
+POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
+QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
+
+Failure = Problem | str  # a located problem, or a message with no place in the project
+Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
+
+
+def ignored(name: str) -> bool:
+    """Whether a file or folder name is editor or system noise rather than content."""
+    if name.startswith(".") or name.endswith("~") or name.endswith((".swp", ".swo", ".swx", ".tmp")):
+        return True  # hidden (.#lock, .x.swp, .git), backups (x~), swap and temp files
+    if name.startswith("#") and name.endswith("#"):
+        return True  # Emacs auto-save
+    if "___jb_" in name:
+        return True  # JetBrains safe-write
+    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
+    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
+
+
+class Watcher:
+    """Polls folders for saves by comparing each file's mtime, size and inode between scans."""
+
+    def __init__(self, dirs: Iterable[Path], exclude: Iterable[Path] = (), interval: float = POLL, quiet: float = QUIET):
+        self.dirs = sorted({d.resolve() for d in dirs})
+        self.exclude = {str(e.resolve()) for e in exclude}
+        self.interval = interval
+        self.quiet = quiet
+        self.pause = interval
+        self.stamps = self.scan()
+
+    def scan(self) -> dict[str, Stamp]:
+        """Every watched file that is not noise, with its stamp."""
+        started = time.perf_counter()
+        stamps: dict[str, Stamp] = {}
+        pending = [str(d) for d in self.dirs]
+        while pending:
+            folder = pending.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:  # missing, or removed while we looked
+                continue
+            for entry in entries:
+                if ignored(entry.name) or entry.path in self.exclude:
+                    continue
+                try:
+                    if entry.is_dir():
+                        pending.append(entry.path)
+                    else:
+                        st = entry.stat()
+                        stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
+                except OSError:
+                    continue
+        # Keep polling cheap on very large projects: never spend more than a fifth of the time scanning.
+        self.pause = max(self.interval, 4 * (time.perf_counter() - started))
+        return stamps
+
+    def changes(self) -> tuple[set[str], float]:
+        """Files added, changed or removed since the last call, and the newest modification time among them."""
+        stamps = self.scan()
+        changed = {path for path in stamps.keys() | self.stamps.keys() if stamps.get(path) != self.stamps.get(path)}
+        newest = max((stamps[p][0] / 1e9 for p in changed if p in stamps), default=0.0)
+        self.stamps = stamps
+        return changed, newest
+
+    def wait(self, stop: threading.Event) -> list[str] | None:
+        """Block until a burst of saves has been quiet for ``quiet`` seconds; return the files, or None on ``stop``."""
+        changed: set[str] = set()
+        deadline: float | None = None
+        while not stop.is_set():
+            new, newest = self.changes()
+            now = time.time()
+            if new:
+                changed |= new
+                # Quiet time counts from the save itself (its mtime), not from when a scan noticed it.
+                deadline = max(now, min(newest or now, now) + self.quiet)
+            elif deadline is not None and now >= deadline:
+                return sorted(changed)
+            stop.wait(self.pause if deadline is None else min(self.pause, deadline - now))
+        return None
+
+
+def watched_dirs(root: Path) -> list[Path]:
+    """The project's content and templates and the default theme (a project overrides it file by file)."""
+    dirs = {(root / "content").resolve(), (root / "templates").resolve()}
+    dirs.update(d.resolve() for d in template_dirs(root))
+    return sorted(dirs)
+
+
+def relative(path: str | Path, root: Path) -> str:
+    """``path`` relative to the project when inside it, else as given (POSIX separators)."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def template_location(exc: BaseException, root: Path) -> Location | None:
+    """Where in a template a Jinja error happened (Jinja rewrites tracebacks to point at template lines)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Location(relative(exc.filename, root), exc.lineno or 1)
+    folders = [str(d.resolve()) + os.sep for d in template_dirs(root)]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if any(frame.filename.startswith(f) for f in folders):
+            return Location(relative(frame.filename, root), frame.lineno or 1)
+    return None
+
+
+def failures(exc: Exception, root: Path) -> list[Failure]:
+    """What a failed build has to say to the editor, located in the project where possible."""
+    if isinstance(exc, DossierError):
+        return list(exc.problems)
+    if isinstance(exc, jinja2.TemplateError):
+        message = f"template error: {exc.message or type(exc).__name__}"
+        where = template_location(exc, root)
+        return [Problem(where, message) if where else message]
+    return [str(exc) or type(exc).__name__]
+
+
+def error_page(problems: Sequence[Failure]) -> str:
+    """A self-contained HTML page listing build problems, every piece of text escaped."""
+    items = []
+    for problem in problems:
+        if isinstance(problem, Problem):
+            where = escape(str(problem.location))
+            items.append(f"<li><code>{where}</code>: error: {escape(problem.message)}</li>")
+        else:
+            items.append(f"<li>error: {escape(problem)}</li>")
+    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Build failed · dossier</title>
+<link rel="icon" href="data:,">
+<style>
+body {{ font: 16px/1.5 system-ui, sans-serif; margin: 0; color: #1a1a1a; background: #fff; }}
+main {{ max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }}
+h1 {{ color: #9b1c1c; font-size: 1.5rem; }}
+li {{ margin: .5rem 0; overflow-wrap: anywhere; }}
+code {{ font-weight: bold; }}
+</style>
+</head>
+<body>
+<main>
+<h1>The site could not be built</h1>
+<p>{count}. The preview shows this page until the next save that fixes them; it reloads by itself.</p>
+<ol class="problems">
+{chr(10).join(items)}
+</ol>
+</main>
+</body>
+</html>
+"""
+
+
+def is_page(path: str) -> bool:
+    """Whether a request path asks for an HTML page (a folder, an .html file or an extensionless name)."""
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith((".html", ".htm")) or "." not in last
+
+
+class Preview:
+    """The project being previewed: rebuilds it and remembers whether the last build failed."""
+
+    def __init__(self, root: Path, out: Path, search: bool) -> None:
+        self.root = root
+        self.out = out.absolute()
+        self.search = search
+        self.problems: list[Failure] = []  # of the last build; empty when it succeeded
+        self.building = False
+
+    def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
+        """Build into the output folder; on failure keep the old site, record and print the problems.
+
+        Exceptions of a ``fatal`` type are raised instead (no save can fix a foreign output folder).
+        """
+        what = ", ".join(relative(p, self.root) for p in changed[:3]) + (", ..." if len(changed) > 3 else "")
+        started = time.perf_counter()
+        self.building = True
+        try:
+            report = build(self.root, self.out, search=self.search)
+        except fatal:
+            raise
+        except Exception as exc:
+            if not isinstance(exc, (DossierError, jinja2.TemplateError, WriteError, PagefindError)):
+                traceback.print_exc()  # a bug, not a content error: show where
+            self.problems = failures(exc, self.root)
+            for problem in self.problems:
+                print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr)
+            count = len(self.problems)
+            print(
+                f"{count} problem{'' if count == 1 else 's'} found{f' after {what} changed' if what else ''}; "
+                "the browser shows them until the next good save",
+                file=sys.stderr,
+                flush=True,
+            )
+        else:
+            self.problems = []
+            seconds = time.perf_counter() - started
+            print(
+                f"{'re' if changed else ''}built {report.pages} pages in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True
+            )
+        finally:
+            self.building = False
+
+    def run(self, watcher: Watcher, loop: IOLoop, stop: threading.Event) -> None:
+        """The rebuild thread: wait for saves, rebuild, then reload every connected tab."""
+        while (changed := watcher.wait(stop)) is not None:
+            try:
+                self.rebuild(changed)
+            except KeyboardInterrupt:  # Ctrl-C also reached the build's worker processes (render forks on big sites)
+                if stop.wait(1.0):  # ... and the main thread, which is stopping the server
+                    return
+                self.problems = ["the build was interrupted; save again to rebuild"]
+                print(f"dossier: error: {self.problems[0]}", file=sys.stderr, flush=True)
+            if not stop.is_set():
+                # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
+                loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+
+
+class PageHandler(StaticFileHandler):
+    """livereload's static handler (never 304) that shows the error page instead of pages while the build is broken."""
+
+    preview: Preview
+
+    def initialize(self, path: str, default_filename: str | None = None, preview: Preview | None = None) -> None:  # type: ignore[override]
+        super().initialize(path, default_filename)
+        assert preview is not None
+        self.preview = preview
+
+    def set_default_headers(self) -> None:
+        self.set_header("Cache-Control", "no-cache")  # after a reload the browser must fetch styles again too
+
+    async def get(self, path: str, include_body: bool = True) -> None:
+        problems = self.preview.problems
+        if problems and is_page(path):
+            body = error_page(problems).encode()
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(body if include_body else None)
+            return
+        for _ in range(50):  # the build swaps the output folder with two renames; wait out that instant
+            if os.path.isdir(self.root) or not self.preview.building:
+                break
+            await asyncio.sleep(0.01)
+        await super().get(path, include_body)
+
+    def compute_etag(self) -> str | None:
+        return super().compute_etag() if getattr(self, "absolute_path", None) else None  # none for the error page
+
+    def write_error(self, status_code: int, **kwargs: Any) -> None:
+        missing = Path(self.root, "404.html")
+        if status_code == 404 and is_page(self.request.path) and missing.is_file():
+            self.set_header("Content-Type", "text/html; charset=UTF-8")
+            self.finish(missing.read_bytes())  # the site's own 404 page, with the reload script injected
+        else:
+            super().write_error(status_code, **kwargs)
+
+
+class PreviewServer(Server):
+    """livereload's server, serving the output folder through :class:`PageHandler`."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__(watcher=LivereloadWatcher())  # never started: reloads come from Preview.run
+        self.preview = preview
+
+    def get_web_handlers(self, script: bytes) -> list[Any]:
+        options = {"path": str(self.preview.out), "default_filename": "index.html", "preview": self.preview}
+        return [(r"/(.*)", PageHandler, options)]
+
+
+def interrupt(signum: int, frame: object) -> None:
+    """Treat SIGTERM like Ctrl-C, so both stop the server the same clean way."""
+    raise KeyboardInterrupt
+
+
+def serve(
+    root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, search: bool = True
+) -> None:
+    """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C."""
+    preview = Preview(root, out, search)
+    watcher = Watcher(watched_dirs(root), exclude=[preview.out])  # before the first build: saves during it count
+    url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    stop = threading.Event()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    thread: threading.Thread | None = None
+    io_loop: IOLoop | None = None
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
+    logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request
+    try:
+        preview.rebuild(fatal=(WriteError,))  # content errors are served as the error page; a foreign --out is not
+
+        async def listen() -> IOLoop:
+            PreviewServer(preview).application(port, host, live_css=False)
+            return IOLoop.current()
+
+        try:
+            io_loop = loop.run_until_complete(listen())
+        except OSError as exc:
+            raise SystemExit(f"dossier: error: cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
+        thread = threading.Thread(target=preview.run, args=(watcher, io_loop, stop), name="dossier-rebuild", daemon=True)
+        thread.start()
+        print(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)", flush=True)
+        if open_browser:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        loop.run_forever()
+    except KeyboardInterrupt:
+        print("\nstopped", flush=True)
+    finally:
+        stop.set()
+        if thread is not None:
+            thread.join(timeout=60)  # let a running build finish and clean up its staging folder
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+        if io_loop is not None:
+            io_loop.close(all_fds=True)  # the listening socket and open websockets
+        else:
+            loop.close()
+        asyncio.set_event_loop(None)

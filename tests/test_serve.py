@@ -1,0 +1,341 @@
+"""Live preview: the watcher's rules and debounce, the error page, and `dossier serve` in a real browser."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import pytest
+from livereload.handlers import LiveReloadHandler
+from playwright.sync_api import Page, expect
+
+from dossier.build import BuildReport, build
+from dossier.errors import Location, Problem
+from dossier.render import THEME
+from dossier.serve import Preview, Watcher, error_page, failures, ignored, is_page, watched_dirs
+from tests.conftest import SAMPLE, free_port, wait_for
+
+EVENT = "content/events/2022-02-27-call.yaml"
+EVENT_PAGE = "events/2022-02-27-call/"
+TITLE = "Alice Example offers Bob Sample mediation in a phone call"
+BROKEN = ("actors: [alice-example, bob-sample]", "actors: [alice-exampl, bob-sample]")
+CONNECTED = "() => window.LiveReload?.connector?.protocol > 0"
+
+
+# --- the watcher, without sockets ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", [".#event.yaml", "event.yaml~", ".event.yaml.swp", "event.swp", "4913", "5036", ".git", "#event.yaml#", "x.tmp"]
+)
+def test_editor_noise_is_ignored(name: str) -> None:
+    assert ignored(name)
+
+
+@pytest.mark.parametrize("name", ["event.yaml", "article.md", "4914", "2022", "style.css", "base.html"])
+def test_content_files_are_watched(name: str) -> None:
+    assert not ignored(name)
+
+
+def test_watcher_sees_saves_but_not_editor_files(tmp_path: Path) -> None:
+    (tmp_path / "events").mkdir()
+    (tmp_path / "events" / "a.yaml").write_text("title: A\n")
+    (tmp_path / "site").mkdir()
+    watcher = Watcher([tmp_path], exclude=[tmp_path / "site"])
+    for noise in [".#a.yaml", "a.yaml~", ".a.yaml.swp", "4913", ".hidden/b.yaml"]:
+        (tmp_path / "events" / noise).parent.mkdir(exist_ok=True)
+        (tmp_path / "events" / noise).write_text("x")
+    (tmp_path / "site" / "index.html").write_text("built")
+    assert watcher.changes()[0] == set()
+    (tmp_path / "events" / "a.yaml").write_text("title: B, longer\n")  # a new size: mtimes are only as fine as a clock tick
+    (tmp_path / "events" / "new.yaml").write_text("title: C\n")
+    assert watcher.changes()[0] == {str(tmp_path / "events" / "a.yaml"), str(tmp_path / "events" / "new.yaml")}
+    (tmp_path / "events" / "new.yaml").unlink()
+    assert watcher.changes()[0] == {str(tmp_path / "events" / "new.yaml")}
+
+
+def test_a_burst_of_saves_is_one_rebuild(tmp_path: Path) -> None:
+    target = tmp_path / "a.yaml"
+    target.write_text("0")
+    watcher = Watcher([tmp_path], interval=0.02, quiet=0.1)
+    stop = threading.Event()
+    saved: list[float] = []
+
+    def editor() -> None:
+        for i in range(5):  # five saves 40 ms apart: closer than the quiet time
+            target.write_text(str(i + 1))
+            saved.append(time.time())
+            time.sleep(0.04)
+
+    writer = threading.Thread(target=editor)
+    writer.start()
+    changed = watcher.wait(stop)
+    returned = time.time()
+    writer.join()
+    assert changed == [str(target)]
+    assert len(saved) == 5 and returned >= saved[-1] + 0.09
+    stop.set()
+    assert watcher.wait(stop) is None  # nothing more to rebuild: the whole burst was one change
+
+
+def test_watched_dirs_cover_content_templates_and_theme(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "templates").mkdir()
+    dirs = watched_dirs(tmp_path)
+    assert dirs == sorted({(tmp_path / "content").resolve(), (tmp_path / "templates").resolve(), THEME.resolve()})
+
+
+class OneSave:
+    """A watcher stand-in that reports one save, then waits for ``stop``."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def wait(self, stop: threading.Event) -> list[str] | None:
+        self.calls += 1
+        return ["content/events/a.yaml"] if self.calls == 1 else None
+
+
+class Loop:
+    def __init__(self) -> None:
+        self.callbacks: list[object] = []
+
+    def add_callback(self, callback: object, *args: object) -> None:
+        self.callbacks.append(callback)
+
+
+def test_every_rebuild_is_followed_by_a_reload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dossier.serve.build", lambda *args, **kwargs: BuildReport(pages=1))
+    loop = Loop()
+    Preview(tmp_path, tmp_path / "site", search=False).run(OneSave(), loop, threading.Event())  # type: ignore[arg-type]
+    assert loop.callbacks == [LiveReloadHandler.reload_waiters]
+
+
+def test_ctrl_c_reaching_build_workers_ends_the_rebuild_thread_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stop = threading.Event()
+
+    def interrupted(*args: object, **kwargs: object) -> BuildReport:
+        stop.set()  # the main thread got the same Ctrl-C and is stopping the server
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dossier.serve.build", interrupted)
+    loop = Loop()
+    Preview(tmp_path, tmp_path / "site", search=False).run(OneSave(), loop, stop)  # type: ignore[arg-type]
+    assert loop.callbacks == []
+
+
+# --- the error page -----------------------------------------------------------------------------
+
+
+def test_error_page_escapes_hostile_text() -> None:
+    hostile = "<script>alert('x')</script> & \"quotes\""
+    html = error_page([Problem(Location("content/events/<b>.yaml", 3, 7), hostile), "pagefind said <img src=x onerror=alert(1)>"])
+    assert "<script>alert" not in html and "<img" not in html and "<b>.yaml" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    assert "<code>content/events/&lt;b&gt;.yaml:3:7</code>: error:" in html
+    assert "</head>" in html  # where livereload injects its script, so the fixed page comes back by itself
+
+
+def test_template_errors_point_at_the_template(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates").mkdir()
+    (project / "templates" / "tag.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n')
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        build(project, tmp_path / "site", search=False)
+    [problem] = failures(caught.value, project)
+    assert isinstance(problem, Problem)
+    assert str(problem.location) == "templates/tag.html:3:1"
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("", True),
+        ("events/a/", True),
+        ("404.html", True),
+        ("events/a", True),
+        ("static/style.css", False),
+        ("pagefind/pagefind.js", False),
+    ],
+)
+def test_pages_are_told_apart_from_assets(path: str, page: bool) -> None:
+    assert is_page(path) == page
+
+
+# --- `dossier serve` in a browser ---------------------------------------------------------------
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Save ``path`` with ``old`` replaced by ``new``, as an editor would."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@dataclass
+class Served:
+    """A running `dossier serve` subprocess on a copy of the sample project."""
+
+    project: Path
+    url: str
+    process: subprocess.Popen[bytes]
+    logs: Path
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        edit(self.project / rel, old, new)
+
+    def output(self) -> tuple[str, str]:
+        return (self.logs / "stdout").read_text(), (self.logs / "stderr").read_text()
+
+    def stop(self) -> tuple[int, float]:
+        """Ctrl-C the server; return its exit code and how long it took to exit."""
+        started = time.monotonic()
+        self.process.send_signal(signal.SIGINT)
+        try:
+            code = self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+        return code, time.monotonic() - started
+
+
+@pytest.fixture
+def start_serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
+    """Start `dossier serve` on a fresh copy of the sample project (optionally changed first)."""
+    running: list[Served] = []
+
+    def start(*options: str, prepare: Callable[[Path], None] | None = None) -> Served:
+        project = tmp_path / f"project{len(running)}"
+        shutil.copytree(SAMPLE, project)
+        if prepare:
+            prepare(project)
+        logs = tmp_path / f"logs{len(running)}"
+        logs.mkdir()
+        port = free_port()
+        command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port), *options]
+        with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
+            process = subprocess.Popen(command, stdout=out, stderr=err)
+        served = Served(project, f"http://127.0.0.1:{port}/", process, logs)
+        running.append(served)
+        wait_for(served.url, timeout=30)
+        return served
+
+    yield start
+    for served in running:
+        if served.process.poll() is None:
+            code, _ = served.stop()
+            assert code in (0, 130)
+        assert "Traceback" not in served.output()[1]
+
+
+@pytest.fixture
+def served(start_serve: Callable[..., Served]) -> Served:
+    return start_serve("--no-search")
+
+
+def open_connected(page: Page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(CONNECTED)
+
+
+def test_a_save_changes_the_open_page(served: Served, page: Page) -> None:
+    open_connected(page, served.url + EVENT_PAGE)
+    with page.expect_navigation():
+        served.edit(EVENT, f"title: {TITLE}", "title: Alice phones Bob")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Alice phones Bob")
+    assert served.process.poll() is None
+
+
+def test_two_saves_a_second_apart_both_arrive(served: Served, page: Page) -> None:
+    open_connected(page, served.url + EVENT_PAGE)
+    with page.expect_navigation():
+        served.edit(EVENT, f"title: {TITLE}", "title: First save")
+        first = time.monotonic()
+    expect(page.get_by_role("heading", level=1)).to_have_text("First save")
+    page.wait_for_function(CONNECTED)
+    page.wait_for_timeout(max(0, 1000 - (time.monotonic() - first) * 1000))  # livereload alone would drop this one
+    with page.expect_navigation():
+        served.edit(EVENT, "title: First save", "title: Second save")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Second save")
+
+
+def test_a_broken_save_shows_the_errors_until_fixed(served: Served, page: Page) -> None:
+    open_connected(page, served.url + EVENT_PAGE)
+    with page.expect_navigation():
+        served.edit(EVENT, *BROKEN)
+    problem = page.locator("ol.problems li")
+    expect(problem).to_have_text(
+        "content/events/2022-02-27-call.yaml:4:10: error: unknown actor 'alice-exampl' (did you mean 'alice-example'?)"
+    )
+    expect(page).to_have_title("Build failed · dossier")
+    page.goto(served.url + "actors/")  # every page is the error page, with the reload script
+    expect(problem).to_contain_text("content/events/2022-02-27-call.yaml:4:10")
+    page.wait_for_function(CONNECTED)
+    with page.expect_navigation():
+        served.edit(EVENT, BROKEN[1], BROKEN[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actors")
+    page.goto(served.url + EVENT_PAGE)
+    expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
+    assert served.process.poll() is None
+    stderr = served.output()[1]
+    assert "content/events/2022-02-27-call.yaml:4:10: error: unknown actor 'alice-exampl'" in stderr
+
+
+def test_a_project_broken_from_the_start_is_served_and_recovers(start_serve: Callable[..., Served], page: Page) -> None:
+    served = start_serve("--no-search", prepare=lambda project: edit(project / EVENT, *BROKEN))
+    open_connected(page, served.url)
+    expect(page.locator("ol.problems li")).to_contain_text("content/events/2022-02-27-call.yaml:4:10: error: unknown actor")
+    with page.expect_navigation():
+        served.edit(EVENT, BROKEN[1], BROKEN[0])
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sample dossier: a mediation offer")
+
+
+def test_search_works_in_the_preview(start_serve: Callable[..., Served], page: Page) -> None:
+    served = start_serve()  # with the Pagefind index, as users run it
+    page.goto(served.url + "search/?q=mediation")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    open_connected(page, served.url + "search/?q=quixotically")
+    expect(page.locator(".pagefind-ui__message")).to_contain_text("No results")
+    with page.expect_navigation():
+        served.edit(EVENT, "summary: Alice called Bob", "summary: Alice quixotically called Bob")
+    expect(page.locator(".pagefind-ui__result-link")).to_have_text([TITLE])  # the new index is served
+
+
+def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served], browser: object) -> None:
+    served = start_serve("--no-search")
+    # Not the `page` fixture: once the server is gone, the tab's reconnect attempts are console errors by design.
+    context = browser.new_context()  # type: ignore[attr-defined]
+    try:
+        tab = context.new_page()
+        open_connected(tab, served.url)
+        code, seconds = served.stop()
+    finally:
+        context.close()
+    stdout, stderr = served.output()
+    assert code in (0, 130)
+    assert seconds < 3
+    assert "Traceback" not in stderr
+    assert "serving site on " + served.url in stdout
+    assert not list(served.project.glob(".site.*"))  # no staging folder left behind
+
+
+def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: Callable[..., Served], page: Page) -> None:
+    served = start_serve("--no-search", prepare=lambda project: (project / "templates" / "partials").mkdir(parents=True))
+    open_connected(page, served.url)
+    footer = '<footer class="site-footer"><p>Preview footer</p></footer>\n'
+    with page.expect_navigation():
+        (served.project / "templates" / "partials" / "footer.html").write_text(footer, encoding="utf-8")
+    expect(page.locator("footer")).to_have_text("Preview footer")
+    page.wait_for_function(CONNECTED)
+    with page.expect_navigation():
+        (served.project / "templates" / "partials" / "footer.html").write_text("{% if %}", encoding="utf-8")
+    expect(page.locator("ol.problems li")).to_contain_text("templates/partials/footer.html:1:1: error: template error:")
