@@ -3,17 +3,27 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
+
+from pagefind.service import get_executable
 
 
 class PagefindError(Exception):
-    """Pagefind failed; the message carries its output."""
+    """Pagefind failed or is missing; the message carries its output."""
 
 
 def run_pagefind(site_dir: Path) -> None:
-    """Index ``site_dir`` into ``site_dir/pagefind`` with the Pagefind binary shipped by ``pagefind[bin]``."""
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
+    """Index ``site_dir`` into ``site_dir/pagefind`` with the binary that ``pagefind[bin]`` ships.
+
+    The binary is run directly rather than through ``python -m pagefind``, which costs
+    a second Python start (about 0.1 s) on every build and every preview rebuild.
+    """
+    executable = get_executable()
+    if executable is None:
+        raise PagefindError(
+            "search indexing failed: the Pagefind binary is missing; install dossier with pagefind[bin] or pass --no-search"
+        )
+    command = [str(executable), "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from dossier import index
 from dossier.build import build
+from dossier.index import PagefindError
 from tests.helpers import GOLDEN, SAMPLE, build_golden
 from tests.test_write import tree
 
@@ -59,11 +63,18 @@ def test_a_failing_search_index_fails_the_build_and_keeps_the_site(tmp_path: Pat
     out = project / "site"
     build(project, out, search=False)
     before = tree(out)
-    monkeypatch.setattr(sys, "executable", "/bin/false")
-    import pytest
-
-    from dossier.index import PagefindError
-
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/bin/false")
     with pytest.raises(PagefindError, match=r"^search indexing failed \(pagefind exit code 1\): $"):
         build(project, out)
     assert tree(out) == before
+
+
+def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(index, "get_executable", lambda: None)
+    with pytest.raises(PagefindError) as error:
+        build(SAMPLE, tmp_path / "site")
+    assert (
+        str(error.value)
+        == "search indexing failed: the Pagefind binary is missing; install dossier with pagefind[bin] or pass --no-search"
+    )
+    assert not (tmp_path / "site").exists()
