@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -58,8 +60,12 @@ def check(root: Path, report: BuildReport | None = None) -> Records:
     return records
 
 
-def build(root: Path, out_dir: Path, search: bool = True) -> BuildReport:
-    """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched."""
+def build(root: Path, out_dir: Path, search: bool = True, keep_index: bool = False) -> BuildReport:
+    """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
+
+    With ``keep_index`` (and no ``search``), the previous site's search index is carried
+    over as it is, for a preview that re-indexes after the browser has reloaded.
+    """
     report = BuildReport()
     records = check(root, report)
     site: Site = timed(report, "model", lambda: build_site(records))
@@ -73,6 +79,8 @@ def build(root: Path, out_dir: Path, search: bool = True) -> BuildReport:
         if search:
             with report.phase("index"):
                 run_pagefind(staging)
+        elif keep_index and (out_dir / "pagefind").is_dir():
+            shutil.copytree(out_dir / "pagefind", staging / "pagefind", copy_function=os.link)
 
     started = time.perf_counter()
     write_site(outputs, out_dir, finish)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from pagefind.service import get_executable
@@ -12,7 +14,7 @@ class PagefindError(Exception):
     """Pagefind failed or is missing; the message carries its output."""
 
 
-def run_pagefind(site_dir: Path) -> None:
+def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
     """Index ``site_dir`` into ``site_dir/pagefind`` with the binary that ``pagefind[bin]`` ships.
 
     The binary is run directly rather than through ``python -m pagefind``, which costs
@@ -23,8 +25,22 @@ def run_pagefind(site_dir: Path) -> None:
         raise PagefindError(
             "search indexing failed: the Pagefind binary is missing; install dossier with pagefind[bin] or pass --no-search"
         )
-    command = [str(executable), "--site", str(site_dir), "--output-subdir", "pagefind", "--silent"]
+    output = ["--output-path", str(bundle)] if bundle else ["--output-subdir", "pagefind"]
+    command = [str(executable), "--site", str(site_dir), *output, "--silent"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()
         raise PagefindError(f"search indexing failed (pagefind exit code {result.returncode}): {detail}")
+
+
+def reindex(site_dir: Path) -> None:
+    """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``."""
+    from dossier.write import swap
+
+    bundle = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
+    try:
+        run_pagefind(site_dir, bundle)
+        swap(bundle, site_dir / "pagefind")
+    finally:
+        if bundle.exists():
+            shutil.rmtree(bundle, ignore_errors=True)

@@ -15,6 +15,7 @@ until Ctrl-C.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -27,16 +28,19 @@ from collections.abc import Iterable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from livereload import Server
-from livereload.handlers import LiveReloadHandler, StaticFileHandler
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
+from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher as LivereloadWatcher
+from tornado import web
 from tornado.ioloop import IOLoop
 
 from dossier.build import build
 from dossier.errors import DossierError, Location, Problem
-from dossier.index import PagefindError
+from dossier.index import PagefindError, reindex
 from dossier.render import template_dirs
 from dossier.write import WriteError
 
@@ -211,6 +215,8 @@ class Preview:
         self.search = search
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.building = False
+        self.indexed = False  # the served site has a search index (possibly one build old)
+        self.stale_index = False  # the pages changed since the index was made
 
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
@@ -221,7 +227,11 @@ class Preview:
         started = time.perf_counter()
         self.building = True
         try:
-            report = build(self.root, self.out, search=self.search)
+            # Once a first index exists, rebuilds carry it over and re-index after the reload (see run).
+            deferred = self.search and self.indexed
+            report = build(self.root, self.out, search=self.search and not deferred, keep_index=deferred)
+            self.indexed = self.search
+            self.stale_index = deferred
         except fatal:
             raise
         except Exception as exc:
@@ -259,6 +269,22 @@ class Preview:
             if not stop.is_set():
                 # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
+                if self.refresh_index():
+                    loop.add_callback(reload_search_tabs)
+
+    def refresh_index(self) -> bool:
+        """Bring the search index up to date with the pages the browser already shows; True if it changed."""
+        if not self.stale_index or self.problems:
+            return False
+        started = time.perf_counter()
+        try:
+            reindex(self.out)
+        except (PagefindError, OSError) as exc:
+            print(f"dossier: error: {exc}", file=sys.stderr, flush=True)
+            return False
+        self.stale_index = False
+        print(f"search index updated in {time.perf_counter() - started:.2f}s", flush=True)
+        return True
 
 
 class PageHandler(StaticFileHandler):
@@ -299,12 +325,51 @@ class PageHandler(StaticFileHandler):
             super().write_error(status_code, **kwargs)
 
 
+class TabHandler(LiveReloadHandler):
+    """livereload's websocket, remembering which page each tab shows (its handshake says)."""
+
+    page_url = ""
+
+    def on_message(self, message: str | bytes) -> None:
+        super().on_message(message)
+        info = json.loads(message)
+        if isinstance(info, dict) and info.get("command") == "info":
+            self.page_url = str(info.get("url", ""))
+
+
+def reload_search_tabs() -> None:
+    """Reload the tabs on the search page, so they load the index that was just swapped in."""
+    for waiter in list(LiveReloadHandler.waiters):
+        if isinstance(waiter, TabHandler) and urlsplit(waiter.page_url).path.endswith("/search/"):
+            waiter.send_message({"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False})
+
+
 class PreviewServer(Server):
     """livereload's server, serving the output folder through :class:`PageHandler`."""
 
     def __init__(self, preview: Preview) -> None:
         super().__init__(watcher=LivereloadWatcher())  # never started: reloads come from Preview.run
         self.preview = preview
+
+    def application(
+        self, port: int, host: str, liveport: int | None = None, debug: bool | None = None, live_css: bool = True
+    ) -> None:
+        """livereload's own application, with :class:`TabHandler` for its websocket."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        script = (
+            b'<script type="text/javascript">(function(){var s=document.createElement("script");'
+            b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+            b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+            b"document.head.appendChild(s);})();</script>"
+        )
+
+        class Injector(LiveScriptInjector):
+            pass
+
+        Injector.script = script
+        handlers = [(r"/livereload", TabHandler), (r"/livereload.js", LiveReloadJSHandler), *self.get_web_handlers(script)]
+        web.Application(handlers=handlers, transforms=[Injector]).listen(port, address=host)
 
     def get_web_handlers(self, script: bytes) -> list[Any]:
         options = {"path": str(self.preview.out), "default_filename": "index.html", "preview": self.preview}

@@ -339,3 +339,27 @@ def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: C
     with page.expect_navigation():
         (served.project / "templates" / "partials" / "footer.html").write_text("{% if %}", encoding="utf-8")
     expect(page.locator("ol.problems li")).to_contain_text("templates/partials/footer.html:1:1: error: template error:")
+
+
+def test_after_a_deferred_reindex_only_tabs_on_the_search_page_reload(monkeypatch: pytest.MonkeyPatch) -> None:
+    from livereload.handlers import LiveReloadHandler
+
+    from dossier.serve import TabHandler, reload_search_tabs
+
+    sent: dict[str, list[object]] = {}
+
+    def tab(url: str) -> TabHandler:
+        handler = object.__new__(TabHandler)  # no socket: only the page it reported and what it is sent
+        handler.page_url = url
+        handler.send_message = lambda message, url=url: sent.setdefault(url, []).append(message)  # type: ignore[method-assign]
+        return handler
+
+    tabs = {
+        tab("http://127.0.0.1:8000/search/?q=gomel"),
+        tab("http://127.0.0.1:8000/some/path/search/"),
+        tab("http://127.0.0.1:8000/events/x/"),
+    }
+    monkeypatch.setattr(LiveReloadHandler, "waiters", tabs)
+    reload_search_tabs()
+    message = {"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False}
+    assert sent == {"http://127.0.0.1:8000/search/?q=gomel": [message], "http://127.0.0.1:8000/some/path/search/": [message]}
