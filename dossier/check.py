@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from difflib import get_close_matches
+from functools import lru_cache
 from typing import Any
 
 from dossier import markup
@@ -127,8 +128,17 @@ def _check_quotes(records: tuple[Any, list[Event], list[Article], list[Actor]], 
 
 def find_quote(article: Article, quote: str) -> tuple[int, int, int] | None:
     """(block, start, end) of the first occurrence of ``quote`` in the article's text, or None."""
-    for index, block in enumerate(markup.blocks(article.body)):
-        span = block.find(quote)
+    return _find_quote(article.body, quote)
+
+
+@lru_cache(maxsize=1 << 17)
+def _find_quote(body: str, quote: str) -> tuple[int, int, int] | None:
+    """Cached, since check and model look up every quote: the quote is normalised once, not per block."""
+    wanted = markup.normalise(quote)
+    if not wanted:
+        return None
+    for index, block in enumerate(markup.blocks(body)):
+        span = block.find(wanted, normalised=True)
         if span is not None:
             return index, span[0], span[1]
     return None

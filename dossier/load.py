@@ -31,7 +31,6 @@ _SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "times
 _constructor = yaml.constructor.SafeConstructor()
 
 
-
 class _Refused:
     """Marks a value the loader refused and already reported, so the schema does not report it again."""
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
@@ -23,6 +24,7 @@ from markdown_it.token import Token
 ROOT = "\x00root\x00"  # cannot occur in rendered content: markdown-it turns NUL into U+FFFD
 RECORD_SCHEMES = ("actor", "event", "article")
 _RECORD_LINK = re.compile(r"^(actor|event|article):([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_SPACES = re.compile(r"\s+")
 _WEB_LINK = re.compile(r"^(https?://|mailto:)[^\s]+$", re.IGNORECASE)
 _QUOTES = str.maketrans(
     {
@@ -95,20 +97,25 @@ def normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
-def _normalise_with_map(text: str) -> tuple[str, list[int]]:
-    """Like :func:`normalise` (without stripping), plus the index in ``text`` of every output character."""
-    out: list[str] = []
-    where: list[int] = []
+def _normalise_with_map(text: str) -> tuple[str, array[int]]:
+    """Like :func:`normalise` (without stripping), plus the index in ``text`` of every output character.
+
+    Each run of whitespace becomes one space standing for the run's first character
+    (``\\s`` and :meth:`str.isspace` agree on what whitespace is).
+    """
     translated = text.translate(_QUOTES)
-    for index, char in enumerate(translated):
-        if char.isspace():
-            if out and out[-1] == " ":
-                continue
-            char = " "
-        out.append(char)
-        where.append(index)
-    where.append(len(text))
-    return "".join(out), where
+    parts: list[str] = []
+    where = array("i")
+    position = 0
+    for match in _SPACES.finditer(translated):
+        start, end = match.span()
+        parts.append(translated[position:start])
+        parts.append(" ")
+        where.extend(range(position, start + 1))
+        position = end
+    parts.append(translated[position:])
+    where.extend(range(position, len(translated) + 1))
+    return "".join(parts), where
 
 
 @dataclass(frozen=True)
@@ -117,16 +124,22 @@ class Block:
 
     text: str
     normal: str
-    where: tuple[int, ...]
 
-    def find(self, quote: str) -> tuple[int, int] | None:
-        """Start and end of ``quote`` in ``text`` (compared normalised), or None."""
-        wanted = normalise(quote)
+    @cached_property
+    def where(self) -> Sequence[int]:
+        """The index in ``text`` of each character of ``normal``, then ``len(text)``; built only when a quote is found."""
+        return _normalise_with_map(self.text)[1]
+
+    def find(self, quote: str, normalised: bool = False) -> tuple[int, int] | None:
+        """Start and end of ``quote`` in ``text`` (compared normalised; ``normalised`` when it already is), or None."""
+        wanted = quote if normalised else normalise(quote)
         if not wanted:
             return None
         start = self.normal.find(wanted)
         if start < 0:
             return None
+        if len(self.normal) == len(self.text):  # no run of whitespace was collapsed: positions are the same
+            return start, start + len(wanted)
         return self.where[start], self.where[start + len(wanted) - 1] + 1
 
 
@@ -152,15 +165,14 @@ def _inline_text(token: Token) -> tuple[str, list[tuple[int, int, int]]]:
     return "".join(parts), spans
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=16384)
 def blocks(text: str) -> tuple[Block, ...]:
     """The plain text of every block of a Markdown text, in order."""
     result = []
     for token in parse(text):
         if token.type == "inline":
             plain, _ = _inline_text(token)
-            normal, where = _normalise_with_map(plain)
-            result.append(Block(plain, normal, tuple(where)))
+            result.append(Block(plain, _SPACES.sub(" ", plain.translate(_QUOTES))))
     return tuple(result)
 
 
@@ -182,25 +194,21 @@ class Passage:
 
 def render(text: str, resolve: Resolver, shift: int = 2, passages: Sequence[Passage] = ()) -> str:
     """HTML of a Markdown text: links checked and resolved, headings shifted down, passages marked."""
-    tokens = [_copy(t) for t in parse(text)]
+    # The parsed tokens are cached and shared: only the tokens changed here are copied (shallowly).
+    tokens = list(parse(text))
     block_index = -1
-    for token in tokens:
+    for position, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
+            token = tokens[position] = token.copy()
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         elif token.type == "inline":
+            token = tokens[position] = token.copy()
             block_index += 1
             mine = [p for p in passages if p.block == block_index]
             if mine:
                 _mark(token, mine)
             token.children = _safe_children(token.children or [], resolve)
     return MD.renderer.render(tokens, MD.options, {})
-
-
-def _copy(token: Token) -> Token:
-    clone = token.copy()
-    if token.children is not None:
-        clone.children = [child.copy() for child in token.children]
-    return clone
 
 
 def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
@@ -219,6 +227,7 @@ def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
             dropping.append(url is None)
             if url is None:
                 continue
+            child = child.copy()
             child.attrs = {"href": url}
             if target and target[0] == "web":
                 child.attrs["rel"] = "noopener noreferrer"

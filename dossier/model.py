@@ -170,6 +170,7 @@ def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> d
             if words:
                 by_first[words[0]].append((words, actor))
     result: dict[str, tuple[Actor, ...]] = {}
+    order = {a.id: i for i, a in enumerate(actors)}
     for article in articles:
         words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
         found: dict[str, Actor] = {}
@@ -177,7 +178,6 @@ def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> d
             for name, actor in by_first.get(word, ()):
                 if tuple(words[index : index + len(name)]) == name:
                     found[actor.id] = actor
-        order = {a.id: i for i, a in enumerate(actors)}
         result[article.id] = tuple(sorted(found.values(), key=lambda a: order[a.id]))
     return result
 

@@ -8,7 +8,10 @@ relative and the site works under any path prefix.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -20,6 +23,7 @@ from markupsafe import Markup
 
 from dossier import markup
 from dossier.dates import PartialDate
+from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.records import Actor, Article, Event
 
@@ -49,6 +53,7 @@ def make_env(project_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html)
@@ -165,11 +170,57 @@ def pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
         yield f"tags/{tag}/index.html", "tag.html", {"section": "tags", "tag": tag, "events": events}
 
 
-def render_site(site: Site, env: jinja2.Environment) -> list[Output]:
-    """Render every page; pure apart from reading templates."""
+PAGES_PER_WORKER = 200  # below this many pages per worker, forking costs more than it saves
+
+
+def render_site(
+    site: Site, env: jinja2.Environment, workers: int | None = None, min_pages: int = PAGES_PER_WORKER
+) -> list[Output]:
+    """Render every page, in site-map order; pure apart from reading templates.
+
+    Sites with at least ``min_pages`` pages per worker are rendered by forked worker
+    processes (``workers`` of them, default one per CPU), a chunk of pages at a time;
+    the result is the same list of bytes as from one process.
+    """
+    jobs = list(pages(site))
+    memoize_partials(env)
+    workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_pages(site, env, jobs)
+    global _FORKED
+    _FORKED = (site, env, jobs)  # inherited by the forked workers, never pickled
+    size = max(8, min(256, len(jobs) // (workers * 8)))
+    chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            return [output for part in pool.map(_render_chunk, chunks) for output in part]
+    except Exception:  # a failing page fails again here, in this process, with its own traceback
+        return _render_pages(site, env, jobs)
+    finally:
+        _FORKED = None
+
+
+_FORKED: tuple[Site, jinja2.Environment, list[tuple[str, str, dict[str, Any]]]] | None = None
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return os.cpu_count() or 1
+
+
+def _render_chunk(bounds: tuple[int, int]) -> list[Output]:
+    """In a worker: render the pages ``bounds`` names from the forked parent's job list."""
+    assert _FORKED is not None
+    site, env, jobs = _FORKED
+    return _render_pages(site, env, jobs[bounds[0] : bounds[1]])
+
+
+def _render_pages(site: Site, env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]]) -> list[Output]:
     outputs = []
     cache: dict[str, jinja2.Template] = {}
-    for path, name, variables in pages(site):
+    for path, name, variables in jobs:
         template = cache.get(name) or cache.setdefault(name, env.get_template(name))
         html = template.render({"site": site, "root": _root_for(path), **variables})
         outputs.append(Output(path, html.encode("utf-8")))

@@ -44,9 +44,12 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
+        made: set[Path] = set()
         for output in outputs:
             target = staging / output.path
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in made:  # one mkdir per folder, not one per file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
             target.write_bytes(output.data)
         (staging / MARKER).write_bytes(MARKER_TEXT)
         if finish is not None:

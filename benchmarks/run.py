@@ -1,0 +1,233 @@
+"""Benchmark dossier builds on generated projects and compare them with Hugo and Pagefind.
+
+``python benchmarks/run.py [--sizes 1000,5000,20000] [--work DIR]`` generates a project
+per size (``benchmarks/generate.py``), builds it in a child process (so peak memory is
+that build's own), then measures: seconds per phase, pages per second, peak RSS, the
+time from saving one event to the rebuilt page being served, Hugo's time for the
+same number of plain ~600-word Markdown pages, and Pagefind's own indexing time on
+the built site. Prints one Markdown table (and the raw figures as JSON to ``--json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import WORDS, generate  # noqa: E402
+
+PHASES = ("load", "check", "model", "render", "write", "index")
+
+
+def child_build(project: Path, out: Path) -> None:
+    """Run one full build in this (child) process and print its figures as JSON."""
+    import dossier.build as build_module
+
+    peaks: dict[str, int] = {}
+    real_index = build_module.run_pagefind
+
+    def index(site: Path) -> None:
+        peaks["workers_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        real_index(site)
+
+    build_module.run_pagefind = index  # type: ignore[assignment]
+    started = time.perf_counter()
+    report = build_module.build(project, out)
+    wall = time.perf_counter() - started
+    figures = {
+        "timings": report.timings,
+        "pages": report.pages,
+        "wall": wall,
+        "self_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "workers_kb": peaks.get("workers_kb", 0),
+        "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    }
+    print(json.dumps(figures))
+
+
+def run_child(project: Path, out: Path) -> dict[str, Any]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", str(project), str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, check=True)
+    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+def pagefind_time(site: Path, scratch: Path) -> float:
+    """Seconds Pagefind takes to index ``site`` on its own (into a scratch folder)."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(scratch), "--silent"]
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def hugo_site(root: Path, pages: int, seed: int = 1) -> None:
+    """A minimal Hugo site with ``pages`` plain ~600-word Markdown pages and a trivial layout."""
+    import random
+
+    rng = random.Random(seed)
+    if (root / f".pages-{pages}").exists():
+        return
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "layouts/_default").mkdir(parents=True)
+    (root / "content/pages").mkdir(parents=True)
+    (root / "config.toml").write_text(
+        'baseURL = "http://example.org/"\ntitle = "bench"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n'
+    )
+    layout = "<!doctype html><html><head><title>{{ .Title }}</title></head><body><main>{{ .Content }}</main></body></html>\n"
+    (root / "layouts/_default/single.html").write_text(layout)
+    (root / "layouts/_default/list.html").write_text(layout)
+    (root / "layouts/index.html").write_text(layout)
+    for index in range(pages):
+        paragraphs = [" ".join(rng.choice(WORDS) for _ in range(85)) + "." for _ in range(7)]
+        text = f'---\ntitle: "Page {index}"\n---\n' + "\n\n".join(paragraphs) + "\n"
+        (root / "content/pages" / f"page-{index}.md").write_text(text)
+    (root / f".pages-{pages}").touch()
+
+
+def hugo_time(root: Path) -> float:
+    shutil.rmtree(root / "public", ignore_errors=True)
+    started = time.perf_counter()
+    subprocess.run(["hugo", "--quiet", "-s", str(root)], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8", "replace"))
+    except OSError:
+        return None
+
+
+def _edit(project: Path, event_id: str, marker: str) -> None:
+    path = project / "content/events" / f"{event_id}.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[0] = f'title: "{marker}"'
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def serve_latency(project: Path, out: Path, event_id: str, timeout: float = 900) -> tuple[float, str]:
+    """Seconds from saving one event file to ``dossier serve`` serving the rebuilt page (or build() when no serve)."""
+    port = _free_port()
+    command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port), "--out", str(out)]
+    original = (project / "content/events" / f"{event_id}.yaml").read_bytes()
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/events/{event_id}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while _fetch(url) is None:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("dossier serve did not start")
+            time.sleep(0.2)
+        marker = f"Edited at {time.time_ns()}"
+        time.sleep(0.5)  # let the watcher take its first scan
+        started = time.perf_counter()
+        _edit(project, event_id, marker)
+        while marker not in (_fetch(url) or ""):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the edit was not served in time")
+            time.sleep(0.02)
+        return time.perf_counter() - started, "dossier serve (HTTP poll)"
+    except RuntimeError:
+        from dossier.build import build
+
+        marker = f"Edited at {time.time_ns()}"
+        started = time.perf_counter()
+        _edit(project, event_id, marker)
+        build(project, out)
+        assert marker in (out / "events" / event_id / "index.html").read_text(encoding="utf-8")
+        return time.perf_counter() - started, "build() in process"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        (project / "content/events" / f"{event_id}.yaml").write_bytes(original)
+
+
+def measure(size: int, work: Path, seed: int, serve: bool) -> dict[str, Any]:
+    """Every figure for one size."""
+    project = work / f"project-{size}"
+    stamp = project / f".generated-{size}-{seed}"
+    if not stamp.exists():
+        shutil.rmtree(project, ignore_errors=True)
+        generate(size, project, seed)
+        stamp.touch()
+    out = work / f"site-{size}"
+    figures = run_child(project, out)
+    figures["size"] = size
+    figures["pagefind"] = pagefind_time(out, work / "pagefind-alone")
+    hugo = work / f"hugo-{figures['pages']}"
+    hugo_site(hugo, figures["pages"])
+    hugo_time(hugo)  # warm the file cache once
+    figures["hugo"] = hugo_time(hugo)
+    if serve:
+        figures["serve"], figures["serve_how"] = serve_latency(project, work / f"serve-{size}", "event-000001")
+    return figures
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The figures as one Markdown table, a column per size."""
+    rows: list[tuple[str, list[str]]] = [("events", [f"{r['size']:,}" for r in results])]
+    rows.append(("pages", [f"{r['pages']:,}" for r in results]))
+    for phase in PHASES:
+        rows.append((f"{phase} (s)", [f"{r['timings'].get(phase, 0):.2f}" for r in results]))
+    total = [sum(r["timings"].values()) for r in results]
+    rows.append(("full build, with search (s)", [f"{t:.2f}" for t in total]))
+    no_index = [t - r["timings"].get("index", 0) for t, r in zip(total, results, strict=True)]
+    rows.append(("pages/s (build without index)", [f"{r['pages'] / t:,.0f}" for t, r in zip(no_index, results, strict=True)]))
+    rows.append(("peak RSS, dossier process (MB)", [f"{r['self_kb'] / 1024:.0f}" for r in results]))
+    rows.append(("peak RSS, one render worker (MB)", [f"{r['workers_kb'] / 1024:.0f}" for r in results]))
+    rows.append(("peak RSS, pagefind (MB)", [f"{r['children_kb'] / 1024:.0f}" for r in results]))
+    rows.append(("Hugo, same page count (s)", [f"{r['hugo']:.2f}" for r in results]))
+    render_write = [r["timings"]["render"] + r["timings"]["write"] for r in results]
+    rows.append(("render+write ÷ Hugo", [f"{rw / r['hugo']:.2f}" for rw, r in zip(render_write, results, strict=True)]))
+    rows.append(("Pagefind alone (s)", [f"{r['pagefind']:.2f}" for r in results]))
+    rows.append(("full build ÷ Pagefind alone", [f"{t / r['pagefind']:.2f}" for t, r in zip(total, results, strict=True)]))
+    if all("serve" in r for r in results):
+        rows.append(("save → page served (s)", [f"{r['serve']:.2f}" for r in results]))
+    lines = ["| | " + " | ".join(f"{r['size']:,} events" for r in results) + " |", "| --- |" + " ---: |" * len(results)]
+    lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        child_build(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated event counts")
+    parser.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "dossier-bench")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-serve", action="store_true", help="skip the save-to-served measurement")
+    parser.add_argument("--json", type=Path, help="also write the raw figures here")
+    args = parser.parse_args()
+    if shutil.which("hugo") is None:
+        sys.exit("hugo not found: apt-get install -y hugo")
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        results.append(measure(size, args.work, args.seed, not args.no_serve))
+        print(f"measured {size} events", file=sys.stderr, flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

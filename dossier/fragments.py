@@ -1,0 +1,108 @@
+"""Fragments: render each included partial once per distinct set of the variables it reads.
+
+A partial such as ``partials/event_item.html`` is included tens of thousands of
+times in a large dossier (on actor, tag, article and timeline pages), almost always
+for the same event at the same depth. A Jinja template is a pure function of the
+variables it reads, so its output can be reused whenever those variables are the
+same objects (or equal strings and numbers). Which variables a template reads is
+found statically with :func:`jinja2.meta.find_undeclared_variables`, over the
+template and everything it includes; ``root`` is always part of the key, because
+the ``url``, ``url_for`` and ``md`` helpers read it from the context.
+
+Only templates that other templates include by a literal name, and that neither
+extend, define blocks, import macros, include by a computed name nor assign to a
+namespace, are reused this way; everything else renders as before. The output is
+byte for byte the same.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jinja2
+from jinja2 import meta, nodes
+
+IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
+BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
+RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
+_PLAIN = (str, int, float, bool, type(None))
+_REFUSED = (nodes.Extends, nodes.Block, nodes.Import, nodes.FromImport, nodes.NSRef)
+
+RootFunc = Callable[[jinja2.runtime.Context], Iterator[str]]
+
+
+def memoize_partials(env: jinja2.Environment) -> list[str]:
+    """Make every pure included template of ``env`` reuse its output; return their names."""
+    names = [n for n in env.list_templates() if n.endswith(".html") and not n.startswith("static/")]
+    trees: dict[str, nodes.Template] = {}
+    for name in names:
+        try:
+            trees[name] = env.parse(env.loader.get_source(env, name)[0], name)  # type: ignore[union-attr]
+        except jinja2.TemplateError:
+            continue  # a broken template fails the build where it is used, as before
+    included = {target for tree in trees.values() for target, _ in _includes(tree) if isinstance(target, str)}
+    done = []
+    for name in sorted(included):
+        variables = _variables(name, trees, set())
+        if variables is None:
+            continue
+        template = env.get_template(name)
+        if not getattr(template.root_render_func, "reusing", False):
+            render = _reusing(template.root_render_func, tuple(sorted(variables | set(IMPLICIT))))
+            template.root_render_func = render  # type: ignore[method-assign]
+        done.append(name)
+    return done
+
+
+def _includes(tree: nodes.Template) -> Iterator[tuple[str | None, nodes.Include]]:
+    for node in tree.find_all(nodes.Include):
+        target = node.template
+        yield (target.value if isinstance(target, nodes.Const) and isinstance(target.value, str) else None), node
+
+
+def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> set[str] | None:
+    """The variables ``name`` and what it includes read from their context, or None when it is not reusable."""
+    tree = trees.get(name)
+    if tree is None or name in seen or any(True for _ in tree.find_all(_REFUSED)):
+        return None
+    found = set(meta.find_undeclared_variables(tree))
+    for target, _ in _includes(tree):
+        inner = _variables(target, trees, seen | {name}) if target is not None else None
+        if inner is None:
+            return None
+        found |= inner
+    return found
+
+
+def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
+    """A root render function that renders once per distinct value of ``names`` and then repeats itself.
+
+    A partial that is rarely reused (fewer than one call in ``RARE``, judged once it has
+    stored ``BUDGET`` characters) stops being stored, so the cache does not become a
+    second copy of whole pages.
+    """
+    cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = {}
+    calls = [0, 0, 0]  # calls, hits, characters stored
+
+    def root(context: jinja2.runtime.Context) -> Iterator[str]:
+        if calls[0] < 0:
+            yield from render(context)
+            return
+        values = tuple(context.resolve_or_missing(n) for n in names)
+        key = tuple(v if type(v) is str else (type(v), v) if type(v) in _PLAIN else id(v) for v in values)
+        hit = cache.get(key)
+        calls[0] += 1
+        if hit is None:
+            # the values are kept with the output, so no id in a key can be reused by another object
+            hit = cache[key] = (values, "".join(render(context)))
+            calls[2] += len(hit[1])
+            if calls[2] > BUDGET and calls[1] * RARE < calls[0]:
+                calls[0] = -1
+                cache.clear()
+        else:
+            calls[1] += 1
+        yield hit[1]
+
+    root.reusing = True  # type: ignore[attr-defined]
+    return root
