@@ -1,0 +1,50 @@
+"""Fragments: an included partial renders once per distinct input, and its output is exactly what it would have been."""
+
+from __future__ import annotations
+
+import jinja2
+
+from dossier.fragments import memoize_partials
+
+TEMPLATES = {
+    "page.html": "{% for x in items %}{% include 'item.html' %}|{% endfor %}{% include 'counter.html' %}",
+    "item.html": "<a href='{{ root }}{{ x.name }}/'>{{ x.name }}</a>{% include 'badge.html' %}",
+    "badge.html": "[{{ x.kind }}]",
+    "counter.html": "{% set ns = namespace(n=0) %}{% for x in items %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}",
+}
+
+
+class Thing:
+    def __init__(self, name: str, kind: str) -> None:
+        self.name, self.kind = name, kind
+
+
+def env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.DictLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def test_only_pure_literally_included_partials_are_reused() -> None:
+    assert memoize_partials(env()) == ["badge.html", "item.html"]  # counter.html assigns to a namespace
+
+
+def test_reused_output_is_byte_identical_and_keyed_by_every_variable_read() -> None:
+    a, b = Thing("a", "person"), Thing("b<script>", "state")
+    items = [a, b, a, a, b]
+    plain, memo = env(), env()
+    memoize_partials(memo)
+    for root in ("", "../", "../../"):
+        expected = plain.get_template("page.html").render(items=items, root=root)
+        assert memo.get_template("page.html").render(items=items, root=root) == expected
+    assert "b&lt;script&gt;" in expected
+    a.kind = "changed"  # the same object: identity is the key, so its output is reused as it was
+    assert "[person]" in memo.get_template("page.html").render(items=[a], root="")
+    assert "[changed]" in memo.get_template("page.html").render(items=[Thing("a", "changed")], root="")
+
+
+def test_variables_set_by_with_blocks_are_part_of_the_key() -> None:
+    memo = env()
+    memoize_partials(memo)
+    template = memo.from_string(
+        "{% for n in ['p', 'q', 'p'] %}{% with x = things[n] %}{% include 'badge.html' %}{% endwith %}{% endfor %}"
+    )
+    assert template.render(things={"p": Thing("p", "one"), "q": Thing("q", "two")}) == "[one][two][one]"
