@@ -38,8 +38,8 @@ def check_project(project: Project) -> tuple[Records | None, list[Problem]]:
     records = _records(clean)
     for ref in found.refs:
         _resolve(ref, known, found.problems)
-    for text, location in found.markdown:
-        _check_links(text, location, known, found.problems)
+    for text, location, exact in found.markdown:
+        _check_links(text, location, known, found.problems, exact)
     for article in records[2]:
         _check_links(article.body, Location(article.path, article.body_line), known, found.problems, exact=True)
     for source, values in clean:
@@ -92,7 +92,7 @@ def _resolve(ref: Ref, known: dict[str, set[str]], problems: list[Problem], how:
 
 def _check_links(text: str, location: Location, known: dict[str, set[str]], problems: list[Problem], exact: bool = False) -> None:
     for href, line in markup.links(text):
-        where = Location(location.path, location.line + line, 1) if exact else location
+        where = Location(location.path, location.line + line, location.column) if exact else location
         if href.startswith("image:"):
             problems.append(Problem(where, "images are not supported in Markdown text; link to the image instead"))
             continue

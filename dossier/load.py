@@ -53,6 +53,7 @@ class SourceFile:
     data: Any = None  # None when the file could not be read or parsed
     positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
     key_positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
+    blocks: frozenset[KeyPath] = field(default=frozenset(), compare=False, repr=False)  # block scalars (| or >)
     body: str = ""
     body_line: int = 1
 
@@ -140,8 +141,8 @@ def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> So
             return SourceFile(rel, kind, record_id)
         text, body, body_line = split
         offset = 1
-    data, positions, key_positions = parse_yaml(rel, text, problems, line_offset=offset)
-    return SourceFile(rel, kind, record_id, data, positions, key_positions, body, body_line)
+    data, positions, key_positions, blocks = parse_yaml(rel, text, problems, line_offset=offset)
+    return SourceFile(rel, kind, record_id, data, positions, key_positions, blocks, body, body_line)
 
 
 def decode(rel: str, raw: bytes, problems: list[Problem]) -> str | None:
@@ -186,11 +187,11 @@ def parse_yaml(
         line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "syntax error"
         problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; check the indentation and quoting here"))
-        return None, {}, {}
+        return None, {}, {}, frozenset()
     except yaml.YAMLError as exc:
         problems.append(Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc}"))
-        return None, {}, {}
-    builder = _Builder(rel, line_offset)
+        return None, {}, {}, frozenset()
+    builder = _Builder(rel, line_offset, text.split("\n"))
     try:
         data = builder.build(node, ()) if node is not None else None
     except _AliasFound:
@@ -198,9 +199,9 @@ def parse_yaml(
             if isinstance(event, yaml.AliasEvent):
                 where = Location(rel, event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
                 problems.append(Problem(where, f"YAML aliases (*{event.anchor}) are not supported; write the value out in full"))
-        return None, {}, {}
+        return None, {}, {}, frozenset()
     problems.extend(builder.problems)
-    return data, builder.positions, builder.key_positions
+    return data, builder.positions, builder.key_positions, frozenset(builder.blocks)
 
 
 def _shown(tag: str) -> str:
@@ -214,13 +215,15 @@ class _AliasFound(Exception):
 class _Builder:
     """Turns composed YAML nodes into plain data, refusing aliases, unknown tags and duplicate keys."""
 
-    def __init__(self, rel: str, line_offset: int) -> None:
+    def __init__(self, rel: str, line_offset: int, lines: list[str]) -> None:
         self.rel = rel
+        self.lines = lines
         self.offset = line_offset
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
         self.positions: dict[KeyPath, Pos] = {}
         self.key_positions: dict[KeyPath, Pos] = {}
+        self.blocks: set[KeyPath] = set()
 
     def _pos(self, node: yaml.Node) -> Pos:
         return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
@@ -240,6 +243,14 @@ class _Builder:
                 self._problem(node, f"the YAML tag '{_shown(node.tag)}' is not allowed; remove it")
                 return REFUSED
             return [self.build(item, (*path, index)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode) and node.style in ("|", ">"):
+            # The text starts on the line after the indicator; report positions in it from there.
+            # Only a literal block (|) keeps its lines, so only there do lines inside it map one to one.
+            index = node.start_mark.line + 1  # 0-based line of the text's first line
+            text_line = self.lines[index] if index < len(self.lines) else ""
+            self.positions[path] = (index + 1 + self.offset, len(text_line) - len(text_line.lstrip(" ")) + 1)
+            if node.style == "|":
+                self.blocks.add(path)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | _Refused:

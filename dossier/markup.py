@@ -86,7 +86,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
             continue
         line = token.map[0] if token.map else 0
         for child in token.children:
-            if child.type == "link_open":
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "link_open":
                 yield str(child.attrs.get("href", "")), line
             elif child.type == "image":
                 yield "image:" + str(child.attrs.get("src", "")), line

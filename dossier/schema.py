@@ -143,7 +143,7 @@ class Findings:
 
     problems: list[Problem] = field(default_factory=list)
     refs: list[Ref] = field(default_factory=list)
-    markdown: list[tuple[str, Location]] = field(default_factory=list)
+    markdown: list[tuple[str, Location, bool]] = field(default_factory=list)  # text, where it starts, lines map 1:1
 
 
 def validate(source: SourceFile, found: Findings) -> dict[str, Any] | None:
@@ -245,7 +245,7 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
     elif spec.type == "id":
         found.refs.append(Ref(spec.ref, text, where))
     elif spec.type == "markdown":
-        found.markdown.append((value, where))
+        found.markdown.append((value, where, path in source.blocks))
     return value if spec.type == "markdown" else text
 
 

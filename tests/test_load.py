@@ -12,7 +12,7 @@ from dossier.load import decode, load_project, parse_yaml
 
 def test_every_value_and_key_keeps_its_line_and_column() -> None:
     problems: list[Problem] = []
-    data, positions, keys = parse_yaml("x.yaml", 'title: A\nsources:\n  - article: b\n    quote: "c"\n', problems)
+    data, positions, keys, _ = parse_yaml("x.yaml", 'title: A\nsources:\n  - article: b\n    quote: "c"\n', problems)
     assert problems == []
     assert data == {"title": "A", "sources": [{"article": "b", "quote": "c"}]}
     assert positions[("title",)] == (1, 8)
@@ -38,7 +38,7 @@ def test_an_alias_bomb_is_refused_at_once() -> None:
         lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
     problems: list[Problem] = []
     start = time.perf_counter()
-    data, _, _ = parse_yaml("bomb.yaml", "\n".join(lines) + "\n", problems)
+    data, _, _, _ = parse_yaml("bomb.yaml", "\n".join(lines) + "\n", problems)
     assert time.perf_counter() - start < 5  # 9**12 values if expanded; refused without expanding
     assert data is None
     assert problems[0] == Problem(Location("bomb.yaml", 2, 8), "YAML aliases (*a) are not supported; write the value out in full")
@@ -47,7 +47,7 @@ def test_an_alias_bomb_is_refused_at_once() -> None:
 
 def test_python_tags_are_refused_and_nothing_runs() -> None:
     problems: list[Problem] = []
-    data, _, _ = parse_yaml("t.yaml", "a: !!python/object/apply:os.system ['touch /tmp/dossier-pwned']\n", problems)
+    data, _, _, _ = parse_yaml("t.yaml", "a: !!python/object/apply:os.system ['touch /tmp/dossier-pwned']\n", problems)
     assert not Path("/tmp/dossier-pwned").exists()
     assert problems == [
         Problem(Location("t.yaml", 1, 4), "the YAML tag '!!python/object/apply:os.system' is not allowed; remove it")
@@ -62,7 +62,7 @@ def test_duplicate_keys_are_refused_with_both_lines() -> None:
 
 
 def test_impossible_dates_stay_text_for_the_schema_to_explain() -> None:
-    data, _, _ = parse_yaml("d.yaml", "a: 2022-02-30\nb: 2022-02-27\nc: 2022-02\n", [])
+    data, _, _, _ = parse_yaml("d.yaml", "a: 2022-02-30\nb: 2022-02-27\nc: 2022-02\n", [])
     assert data["a"] == "2022-02-30"
     assert str(data["b"]) == "2022-02-27"
     assert data["c"] == "2022-02"
@@ -100,3 +100,11 @@ def test_unexpected_files_in_record_folders_are_reported(make_project: Callable[
     assert [str(p) for p in problems] == [
         "content/events/notes.txt:1:1: error: unexpected file in content/events/: event files end in .yaml or .yml; rename or remove it"
     ]
+
+
+def test_block_scalars_are_located_at_their_first_line_of_text() -> None:
+    text = "title: A\nsummary: |\n    First line.\n    [x](actor:y)\nnote: >\n  folded\n  text\n"
+    _, positions, _, blocks = parse_yaml("b.yaml", text, [], line_offset=1)
+    assert positions[("summary",)] == (4, 5)  # one line of front matter fence before it
+    assert positions[("note",)] == (7, 3)
+    assert blocks == frozenset({("summary",)})  # only a literal block keeps its lines one to one

@@ -33,7 +33,7 @@ def test_images_show_their_alt_text_and_load_nothing() -> None:
 
 
 def test_links_and_images_are_listed_with_their_line() -> None:
-    assert list(markup.links("one\n\n[x](actor:a)\n![i](b.png)")) == [("actor:a", 2), ("image:b.png", 2)]
+    assert list(markup.links("one\n\n[x](actor:a)\n![i](b.png)")) == [("actor:a", 2), ("image:b.png", 3)]
 
 
 def test_quotes_match_across_whitespace_quote_marks_and_dashes() -> None:
