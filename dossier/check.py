@@ -167,6 +167,11 @@ def _citation(values: dict[str, Any], source: SourceFile, *path: str | int) -> C
     return Citation(values["article"], values["quote"], values.get("note"), source.at(*path, "quote"))
 
 
+def _with_slash(url: str | None) -> str | None:
+    """A base URL ends with a slash, so that page paths can be appended to it."""
+    return url if url is None or url.endswith("/") else url + "/"
+
+
 def _records(clean: list[tuple[SourceFile, dict[str, Any]]]) -> tuple[Dossier | None, list[Event], list[Article], list[Actor]]:
     dossier: Dossier | None = None
     events: list[Event] = []
@@ -175,7 +180,9 @@ def _records(clean: list[tuple[SourceFile, dict[str, Any]]]) -> tuple[Dossier | 
     for source, v in clean:
         if source.kind == "dossier":
             points = tuple(KeyPoint(p["text"], tuple(p["events"])) for p in v["key_points"])
-            dossier = Dossier(v["title"], v["as_of"], v["summary"], v["subtitle"], v["language"] or "en", v["base_url"], points)
+            dossier = Dossier(
+                v["title"], v["as_of"], v["summary"], v["subtitle"], v["language"] or "en", _with_slash(v["base_url"]), points
+            )
         elif source.kind == "event":
             sources = tuple(_citation(s, source, "sources", i) for i, s in enumerate(v["sources"]))
             events.append(

@@ -84,7 +84,7 @@ class Dossier:
     summary: str
     subtitle: str | None = None
     language: str = "en"
-    base_url: str | None = None
+    base_url: str | None = None  # ends with "/"
     key_points: tuple[KeyPoint, ...] = ()
 
 

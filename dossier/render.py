@@ -151,7 +151,18 @@ def _root_for(path: str) -> str:
 
 
 def pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every page of the site map as (output path, template, page variables)."""
+    """Every page of the site map as (output path, template, page variables); with a base_url also the
+    sitemap and the Atom feed of events, whose links must be absolute."""
+    html = list(_html_pages(site))
+    yield from html
+    base = site.dossier.base_url
+    if base:
+        urls = [path.removesuffix("index.html") for path, _, _ in html if path != "404.html"]
+        yield "sitemap.xml", "sitemap.xml", {"section": "", "root": base, "urls": urls}
+        yield "feed.xml", "feed.xml", {"section": "", "root": base}
+
+
+def _html_pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
     yield "index.html", "index.html", {"section": "overview"}
     yield "timeline/index.html", "timeline.html", {"section": "timeline"}
     yield "actors/index.html", "actors.html", {"section": "actors"}

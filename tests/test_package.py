@@ -32,7 +32,15 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
     )
     (wheel,) = wheels.glob("dossier-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for rel in ("base.html", "event.html", "partials/header.html", "static/style.css", "static/search.js"):
+    for rel in (
+        "base.html",
+        "event.html",
+        "feed.xml",
+        "sitemap.xml",
+        "partials/header.html",
+        "static/style.css",
+        "static/search.js",
+    ):
         assert f"dossier/theme/{rel}" in names
     unpacked = tmp_path / "installed"
     zipfile.ZipFile(wheel).extractall(unpacked)

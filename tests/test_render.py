@@ -151,3 +151,39 @@ def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Pat
     assert '<header class="site-header"' in overview  # the rest still comes from the default theme
     assert (out / "static/extra.css").read_text() == "body{}"
     assert (out / "static/style.css").is_file()
+
+
+def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_path: Path) -> None:
+    import shutil
+    import xml.etree.ElementTree as ET
+
+    from tests.helpers import SAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    config = project / "content/dossier.yaml"
+    config.write_text(config.read_text() + "base_url: https://example.org/dossier\n")
+    out = tmp_path / "site"
+    build(project, out, search=False)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
+    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
+    assert len(locs) == 17 and "https://example.org/dossier/" in locs
+    assert "https://example.org/dossier/events/2022-02-27-call/" in locs
+    assert not any(loc.endswith("404.html") for loc in locs)
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.find("a:updated", ns).text == "2022-03-01T00:00:00Z"
+    entries = feed.findall("a:entry", ns)
+    assert [e.find("a:id", ns).text for e in entries] == [
+        "https://example.org/dossier/events/2022-02-27-call/",
+        "https://example.org/dossier/events/2022-02-disputed-venue/",
+        "https://example.org/dossier/events/2021-aid/",
+    ]
+    assert entries[0].find("a:title", ns).text == "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
+    assert entries[0].find("a:summary", ns).text == "<p>Alice called Bob and offered to mediate.</p>\n"
+    overview = (out / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Sample dossier: a mediation offer: events" href="https://example.org/dossier/feed.xml">'
+        in overview
+    )
+    missing = (out / "404.html").read_text(encoding="utf-8")
+    assert '<a href="https://example.org/dossier/timeline/">timeline</a>' in missing
