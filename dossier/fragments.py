@@ -38,7 +38,7 @@ def memoize_partials(env: jinja2.Environment) -> list[str]:
     trees: dict[str, nodes.Template] = {}
     for name in names:
         try:
-            trees[name] = env.parse(env.loader.get_source(env, name)[0], name)  # type: ignore[union-attr]
+            trees[name] = _parse(env, name, env.loader.get_source(env, name)[0])  # type: ignore[union-attr]
         except jinja2.TemplateError:
             continue  # a broken template fails the build where it is used, as before
     included = {target for tree in trees.values() for target, _ in _includes(tree) if isinstance(target, str)}
@@ -53,6 +53,19 @@ def memoize_partials(env: jinja2.Environment) -> list[str]:
             template.root_render_func = render  # type: ignore[method-assign]
         done.append(name)
     return done
+
+
+_TREES: dict[tuple[str, str], nodes.Template] = {}  # (name, source) -> parsed tree, kept across builds (serve)
+
+
+def _parse(env: jinja2.Environment, name: str, source: str) -> nodes.Template:
+    """The parsed template, parsed once per distinct source (every environment dossier makes parses alike)."""
+    key = (name, source)
+    if key not in _TREES:
+        if len(_TREES) > 512:
+            _TREES.clear()
+        _TREES[key] = env.parse(source, name)
+    return _TREES[key]
 
 
 def _includes(tree: nodes.Template) -> Iterator[tuple[str | None, nodes.Include]]:

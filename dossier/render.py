@@ -45,6 +45,24 @@ def template_dirs(project_root: Path) -> list[Path]:
     return [own, THEME] if own.is_dir() and own.resolve() != THEME.resolve() else [THEME]
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept in memory across builds (``serve`` rebuilds many times); Jinja
+    checks each entry against the template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+BYTECODE = MemoryBytecodeCache()
+
+
 def make_env(project_root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
@@ -53,7 +71,8 @@ def make_env(project_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
+        auto_reload=False,
+        bytecode_cache=BYTECODE,  # one build, one compile per template: no stat() of the file at every include
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html)

@@ -187,3 +187,19 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     )
     missing = (out / "404.html").read_text(encoding="utf-8")
     assert '<a href="https://example.org/dossier/timeline/">timeline</a>' in missing
+
+
+def test_templates_compiled_in_an_earlier_build_are_recompiled_when_edited(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers import SAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    footer = project / "templates/partials/footer.html"
+    footer.parent.mkdir(parents=True)
+    out = tmp_path / "site"
+    for text in ("<footer>first</footer>\n", "<footer>second</footer>\n", "<footer>first</footer>\n"):
+        footer.write_text(text)
+        build(project, out, search=False)  # one process, as in `dossier serve`: the compiled templates are kept
+        assert text.strip() in (out / "timeline/index.html").read_text(encoding="utf-8")
