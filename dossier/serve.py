@@ -24,7 +24,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -42,94 +42,10 @@ from dossier.build import build
 from dossier.errors import DossierError, Location, Problem
 from dossier.index import PagefindError, reindex
 from dossier.render import template_dirs
+from dossier.watch import Watcher, watched_dirs
 from dossier.write import WriteError
 
-POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
-QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
-
 Failure = Problem | str  # a located problem, or a message with no place in the project
-Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
-
-
-def ignored(name: str) -> bool:
-    """Whether a file or folder name is editor or system noise rather than content."""
-    if name.startswith(".") or name.endswith("~") or name.endswith((".swp", ".swo", ".swx", ".tmp")):
-        return True  # hidden (.#lock, .x.swp, .git), backups (x~), swap and temp files
-    if name.startswith("#") and name.endswith("#"):
-        return True  # Emacs auto-save
-    if "___jb_" in name:
-        return True  # JetBrains safe-write
-    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
-    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
-
-
-class Watcher:
-    """Polls folders for saves by comparing each file's mtime, size and inode between scans."""
-
-    def __init__(self, dirs: Iterable[Path], exclude: Iterable[Path] = (), interval: float = POLL, quiet: float = QUIET):
-        self.dirs = sorted({d.resolve() for d in dirs})
-        self.exclude = {str(e.resolve()) for e in exclude}
-        self.interval = interval
-        self.quiet = quiet
-        self.pause = interval
-        self.stamps = self.scan()
-
-    def scan(self) -> dict[str, Stamp]:
-        """Every watched file that is not noise, with its stamp."""
-        started = time.perf_counter()
-        stamps: dict[str, Stamp] = {}
-        pending = [str(d) for d in self.dirs]
-        while pending:
-            folder = pending.pop()
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:  # missing, or removed while we looked
-                continue
-            for entry in entries:
-                if ignored(entry.name) or entry.path in self.exclude:
-                    continue
-                try:
-                    if entry.is_dir():
-                        pending.append(entry.path)
-                    else:
-                        st = entry.stat()
-                        stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
-                except OSError:
-                    continue
-        # Keep polling cheap on very large projects: never spend more than a fifth of the time scanning.
-        self.pause = max(self.interval, 4 * (time.perf_counter() - started))
-        return stamps
-
-    def changes(self) -> tuple[set[str], float]:
-        """Files added, changed or removed since the last call, and the newest modification time among them."""
-        stamps = self.scan()
-        changed = {path for path in stamps.keys() | self.stamps.keys() if stamps.get(path) != self.stamps.get(path)}
-        newest = max((stamps[p][0] / 1e9 for p in changed if p in stamps), default=0.0)
-        self.stamps = stamps
-        return changed, newest
-
-    def wait(self, stop: threading.Event) -> list[str] | None:
-        """Block until a burst of saves has been quiet for ``quiet`` seconds; return the files, or None on ``stop``."""
-        changed: set[str] = set()
-        deadline: float | None = None
-        while not stop.is_set():
-            new, newest = self.changes()
-            now = time.time()
-            if new:
-                changed |= new
-                # Quiet time counts from the save itself (its mtime), not from when a scan noticed it.
-                deadline = max(now, min(newest or now, now) + self.quiet)
-            elif deadline is not None and now >= deadline:
-                return sorted(changed)
-            stop.wait(self.pause if deadline is None else min(self.pause, deadline - now))
-        return None
-
-
-def watched_dirs(root: Path) -> list[Path]:
-    """The project's content and templates and the default theme (a project overrides it file by file)."""
-    dirs = {(root / "content").resolve(), (root / "templates").resolve()}
-    dirs.update(d.resolve() for d in template_dirs(root))
-    return sorted(dirs)
 
 
 def relative(path: str | Path, root: Path) -> str:
