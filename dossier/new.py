@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from anyascii import anyascii
-
 from dossier.dates import DATE_FORMS, PartialDate, parse_date
-from dossier.schema import ACTOR_KINDS, EVENT_KINDS, ID_RE, SPECS, STATUSES, json_schema, schema_file
+from dossier.schema import ACTOR_KINDS, EVENT_KINDS, ID_RE, MAX_ID, SPECS, STATUSES, json_schema, schema_file, slug
 
 KINDS = ("event", "actor", "article")
 FOLDERS = {"event": "events", "actor": "actors", "article": "articles"}
 SCHEMAS_DIR = "schemas"  # in the project, beside content/
-MAX_ID = 60
 
 
 class NewError(Exception):
@@ -40,19 +36,6 @@ class Written:
     @property
     def schema_missing(self) -> bool:
         return self.schema is not None and not self.schema.is_file()
-
-
-def slug(text: str, limit: int = MAX_ID) -> str:
-    """A readable id from text in any script: transliterated to ASCII, lowercased, hyphenated, cut at a word."""
-    ascii_text = anyascii(text).lower().replace("'", "")
-    words = re.findall(r"[a-z0-9]+", ascii_text)
-    out = ""
-    for word in words:
-        candidate = f"{out}-{word}" if out else word
-        if len(candidate) > limit:
-            break
-        out = candidate
-    return out or (words[0][:limit] if words else "")
 
 
 def write_schemas(directory: Path) -> list[Path]:

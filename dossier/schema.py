@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Any
 
+from anyascii import anyascii
+
 from dossier.dates import DATE_FORMS, parse_date
 from dossier.errors import Location, Problem, describe_type
 from dossier.load import REFUSED, KeyPath, SourceFile
@@ -249,9 +251,26 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
     return value if spec.type == "markdown" else text
 
 
+MAX_ID = 60
+
+
+def slug(text: str, limit: int = MAX_ID) -> str:
+    """A readable id from text in any script: transliterated to ASCII (anyascii), lowercased,
+    hyphenated, cut at a word ("Владимир Зеленский" -> "vladimir-zelenskiy")."""
+    ascii_text = anyascii(text).lower().replace("'", "")
+    words = re.findall(r"[a-z0-9]+", ascii_text)
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
+
+
 def slugify(text: str) -> str:
-    """A best-effort id for a name in Latin script (``dossier new`` transliterates first)."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+    """The id to suggest for a bad one (never empty)."""
+    return slug(text) or "x"
 
 
 def schema_file(kind: str) -> str:

@@ -13,8 +13,8 @@ import yaml
 from dossier.build import check
 from dossier.cli import main
 from dossier.errors import DossierError
-from dossier.new import NewError, new_record, slug
-from dossier.schema import json_schema
+from dossier.new import NewError, new_record
+from dossier.schema import json_schema, slug
 from tests.test_schema import LanguageServerLoader
 
 TODAY = dt.date(2024, 5, 6)
