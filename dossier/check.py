@@ -8,6 +8,7 @@ exist and date ranges run forwards. Pure: it reads nothing from disk.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from difflib import get_close_matches
 from functools import lru_cache
@@ -19,6 +20,7 @@ from dossier.load import Project, SourceFile
 from dossier.records import Actor, Article, Citation, Dossier, Event, KeyPoint, Records, Role
 from dossier.schema import ID_RE, Findings, Ref, slugify, validate
 
+_WORDS = re.compile(r"\w+")
 _PLURAL = {"event": "events", "actor": "actors", "article": "articles"}
 
 
@@ -114,9 +116,13 @@ def _check_quotes(records: tuple[Any, list[Event], list[Article], list[Actor]], 
     citations += [r.source for a in records[3] for r in a.roles if r.source is not None]
     for citation in citations:
         article = articles.get(citation.article)
-        if article is None:
+        if len(_WORDS.findall(citation.quote)) < 2:
+            problems.append(
+                Problem(citation.location, "quote is too short to point at one passage; quote at least two words of the article")
+            )
+        elif article is None:
             continue  # an unknown article is reported as such; a broken one has its own problems
-        if find_quote(article, citation.quote) is None:
+        elif find_quote(article, citation.quote) is None:
             shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
             problems.append(
                 Problem(

@@ -85,6 +85,8 @@ def parse_date(value: object, allow_time: bool = False) -> PartialDate | str:
         return f"expected a date written {forms}, got '{value}'"
     year, month, day = (int(g) if g else None for g in match.groups())
     assert year is not None
+    if year < 1:
+        return f"'{value}' is not a real calendar date (there is no year 0000)"
     if month is not None and not 1 <= month <= 12:
         return f"'{value}' is not a real calendar date (month {month:02d} does not exist)"
     if day is not None and month is not None:

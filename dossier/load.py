@@ -94,7 +94,15 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
-            if _ignored(path.name) or path.is_dir():
+            if ignored(path.name):
+                continue
+            if path.is_dir():
+                problems.append(
+                    Problem(
+                        Location(_rel(root, path)),
+                        f"folders are not read: {kind} files go directly in content/{folder}/; move the files in it up",
+                    )
+                )
                 continue
             if path.suffix not in SUFFIXES[kind]:
                 wanted = " or ".join(SUFFIXES[kind])
@@ -116,9 +124,14 @@ def _missing_dossier(content: Path) -> str:
     return f"content/dossier.yaml not found (the project has {where}); run dossier in a project folder or pass -C DIR"
 
 
-def _ignored(name: str) -> bool:
-    """Hidden files and editor leftovers (``.#x``, ``x~``, ``x.swp``) are not records."""
-    return name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+def ignored(name: str) -> bool:
+    """Whether a file or folder name is editor or system noise rather than content (also for the watcher)."""
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak")):
+        return True  # hidden (.#lock, .x.swp, .git), Emacs #x#, Office ~$x, backups x~, swap and temp files
+    if "___jb_" in name:
+        return True  # JetBrains safe-write
+    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
+    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
 
 
 def _rel(root: Path, path: Path) -> str:
@@ -128,7 +141,12 @@ def _rel(root: Path, path: Path) -> str:
 def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
-    text = decode(rel, path.read_bytes(), problems)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(Problem(Location(rel), f"cannot read the file ({exc.strerror}); fix or remove it"))
+        return SourceFile(rel, kind, record_id)
+    text = decode(rel, raw, problems)
     if text is None:
         return SourceFile(rel, kind, record_id)
     if not text.strip():
@@ -141,7 +159,16 @@ def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> So
             return SourceFile(rel, kind, record_id)
         text, body, body_line = split
         offset = 1
+    before = len(problems)
     data, positions, key_positions, blocks = parse_yaml(rel, text, problems, line_offset=offset)
+    if data is None and len(problems) == before:
+        what = "front matter has" if kind == "article" else "file has"
+        problems.append(
+            Problem(
+                Location(rel, 1 + offset),
+                f"the {what} no keys (only comments or an empty document); write the {kind}'s keys or delete the file",
+            )
+        )
     return SourceFile(rel, kind, record_id, data, positions, key_positions, blocks, body, body_line)
 
 
@@ -185,8 +212,9 @@ def parse_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or exc.context or "syntax error"
-        problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; check the indentation and quoting here"))
+        what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+        hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
+        problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; {hint}"))
         return None, {}, {}, frozenset()
     except yaml.YAMLError as exc:
         problems.append(Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc}"))
@@ -278,7 +306,7 @@ class _Builder:
         name = node.tag.removeprefix(_TAG)
         try:
             value: Any = getattr(_constructor, f"construct_yaml_{name}")(node)
-        except (ValueError, TypeError, OverflowError, yaml.constructor.ConstructorError):
+        except Exception:
             return str(node.value)  # e.g. 2022-02-30 looks like a date but is not one: let the schema say so
         if isinstance(value, dt.datetime) and value.tzinfo is not None:
             value = value.replace(tzinfo=None)

@@ -22,6 +22,7 @@ from dossier.load import REFUSED, KeyPath, SourceFile
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 URL_RE = re.compile(r"^https?://[^\s]+$")
+BASE_URL_RE = re.compile(r"^https?://[^\s?#]+$")  # pages are appended to it: no ?query or #fragment
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 EVENT_KINDS = ("meeting", "call", "statement", "offer", "report", "military", "sanction", "aid", "other")
 ACTOR_KINDS = ("person", "organization", "state", "place")
@@ -33,7 +34,7 @@ class Field:
     """One key of a record: its type, whether it is required, and what it may hold."""
 
     name: str
-    type: str  # text | markdown | date | datetime | bool | choice | id | slug | url | lang | list | record
+    type: str  # text | markdown | date | datetime | bool | choice | id | slug | url | base_url | lang | list | record
     help: str
     required: bool = False
     choices: tuple[str, ...] = ()
@@ -57,7 +58,7 @@ DOSSIER = (
     Field("subtitle", "text", "one line under the title"),
     Field("as_of", "date", "date the dossier is current to", True),
     Field("language", "lang", "language of the content, e.g. en"),
-    Field("base_url", "url", "public address of the site; only for absolute URLs"),
+    Field("base_url", "base_url", "public address of the site, for the sitemap, the feed and the 404 page"),
     Field("summary", "markdown", "the bottom line up front", True),
     Field(
         "key_points",
@@ -240,6 +241,10 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
                 f"'{name}': '{text}' is not a valid id; use lowercase letters, digits and single hyphens, e.g. '{slugify(text)}'",
             )
         )
+    elif spec.type == "base_url" and not BASE_URL_RE.match(text):
+        found.problems.append(
+            Problem(where, f"'{name}' must be an http:// or https:// address without ?query or #fragment, got '{text}'")
+        )
     elif spec.type == "url" and not URL_RE.match(text):
         found.problems.append(Problem(where, f"'{name}' must be an http:// or https:// address, got '{text}'"))
     elif spec.type == "lang" and not LANG_RE.match(text):
@@ -341,6 +346,12 @@ def _json_value(spec: Field) -> dict[str, Any]:
         }
     if spec.type == "choice":
         return {**described, "enum": list(spec.choices)}
-    pattern = {"id": ID_RE.pattern, "slug": ID_RE.pattern, "url": URL_RE.pattern, "lang": LANG_RE.pattern}
+    pattern = {
+        "id": ID_RE.pattern,
+        "slug": ID_RE.pattern,
+        "url": URL_RE.pattern,
+        "base_url": BASE_URL_RE.pattern,
+        "lang": LANG_RE.pattern,
+    }
     # The checker strips surrounding spaces before matching; the schema matches as written.
     return {**described, "type": "string", "pattern": pattern.get(spec.type, r"\S")}

@@ -14,24 +14,13 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from dossier.load import ignored
 from dossier.render import template_dirs
 
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
-
-
-def ignored(name: str) -> bool:
-    """Whether a file or folder name is editor or system noise rather than content."""
-    if name.startswith(".") or name.endswith("~") or name.endswith((".swp", ".swo", ".swx", ".tmp")):
-        return True  # hidden (.#lock, .x.swp, .git), backups (x~), swap and temp files
-    if name.startswith("#") and name.endswith("#"):
-        return True  # Emacs auto-save
-    if "___jb_" in name:
-        return True  # JetBrains safe-write
-    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
-    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
 
 
 class Watcher:

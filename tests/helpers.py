@@ -28,7 +28,7 @@ def prepare_case(case: str, tmp: Path) -> Path:
     """The base project with the case's files laid over it; a ``.remove`` file lists base files to delete."""
     root = tmp / case
     shutil.copytree(INVALID / "_base", root)
-    shutil.copytree(INVALID / case, root, dirs_exist_ok=True)
+    shutil.copytree(INVALID / case, root, dirs_exist_ok=True, symlinks=True)
     removals = root / ".remove"
     if removals.exists():
         for rel in removals.read_text(encoding="utf-8").split():

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dossier.load import ignored
 from dossier.render import THEME
-from dossier.watch import Watcher, ignored, watched_dirs
+from dossier.watch import Watcher, watched_dirs
 
 
 @pytest.mark.parametrize(
