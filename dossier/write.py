@@ -39,6 +39,8 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
     """Write ``outputs`` into ``out_dir`` atomically; ``finish`` runs on the new folder before the swap."""
     check_outputs(outputs)
     out_dir = out_dir.absolute()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WriteError(f"{out_dir} is a file, not a folder; choose another --out folder")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         raise WriteError(f"{out_dir} exists and was not written by dossier; remove it or choose another --out folder")
     out_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -46,6 +46,15 @@ def test_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
     assert (out / "thesis.txt").read_text() == "precious"
 
 
+def test_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("mine")
+    with pytest.raises(WriteError) as error:
+        write_site([Output("index.html", b"x")], out)
+    assert str(error.value) == f"{out} is a file, not a folder; choose another --out folder"
+    assert out.read_text() == "mine"
+
+
 @pytest.mark.parametrize(
     ("outputs", "message"),
     [
