@@ -152,11 +152,11 @@ def _find_quote(body: str, quote: str) -> tuple[int, int, int] | None:
 
 def _check_ranges(clean: list[tuple[SourceFile, dict[str, Any]]], problems: list[Problem]) -> None:
     for source, values in clean:
-        pairs = [((), "date", "end")] if source.kind == "event" else []
+        pairs: list[tuple[tuple[str | int, ...], str, str]] = [((), "date", "end")] if source.kind == "event" else []
         if source.kind == "actor":
             pairs = [(("roles", index), "from", "to") for index in range(len(values["roles"]))]
         for path, first_key, last_key in pairs:
-            holder = values
+            holder: Any = values
             for part in path:
                 holder = holder[part]
             first, last = holder.get(first_key), holder.get(last_key)

@@ -205,8 +205,9 @@ def split_front_matter(rel: str, text: str, problems: list[Problem]) -> tuple[st
 
 def parse_yaml(
     rel: str, text: str, problems: list[Problem], line_offset: int = 0
-) -> tuple[Any, dict[KeyPath, Pos], dict[KeyPath, Pos]]:
-    """Parse one YAML document safely into plain data plus the 1-based position of every value and key."""
+) -> tuple[Any, dict[KeyPath, Pos], dict[KeyPath, Pos], frozenset[KeyPath]]:
+    """Parse one YAML document safely into plain data, the 1-based position of every value and key,
+    and the paths of literal block scalars (``|``), whose lines map one to one onto the file's."""
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -225,7 +226,8 @@ def parse_yaml(
     except _AliasFound:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                where = Location(rel, event.start_mark.line + 1 + line_offset, event.start_mark.column + 1)
+                start = event.start_mark
+                where = Location(rel, start.line + 1 + line_offset, start.column + 1) if start else Location(rel)
                 problems.append(Problem(where, f"YAML aliases (*{event.anchor}) are not supported; write the value out in full"))
         return None, {}, {}, frozenset()
     problems.extend(builder.problems)
@@ -279,6 +281,7 @@ class _Builder:
             self.positions[path] = (index + 1 + self.offset, len(text_line) - len(text_line.lstrip(" ")) + 1)
             if node.style == "|":
                 self.blocks.add(path)
+        assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | _Refused:
