@@ -5,19 +5,22 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
+import jinja2
+
 from dossier.check import check_project
-from dossier.errors import DossierError
+from dossier.errors import DossierError, Location, Problem
 from dossier.index import run_pagefind
 from dossier.load import load_project
 from dossier.model import Site, build_site
 from dossier.records import Records
-from dossier.render import make_env, render_site, static_files
+from dossier.render import make_env, render_site, static_files, template_dirs
 from dossier.write import write_site
 
 T = TypeVar("T")
@@ -70,7 +73,13 @@ def build(root: Path, out_dir: Path, search: bool = True, keep_index: bool = Fal
     records = check(root, report)
     site: Site = timed(report, "model", lambda: build_site(records))
     env = make_env(root)
-    outputs = timed(report, "render", lambda: render_site(site, env) + static_files(root))
+    try:
+        outputs = timed(report, "render", lambda: render_site(site, env) + static_files(root))
+    except Exception as exc:
+        problem = template_problem(exc, root)
+        if problem is None:
+            raise  # not the templates' fault: a bug in dossier, shown with its traceback
+        raise DossierError([problem]) from exc
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.files = len(outputs)
 
@@ -85,3 +94,64 @@ def build(root: Path, out_dir: Path, search: bool = True, keep_index: bool = Fal
     started = time.perf_counter()
     write_site(outputs, out_dir, finish)
     return report
+
+
+def relative(path: str | Path, root: Path) -> str:
+    """``path`` relative to the project when inside it, else as given (POSIX separators)."""
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _inside(path: str, folders: list[Path]) -> bool:
+    resolved = Path(path).resolve()
+    return any(resolved.is_relative_to(folder) for folder in folders)
+
+
+def template_location(exc: BaseException, root: Path) -> Location | None:
+    """Where in a template an error happened (Jinja rewrites tracebacks to point at template lines), or None."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Location(relative(exc.filename, root), exc.lineno or 1)
+    folders = [d.resolve() for d in template_dirs(root)]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if _inside(frame.filename, folders):
+            return Location(relative(frame.filename, root), frame.lineno or 1)
+    return None
+
+
+def _own_template_frame(exc: BaseException, root: Path) -> bool:
+    """Whether the innermost template line in ``exc``'s traceback is one of the project's own templates."""
+    folders = [d.resolve() for d in template_dirs(root)]
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if _inside(frame.filename, folders):
+            return _inside(frame.filename, [(root / "templates").resolve()])
+    return False
+
+
+def template_problem(exc: BaseException, root: Path) -> Problem | None:
+    """A failed render as a problem located in the template, or None when it is not the templates' fault.
+
+    Every Jinja error is the templates' fault; any other exception is when it was raised by a
+    line of the project's own ``templates/`` (``{{ 1 / 0 }}``, a filter given the wrong value).
+    Without a template line in the traceback, the problem is placed at the template named in
+    the error when there is one, else at ``templates/``.
+    """
+    said = (exc.message or type(exc).__name__).removesuffix(".") if isinstance(exc, jinja2.TemplateError) else ""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        message = f"template syntax error: {said}; fix the template at or before this line"
+    elif isinstance(exc, jinja2.TemplateNotFound):
+        names = ", ".join(f"'{name}'" for name in getattr(exc, "templates", None) or [exc.name])
+        message = f"template not found: {names}; correct the name or add the file to templates/"
+    elif isinstance(exc, jinja2.TemplateError):
+        message = f"template error: {said}; fix this line of the template"
+    elif isinstance(exc, Exception) and _own_template_frame(exc, root):
+        message = f"template error: {type(exc).__name__}: {exc}; fix this line of the template"
+    else:
+        return None
+    where = template_location(exc, root)
+    if where is None:
+        name = getattr(exc, "name", None) if isinstance(exc, jinja2.TemplateSyntaxError) else None
+        found = [d / name for d in template_dirs(root) if name and (d / name).is_file()]
+        where = Location(relative(found[0], root) if found else "templates/")
+    return Problem(where, message)

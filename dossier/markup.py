@@ -145,26 +145,28 @@ class Block:
         return self.where[start], self.where[start + len(wanted) - 1] + 1
 
 
-def _inline_text(token: Token) -> tuple[str, list[tuple[int, int, int]]]:
-    """Plain text of an inline token and the (child index, start, end) span of each text child."""
+def _inline_text(children: Sequence[Token]) -> tuple[str, list[tuple[int, int, int]]]:
+    """Plain text of an inline token's children and the (child index, start, end) span of each text and code child."""
     parts: list[str] = []
     spans: list[tuple[int, int, int]] = []
     length = 0
-    for index, child in enumerate(token.children or ()):
-        if child.type == "text":
+    for index, child in enumerate(children):
+        if child.type in ("text", "code_inline"):
             piece = child.content
             spans.append((index, length, length + len(piece)))
         elif child.type in ("softbreak", "hardbreak"):
             piece = "\n"
-        elif child.type == "code_inline":
-            piece = child.content
         elif child.type == "image":
-            piece = "".join(c.content for c in child.children or ())
+            piece = _alt_text(child)
         else:
             continue
         parts.append(piece)
         length += len(piece)
     return "".join(parts), spans
+
+
+def _alt_text(image: Token) -> str:
+    return "".join(c.content for c in image.children or ())
 
 
 @lru_cache(maxsize=16384)
@@ -173,7 +175,7 @@ def blocks(text: str) -> tuple[Block, ...]:
     result = []
     for token in parse(text):
         if token.type == "inline":
-            plain, _ = _inline_text(token)
+            plain, _ = _inline_text(token.children or ())
             result.append(Block(plain, _SPACES.sub(" ", plain.translate(_QUOTES))))
     return tuple(result)
 
@@ -237,7 +239,7 @@ def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
             if dropping and dropping.pop():
                 continue
         elif child.type == "image":
-            child = Token("text", "", 0, content="".join(c.content for c in child.children or ()))
+            child = Token("text", "", 0, content=_alt_text(child))
         result.append(child)
     return result
 
@@ -247,30 +249,56 @@ def _html(content: str) -> Token:
 
 
 def _mark(token: Token, passages: Sequence[Passage]) -> None:
-    """Wrap the text covered by ``passages`` in <mark>, with an anchor at each start and links after each end."""
-    _, spans = _inline_text(token)
-    children = list(token.children or ())
+    """Wrap the text covered by ``passages`` in <mark>, with an anchor at each start and links after each end.
+
+    Text and inline code are marked (inside the ``<code>``, so ``.anchor + mark`` still
+    holds); an image counts as its alt text, which it is shown as. A passage's back-links
+    go right after its end, or after the ``</code>`` or ``</a>`` around its end: a link
+    must not hold another link.
+    """
+    children = [Token("text", "", 0, content=_alt_text(c)) if c.type == "image" else c for c in token.children or ()]
+    _, spans = _inline_text(children)
+    where = {index: (begin, finish) for index, begin, finish in spans}
     bounds = sorted({b for p in passages for b in (p.start, p.end)})
     starts_done: set[str] = set()
     first_start = spans[0][1] if spans else 0
-    replaced: dict[int, list[Token]] = {}
-    for child_index, begin, finish in spans:
+    result: list[Token] = []
+    links = 0  # how many links the current child is in
+    held: list[Token] = []  # back-links of passages that ended inside code or a link, placed after it
+    for index, child in enumerate(children):
+        if index not in where:
+            result.append(child)
+            links += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+            if child.type == "link_close" and links == 0:
+                result += held
+                held = []
+            continue
+        begin, finish = where[index]
+        code = child.type == "code_inline"
+        if code:
+            result.append(_html("<code>"))
         cuts = [begin] + [b for b in bounds if begin < b < finish] + [finish]
-        pieces: list[Token] = []
-        text = children[child_index].content
         for left, right in itertools.pairwise(cuts):
             for passage in passages:
                 if passage.anchor not in starts_done and (
                     passage.start == left or (passage.start < left and left == first_start)
                 ):
-                    pieces.append(_html(f'<span class="anchor" id="{escape(passage.anchor)}"></span>'))
+                    result.append(_html(f'<span class="anchor" id="{escape(passage.anchor)}"></span>'))
                     starts_done.add(passage.anchor)
             covering = [p for p in passages if p.start <= left and right <= p.end]
-            piece = Token("text", "", 0, content=text[left - begin : right - begin])
+            piece = Token("text", "", 0, content=child.content[left - begin : right - begin])
             if covering and right > left:
-                pieces += [_html('<mark class="cited">'), piece, _html("</mark>")]
+                result += [_html('<mark class="cited">'), piece, _html("</mark>")]
             else:
-                pieces.append(piece)
-            pieces += [_html(p.after) for p in passages if p.end == right and left < right]
-        replaced[child_index] = pieces
-    token.children = [piece for index, child in enumerate(children) for piece in replaced.get(index, [child])]
+                result.append(piece)
+            after = [_html(p.after) for p in passages if p.end == right and left < right]
+            if code or links:
+                held += after
+            else:
+                result += after
+        if code:
+            result.append(_html("</code>"))
+            if not links:
+                result += held
+                held = []
+    token.children = result + held

@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import jinja2
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
 from livereload.server import LiveScriptInjector
@@ -38,44 +37,21 @@ from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from dossier.build import build
-from dossier.errors import DossierError, Location, Problem
+from dossier.build import build, relative, template_problem
+from dossier.errors import DossierError, Problem
 from dossier.index import PagefindError, reindex
-from dossier.render import template_dirs
 from dossier.watch import Watcher, watched_dirs
 from dossier.write import WriteError
 
 Failure = Problem | str  # a located problem, or a message with no place in the project
 
 
-def relative(path: str | Path, root: Path) -> str:
-    """``path`` relative to the project when inside it, else as given (POSIX separators)."""
-    try:
-        return Path(path).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
-
-def template_location(exc: BaseException, root: Path) -> Location | None:
-    """Where in a template a Jinja error happened (Jinja rewrites tracebacks to point at template lines)."""
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Location(relative(exc.filename, root), exc.lineno or 1)
-    folders = [str(d.resolve()) + os.sep for d in template_dirs(root)]
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if any(frame.filename.startswith(f) for f in folders):
-            return Location(relative(frame.filename, root), frame.lineno or 1)
-    return None
-
-
 def failures(exc: Exception, root: Path) -> list[Failure]:
     """What a failed build has to say to the editor, located in the project where possible."""
     if isinstance(exc, DossierError):
         return list(exc.problems)
-    if isinstance(exc, jinja2.TemplateError):
-        message = f"template error: {exc.message or type(exc).__name__}"
-        where = template_location(exc, root)
-        return [Problem(where, message) if where else message]
-    return [str(exc) or type(exc).__name__]
+    problem = template_problem(exc, root)  # build() raises template errors as problems; this is for any other caller
+    return [problem] if problem else [str(exc) or type(exc).__name__]
 
 
 def error_page(problems: Sequence[Failure]) -> str:
@@ -151,7 +127,7 @@ class Preview:
         except fatal:
             raise
         except Exception as exc:
-            if not isinstance(exc, (DossierError, jinja2.TemplateError, WriteError, PagefindError)):
+            if not isinstance(exc, (DossierError, WriteError, PagefindError)) and template_problem(exc, self.root) is None:
                 traceback.print_exc()  # a bug, not a content error: show where
             self.problems = failures(exc, self.root)
             for problem in self.problems:

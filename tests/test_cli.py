@@ -13,6 +13,7 @@ import pytest
 from dossier import __version__
 from dossier.cli import main, parser
 from tests.helpers import SAMPLE
+from tests.test_write import tree
 
 REPO = Path(__file__).parent.parent
 
@@ -86,3 +87,40 @@ def test_refuses_to_overwrite_a_foreign_output_folder(tmp_path: Path, capsys: py
         == f"dossier: error: {out} exists and was not written by dossier; remove it or choose another --out folder\n"
     )
     assert (out / "keep.txt").read_text() == "mine"
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        (
+            '{% extends "base.html" %}\n{% block main %}\n<h1>{{ event.nope }}</h1>\n{% endblock %}\n',
+            "templates/event.html:3:1: error: template error: 'dossier.records.Event object' has no attribute 'nope'; "
+            "fix this line of the template",
+        ),
+        (
+            '{% extends "base.html" %}\n{% block main %}{{ event.title }\n{% endblock %}\n',
+            "templates/event.html:2:1: error: template syntax error: unexpected '}'; fix the template at or before this line",
+        ),
+        (
+            '{% extends "base.html" %}\n{% block main %}\n{% include "partials/gone.html" %}\n{% endblock %}\n',
+            "templates/event.html:3:1: error: template not found: 'partials/gone.html'; "
+            "correct the name or add the file to templates/",
+        ),
+        (
+            '{% extends "base.html" %}\n{% block main %}{{ 1 / 0 }}{% endblock %}\n',
+            "templates/event.html:2:1: error: template error: ZeroDivisionError: division by zero; fix this line of the template",
+        ),
+    ],
+    ids=["runtime", "syntax", "missing-include", "python-error"],
+)
+def test_a_broken_template_is_a_located_problem_and_writes_nothing(tmp_path: Path, template: str, message: str) -> None:
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    assert run("build", "--no-search", cwd=project).returncode == 0
+    before = tree(project / "site")
+    (project / "templates").mkdir()
+    (project / "templates/event.html").write_text(template, encoding="utf-8")
+    result = run("build", "--no-search", cwd=project)  # the project as a relative path: -C .
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == f"{message}\n1 problem found; nothing was written\n"
+    assert tree(project / "site") == before

@@ -48,3 +48,43 @@ def test_variables_set_by_with_blocks_are_part_of_the_key() -> None:
         "{% for n in ['p', 'q', 'p'] %}{% with x = things[n] %}{% include 'badge.html' %}{% endwith %}{% endfor %}"
     )
     assert template.render(things={"p": Thing("p", "one"), "q": Thing("q", "two")}) == "[one][two][one]"
+
+
+NAMESPACED = {
+    "page.html": "{% include 'partials/event_list.html' %}|{% include 'partials/tally.html' %}",
+    "partials/event_list.html": (
+        "{% set ns = namespace(n=0) %}{% for event in events %}{% set ns.n = ns.n + 1 %}"
+        "{% include 'partials/event_item.html' %}{% endfor %}"
+    ),
+    "partials/event_item.html": "#{{ ns.n }} {{ event }}{% include 'partials/status.html' %};",
+    "partials/status.html": "<span>{{ ns.n if ns is defined }}</span>",
+    "partials/tally.html": "{{ seen.append(1) or '' }}{% include 'partials/count.html' %}",
+    "partials/count.html": "[{{ seen|length }}:{{ counts['a'] }}]",
+}
+
+
+def test_partials_reading_a_namespace_list_or_dict_are_rendered_afresh() -> None:
+    """A namespace is changed by ``set``, a list or dict by a method call: their identity says nothing about their content."""
+
+    def make() -> jinja2.Environment:
+        return jinja2.Environment(loader=jinja2.DictLoader(NAMESPACED), autoescape=True, undefined=jinja2.StrictUndefined)
+
+    plain, memo = make(), make()
+    assert memoize_partials(memo) == [
+        "partials/count.html",
+        "partials/event_item.html",
+        "partials/status.html",
+        "partials/tally.html",
+    ]
+
+    def page(jinja: jinja2.Environment, seen: list[int], counts: dict[str, int]) -> str:
+        template = jinja.get_template("page.html")
+        rendered = []
+        for events in (["a", "b", "a"], ["c"]):
+            counts["a"] = counts.get("a", 0) + 1
+            rendered.append(template.render(events=events, seen=seen, counts=counts))
+        return "".join(rendered)
+
+    expected = page(plain, [], {})
+    assert expected == "#1 a<span>1</span>;#2 b<span>2</span>;#3 a<span>3</span>;|[1:1]#1 c<span>1</span>;|[2:2]"
+    assert page(memo, [], {}) == expected

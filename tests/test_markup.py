@@ -64,5 +64,48 @@ def test_overlapping_passages_each_get_their_anchor() -> None:
     )
 
 
+def marked(text: str, *quotes: str, after: str = "[{n}]") -> str:
+    """``text`` rendered with a passage p1, p2, ... for each quote, followed by ``after`` with its number."""
+    (block,) = markup.blocks(text)
+    passages = []
+    for n, quote in enumerate(quotes, 1):
+        found = block.find(quote)
+        assert found is not None, quote
+        passages.append(markup.Passage(0, *found, f"p{n}", after.format(n=n)))
+    return markup.render(text, resolve, passages=passages)
+
+
+def test_a_passage_ending_inside_a_link_is_followed_by_its_back_link_after_the_link() -> None:
+    text = "See [the Kremlin statement](https://x.y) on `code here` today."
+    assert marked(text, "See the Kremlin", "on code here today", after='<a class="backref" href="#e{n}">{n}</a>') == (
+        '<p><span class="anchor" id="p1"></span><mark class="cited">See </mark>'
+        '<a href="https://x.y" rel="noopener noreferrer"><mark class="cited">the Kremlin</mark> statement</a>'
+        '<a class="backref" href="#e1">1</a> <span class="anchor" id="p2"></span><mark class="cited">on </mark>'
+        '<code><mark class="cited">code here</mark></code><mark class="cited"> today</mark>'
+        '<a class="backref" href="#e2">2</a>.</p>\n'
+    )
+
+
+def test_passages_starting_or_ending_inside_inline_code_mark_it_inside_the_code() -> None:
+    text = "Read `x = peace(now)` and [the `full` text](event:e-1) here."
+    assert marked(text, "peace(now) and the full", "text here") == (
+        '<p>Read <code>x = <span class="anchor" id="p1"></span><mark class="cited">peace(now)</mark></code>'
+        '<mark class="cited"> and </mark><a href="\x00root\x00events/e-1/"><mark class="cited">the </mark>'
+        '<code><mark class="cited">full</mark></code> <span class="anchor" id="p2"></span><mark class="cited">text</mark></a>'
+        '[1]<mark class="cited"> here</mark>[2].</p>\n'
+    )
+    assert marked(text, "x = peace", "full") == (
+        '<p>Read <code><span class="anchor" id="p1"></span><mark class="cited">x = peace</mark>(now)</code>[1] and '
+        '<a href="\x00root\x00events/e-1/">the <code><span class="anchor" id="p2"></span><mark class="cited">full</mark>'
+        "</code> text</a>[2] here.</p>\n"
+    )
+
+
+def test_a_passage_ending_in_a_refused_link_keeps_its_back_link_after_the_text() -> None:
+    assert marked("A [bad](javascript:x) link", "A bad") == (
+        '<p><span class="anchor" id="p1"></span><mark class="cited">A </mark><mark class="cited">bad</mark>[1] link</p>\n'
+    )
+
+
 def test_headings_are_shifted_below_the_page_title() -> None:
     assert html("# Title\n## Sub") == "<h3>Title</h3>\n<h4>Sub</h4>\n"

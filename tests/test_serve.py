@@ -18,7 +18,8 @@ from livereload.handlers import LiveReloadHandler
 from playwright.sync_api import Page, expect
 
 from dossier.build import BuildReport, build
-from dossier.errors import Location, Problem
+from dossier.errors import DossierError, Location, Problem
+from dossier.render import make_env
 from dossier.serve import Preview, error_page, failures, is_page
 from tests.conftest import SAMPLE, free_port, wait_for
 
@@ -85,11 +86,28 @@ def test_template_errors_point_at_the_template(tmp_path: Path) -> None:
     shutil.copytree(SAMPLE, project)
     (project / "templates").mkdir()
     (project / "templates" / "tag.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n')
-    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+    with pytest.raises(DossierError) as caught:
         build(project, tmp_path / "site", search=False)
-    [problem] = failures(caught.value, project)
-    assert isinstance(problem, Problem)
-    assert str(problem.location) == "templates/tag.html:3:1"
+    assert failures(caught.value, project) == [
+        Problem(
+            Location("templates/tag.html", 3),
+            "template syntax error: Expected an expression, got 'end of statement block'; "
+            "fix the template at or before this line",
+        )
+    ]
+
+
+def test_template_errors_raised_outside_build_are_located_the_same_way(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "templates").mkdir(parents=True)
+    (project / "templates" / "page.html").write_text("<p>\n{{ nope }}</p>\n")
+    env = make_env(project)
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        env.get_template("page.html").render()
+    assert failures(caught.value, project) == [
+        Problem(Location("templates/page.html", 2), "template error: 'nope' is undefined; fix this line of the template")
+    ]
+    assert failures(RuntimeError("boom"), project) == ["boom"]  # not a template's fault
 
 
 @pytest.mark.parametrize(
@@ -274,7 +292,10 @@ def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: C
     page.wait_for_function(CONNECTED)
     with page.expect_navigation():
         (served.project / "templates" / "partials" / "footer.html").write_text("{% if %}", encoding="utf-8")
-    expect(page.locator("ol.problems li")).to_contain_text("templates/partials/footer.html:1:1: error: template error:")
+    expect(page.locator("ol.problems li")).to_have_text(
+        "templates/partials/footer.html:1:1: error: template syntax error: Expected an expression, "
+        "got 'end of statement block'; fix the template at or before this line"
+    )
 
 
 def test_after_a_deferred_reindex_only_tabs_on_the_search_page_reload(monkeypatch: pytest.MonkeyPatch) -> None:
