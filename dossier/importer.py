@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.new import NewError, content_dir, quoted, record_path, reserve, slug
+from dossier.schema import ID_RE
 
 OUTLET_ABBREVIATIONS = {"toi": "The Times of Israel", "jpost": "The Jerusalem Post", "ap": "Associated Press", "afp": "AFP"}
 MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
@@ -300,10 +301,24 @@ def clean_html(data: bytes) -> Draft:
     return clean_text(doc.text, draft)
 
 
+# Inline characters that would turn a (one-line) paragraph's words into markup under CommonMark as markdown-it-py
+# parses it, here with strikethrough on: backslashes, emphasis, code spans, ~~strikethrough~~, the "](" that closes a
+# link or image text, "<" opening an autolink or tag, and "&" opening an entity reference. A lone "[" or "!" is kept:
+# with no "](" after it and no reference definitions (a leading "[" is escaped below), it stays text.
+INLINE_MARKUP = re.compile(
+    r"[\\*_`]|~(?=~)|(?<=~)~|\](?=\()|<(?=\S)|&(?=#\d{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)"
+)
+
+
 def escape(paragraph: str) -> str:
-    """Keep a paragraph literal in Markdown: a leading #, >, list marker or number would change its meaning."""
-    paragraph = re.sub(r"^(\d+)([.)])(\s)", r"\1\\\2\3", paragraph)
-    return "\\" + paragraph if paragraph[:1] in "#>+*-=|" else paragraph
+    """Keep a one-line paragraph literal in Markdown, so it renders as exactly the capture's words.
+
+    Inline markup characters are backslash-escaped where they would take effect, and a leading #, >, list marker,
+    number, table bar or "[" (a link reference definition) would change the block's meaning.
+    """
+    paragraph = INLINE_MARKUP.sub(lambda match: "\\" + match.group(0), paragraph)
+    paragraph = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", paragraph)
+    return "\\" + paragraph if paragraph[:1] in "#>+-=|[" else paragraph
 
 
 def notes(draft: Draft, capture: str, today: dt.date) -> str:
@@ -357,7 +372,7 @@ def article_id(draft: Draft) -> str:
     title = draft.title or (opening(draft.paragraphs[0], 8) if draft.paragraphs else "article")
     outlet = slug(re.sub(r"^the\s+", "", draft.outlet or "", flags=_I), 20)
     prefix = "-".join(part for part in (outlet, draft.published or "") if part)
-    return f"{prefix}-{slug(title, 70 - len(prefix))}" if prefix else slug(title, 70)
+    return "-".join(part for part in (prefix, slug(title, 70 - len(prefix) if prefix else 70)) if part)
 
 
 def read_capture(capture: Path) -> Draft:
@@ -369,6 +384,10 @@ def read_capture(capture: Path) -> Draft:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise NewError(f"{capture} is not UTF-8 text (byte {exc.start}); save it as UTF-8 or as an .html page") from None
+    if not text.strip():
+        raise NewError(
+            f"no article text in {capture} (it is empty); paste the article's text into it, or save the article's own page as .html"
+        )
     return clean_text(text)
 
 
@@ -378,9 +397,13 @@ def import_capture(root: Path, capture: Path, record_id: str | None = None, toda
         raise NewError(f"capture {capture} not found")
     content = content_dir(root)
     draft = read_capture(capture)
+    if record_id is not None and not ID_RE.match(record_id):
+        raise NewError(f"--id '{record_id}' is not a valid id; use lowercase letters, digits and single hyphens")
     rid = record_id if record_id is not None else article_id(draft)
-    if not re.match(r"^[a-z0-9]+(-[a-z0-9]+)*$", rid):
-        raise NewError(f"--id '{rid}' is not a valid id; use lowercase letters, digits and single hyphens")
+    if not ID_RE.match(rid):
+        raise NewError(
+            "cannot make an id from the capture's headline, outlet and date (no letters or digits); pass one with --id"
+        )
     path = record_path(content, "article", rid)
     raw = content / "raw" / capture.name
     if raw.exists() and raw.read_bytes() != capture.read_bytes():

@@ -1,9 +1,10 @@
 """Model: the cross-linked view of the records that every page is rendered from.
 
 Pure and deterministic: events in chronological order (earliest possible day,
-coarser precision first, then id); for each actor their events, the actors they
-appear with and the articles that mention them; for each article the passages
-cited from it and the events and actors that cite them; events by tag.
+coarser precision first, then id); for each event its actors and, apart from them,
+its places (actors of kind ``place``); for each actor their events, the actors and
+the places they appear with and the articles that mention them; for each article
+the passages cited from it and the events and actors that cite them; events by tag.
 """
 
 from __future__ import annotations
@@ -62,7 +63,10 @@ class Site:
     actor: dict[str, Actor]
     article: dict[str, Article]
     actor_events: dict[str, tuple[Event, ...]]
-    co_actors: dict[str, tuple[tuple[Actor, int], ...]]
+    event_actors: dict[str, tuple[Actor, ...]]  # event id -> its actors other than places, as listed
+    event_places: dict[str, tuple[Actor, ...]]  # event id -> the places among its actors, as listed
+    co_actors: dict[str, tuple[tuple[Actor, int], ...]]  # actor id -> other actors (not places) in its events, with counts
+    co_places: dict[str, tuple[tuple[Actor, int], ...]]  # actor id -> other places in its events, with counts
     mentions: dict[str, tuple[Actor, ...]]  # article id -> actors it names
     mentioned_in: dict[str, tuple[Article, ...]]  # actor id -> articles naming it
     passages: dict[str, tuple[Passage, ...]]  # article id -> cited passages, in text order
@@ -71,6 +75,11 @@ class Site:
     timeline: tuple[YearGroup, ...]
     key_actors: tuple[Actor, ...]  # the actors in most events
     latest: tuple[Event, ...]  # the last events, newest first
+
+
+def is_place(actor: Actor) -> bool:
+    """Places are actors too (an event may name where it happened), but pages list them apart from people."""
+    return actor.kind == "place"
 
 
 def event_order(event: Event) -> tuple[object, ...]:
@@ -122,9 +131,12 @@ def build_site(records: Records) -> Site:
         for actor in mentions[article.id]:
             mentioned_in[actor.id].append(article)
 
-    def co(actor_id: str) -> tuple[tuple[Actor, int], ...]:
+    def co(actor_id: str, places: bool) -> tuple[tuple[Actor, int], ...]:
         pairs = sorted(together[actor_id].items(), key=lambda kv: (-kv[1], actor_by_id[kv[0]].name.casefold(), kv[0]))
-        return tuple((actor_by_id[other], count) for other, count in pairs)
+        return tuple((actor_by_id[other], count) for other, count in pairs if is_place(actor_by_id[other]) == places)
+
+    def of_event(event: Event, places: bool) -> tuple[Actor, ...]:
+        return tuple(actor_by_id[a] for a in dict.fromkeys(event.actors) if is_place(actor_by_id[a]) == places)
 
     return Site(
         dossier=records.dossier,
@@ -135,7 +147,10 @@ def build_site(records: Records) -> Site:
         actor=actor_by_id,
         article=article_by_id,
         actor_events={a.id: tuple(actor_events[a.id]) for a in actors},
-        co_actors={a.id: co(a.id) for a in actors},
+        event_actors={e.id: of_event(e, places=False) for e in events},
+        event_places={e.id: of_event(e, places=True) for e in events},
+        co_actors={a.id: co(a.id, places=False) for a in actors},
+        co_places={a.id: co(a.id, places=True) for a in actors},
         mentions=mentions,
         mentioned_in={a.id: tuple(mentioned_in[a.id]) for a in actors},
         passages={a.id: tuple(sorted(passages[a.id], key=lambda p: (p.block, p.start, p.end, p.anchor))) for a in articles},

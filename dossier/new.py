@@ -100,13 +100,21 @@ def choose_id(kind: str, title: str, given: str | None, date: PartialDate | None
     return base
 
 
-def parse_option_date(text: str | None, today: dt.date) -> PartialDate:
+def parse_option_date(text: str | None, today: dt.date, allow_time: bool = False) -> PartialDate:
+    """The --date option as the checker reads it: events take a date, articles a date and optionally a time."""
     if text is None:
         return PartialDate(today.year, today.month, today.day)
-    parsed = parse_date(text)
+    parsed = parse_date(text, allow_time=allow_time)
     if isinstance(parsed, str):
+        if not allow_time and isinstance(parse_date(text, allow_time=True), PartialDate):
+            raise NewError(f"--date: an event's date has no time of day; write {DATE_FORMS}, got '{text}'")
         raise NewError(f"--date: {parsed}")
     return parsed
+
+
+def date_value(date: PartialDate) -> str:
+    """A date as a quoted YAML string, so its precision survives: "2022-03" stays a month, not a number or a day."""
+    return quoted(f"{date.iso()} {date.time}" if date.time else date.iso())
 
 
 def new_record(
@@ -127,7 +135,7 @@ def new_record(
         raise NewError("the title (or name) is empty")
     content = content_dir(root)
     today = today or dt.date.today()
-    when = parse_option_date(date, today) if kind == "event" or date else None
+    when = parse_option_date(date, today, allow_time=kind == "article") if kind == "event" or date else None
     rid = choose_id(kind, title, record_id, when)
     path = record_path(content, kind, rid)
     if kind == "event":
@@ -154,7 +162,7 @@ def event_text(title: str, when: PartialDate, kind: str) -> str:
     return (
         schema_line("event")
         + f"title: {quoted(title)}\n"
-        + f"date: {when.iso()}              # {DATE_FORMS}\n"
+        + f"{'date: ' + date_value(when):<29} # {DATE_FORMS}\n"
         + 'approximate: false            # true when the source gives the date vaguely ("early March")\n'
         + f"kind: {kind}                    # {' | '.join(EVENT_KINDS)}\n"
         + "actors: []                    # actor ids, e.g. [naftali-bennett, vladimir-putin]\n"
@@ -184,7 +192,7 @@ def actor_text(name: str, kind: str) -> str:
 
 def article_text(title: str, published: PartialDate | None) -> str:
     # No $schema line: VS Code's YAML extension does not validate front matter in Markdown files.
-    date_line = f"published: {published.iso()}\n" if published else "# published: YYYY-MM-DD      # or YYYY-MM-DD HH:MM\n"
+    date_line = f"published: {date_value(published)}\n" if published else "# published: YYYY-MM-DD      # or YYYY-MM-DD HH:MM\n"
     return (
         "---\n"
         f"title: {quoted(title)}\n"

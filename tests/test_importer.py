@@ -216,6 +216,69 @@ def test_hard_wrapped_text_and_markdown_escaping() -> None:
     assert escape("# not a heading") == "\\# not a heading"
     assert escape("1. not a list") == "1\\. not a list"
     assert escape("Plain.") == "Plain."
+    assert (
+        escape("Talks at the working levels [of diplomats]... & more!") == "Talks at the working levels [of diplomats]... & more!"
+    )
+
+
+MARKDOWN_LINE = (
+    "They *all* agreed, _x_ said: [talks](javascript:alert(1)) and ![pic](x.png) with <b>bold</b>, "
+    "<https://example.org>, `code`, ~~struck~~, &amp; a back\\slash\\*."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        MARKDOWN_LINE,
+        "[talks]: https://example.org/ a reference definition that must stay text, not vanish.",
+        "1. A numbered line, + a plus, and # a hash, that must stay one plain paragraph.",
+    ],
+)
+def test_markdown_in_a_capture_stays_text(make_project: Callable[[dict[str, str | bytes]], Path], line: str) -> None:
+    from dossier.importer import import_capture
+    from dossier.markup import plain_text
+
+    project = make_project({"content/dossier.yaml": "title: T\nas_of: 2022-04-21\nsummary: S\n"})
+    capture = project / "capture.txt"
+    capture.write_text(f"A headline for the markdown test\n{line}\n", encoding="utf-8")
+    imported = import_capture(project, capture, record_id="md", today=TODAY)
+    assert imported.draft.paragraphs == [line]
+    records = check(project)  # no javascript: link, no image, no raw HTML
+    assert plain_text(records.articles[0].body) == line
+
+
+@pytest.mark.parametrize("text", ["", "  \n\t\n", "\ufeff\n"])
+def test_an_empty_text_capture_is_refused(make_project: Callable[[dict[str, str | bytes]], Path], text: str) -> None:
+    from dossier.importer import import_capture
+
+    project = make_project({"content/dossier.yaml": "title: T\nas_of: 2022-04-21\nsummary: S\n"})
+    capture = project / "empty.txt"
+    capture.write_text(text, encoding="utf-8")
+    message = (
+        f"no article text in {capture} (it is empty); paste the article's text into it, or save the article's own page as .html"
+    )
+    with pytest.raises(NewError) as raised:
+        import_capture(project, capture, today=TODAY)
+    assert str(raised.value) == message
+    assert not (project / "content/articles").exists() and not (project / "content/raw").exists()
+
+
+def test_an_id_that_cannot_be_made_or_is_not_valid(make_project: Callable[[dict[str, str | bytes]], Path]) -> None:
+    from dossier.importer import import_capture
+
+    project = make_project({"content/dossier.yaml": "title: T\nas_of: 2022-04-21\nsummary: S\n"})
+    capture = project / "dashes.txt"
+    capture.write_text("— — — — — — — — — — — — — — — — — — — — .\n", encoding="utf-8")
+    with pytest.raises(NewError) as raised:
+        import_capture(project, capture, today=TODAY)
+    assert str(raised.value) == (
+        "cannot make an id from the capture's headline, outlet and date (no letters or digits); pass one with --id"
+    )
+    with pytest.raises(NewError) as raised:
+        import_capture(project, capture, record_id="Not An Id", today=TODAY)
+    assert str(raised.value) == "--id 'Not An Id' is not a valid id; use lowercase letters, digits and single hyphens"
+    assert import_capture(project, capture, record_id="dashes", today=TODAY).article.name == "dashes.md"
 
 
 if __name__ == "__main__":

@@ -84,3 +84,18 @@ def test_cited_passages_know_their_span_and_who_cites_them() -> None:
         ("cite-one-1", 0, 16, 36, "event"),
     ]
     assert [e.id for e in site.citing_events["art"]] == ["one"]
+
+
+def test_places_are_grouped_apart_from_the_other_actors() -> None:
+    site = site_of(
+        event("one", PartialDate(2022, 1, 1), ("delta", "alpha", "beta")),
+        event("two", PartialDate(2022, 1, 2), ("alpha", "delta")),
+        event("three", PartialDate(2022, 1, 3), ("gamma",)),
+    )
+    assert [a.id for a in site.event_actors["one"]] == ["alpha", "beta"]
+    assert [a.id for a in site.event_places["one"]] == ["delta"]
+    assert site.event_places["three"] == ()
+    assert [(a.id, n) for a, n in site.co_actors["alpha"]] == [("beta", 1)]
+    assert [(a.id, n) for a, n in site.co_places["alpha"]] == [("delta", 2)]
+    assert [(a.id, n) for a, n in site.co_actors["delta"]] == [("alpha", 2), ("beta", 1)]
+    assert site.co_places["delta"] == ()

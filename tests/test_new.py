@@ -52,7 +52,7 @@ def test_new_event_has_todays_date_prefix_and_fails_check_only_for_its_source(pr
     text = written.path.read_text(encoding="utf-8")
     assert text.startswith("# yaml-language-server: $schema=../../schemas/event.schema.json\n")
     data = yaml.safe_load(text)
-    assert data["date"] == TODAY and data["kind"] == "other" and data["status"] == "reported"
+    assert data["date"] == "2024-05-06" and data["kind"] == "other" and data["status"] == "reported"
     with pytest.raises(DossierError) as raised:
         check(project)
     assert [str(p) for p in raised.value.problems] == [
@@ -66,7 +66,29 @@ def test_new_event_has_todays_date_prefix_and_fails_check_only_for_its_source(pr
 def test_new_event_with_a_partial_date_and_kind(project: Path) -> None:
     written = new_record(project, "event", "Istanbul talks", date="2022-03", record_kind="meeting", today=TODAY)
     assert written.path.name == "2022-03-istanbul-talks.yaml"
-    assert yaml.safe_load(written.path.read_text(encoding="utf-8"))["kind"] == "meeting"
+    text = written.path.read_text(encoding="utf-8")
+    assert '\ndate: "2022-03"' in text  # quoted: YAML keeps it a month, as written
+    assert yaml.safe_load(text)["kind"] == "meeting" and yaml.safe_load(text)["date"] == "2022-03"
+
+
+@pytest.mark.parametrize(
+    ("given", "written", "label"), [("2022", '"2022"', "2022"), ("2022-02-27", '"2022-02-27"', "27 Feb 2022")]
+)
+def test_new_event_dates_keep_their_precision_through_check(project: Path, given: str, written: str, label: str) -> None:
+    path = new_record(project, "event", "Talks", date=given, today=TODAY).path
+    text = path.read_text(encoding="utf-8")
+    assert f"\ndate: {written} " in text
+    path.write_text(text.replace("sources: []", "sources: [{article: a, quote: talks held}]"), encoding="utf-8")
+    (project / "content/articles").mkdir()
+    (project / "content/articles/a.md").write_text("---\ntitle: A\n---\nThe talks held.\n", encoding="utf-8")
+    assert check(project).events[0].date.label() == label
+
+
+def test_new_article_date_may_have_a_time(project: Path) -> None:
+    written = new_record(project, "article", "Live blog", date="2022-02-27 10:00", today=TODAY)
+    assert '\npublished: "2022-02-27 10:00"\n' in written.path.read_text(encoding="utf-8")
+    published = check(project).articles[0].published
+    assert published is not None and published.label() == "27 Feb 2022, 10:00"
 
 
 def test_new_actor_and_article_pass_check(project: Path) -> None:
@@ -90,6 +112,15 @@ def test_new_actor_and_article_pass_check(project: Path) -> None:
         ("actor", "X", {"record_kind": "human"}, "--kind 'human' is not a kind of actor"),
         ("article", "X", {"record_kind": "news"}, "--kind is for events and actors"),
         ("event", "X", {"date": "2022-02-30"}, "--date: '2022-02-30' is not a real calendar date"),
+        ("event", "X", {"date": "0000"}, "--date: '0000' is not a real calendar date"),
+        ("article", "X", {"date": "0000-01-01 10:00"}, "--date: '0000-01-01 10:00' is not a real calendar date"),
+        ("article", "X", {"date": "2022-02-27 25:00"}, "--date: '2022-02-27 25:00' is not a real time of day"),
+        (
+            "event",
+            "X",
+            {"date": "2022-02-27 10:00"},
+            "--date: an event's date has no time of day; write YYYY, YYYY-MM or YYYY-MM-DD, got '2022-02-27 10:00'",
+        ),
         ("event", "  ", {}, "the title (or name) is empty"),
     ],
 )

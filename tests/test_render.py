@@ -203,3 +203,33 @@ def test_templates_compiled_in_an_earlier_build_are_recompiled_when_edited(tmp_p
         footer.write_text(text)
         build(project, out, search=False)  # one process, as in `dossier serve`: the compiled templates are kept
         assert text.strip() in (out / "timeline/index.html").read_text(encoding="utf-8")
+
+
+def test_places_are_listed_apart_from_the_actors(sample_site: Path) -> None:
+    venue = (sample_site / "events/2022-02-disputed-venue/index.html").read_text(encoding="utf-8")
+    actors = venue.split('<h2 id="actors" data-pagefind-ignore>Actors</h2>', 1)[1].split("</section>", 1)[0]
+    where = venue.split('<h2 id="where" data-pagefind-ignore>Where</h2>', 1)[1].split("</section>", 1)[0]
+    assert "Bob Sample" in actors and "Capital City" not in actors
+    assert '<a class="chip place" href="../../actors/capital-city/" dir="auto">Capital City</a>' in where
+    assert "Bob Sample" not in where
+    assert venue.index('id="actors"') < venue.index('id="where"') < venue.index('id="sources"')  # headings in order, all h2
+    call = (sample_site / "events/2022-02-27-call/index.html").read_text(encoding="utf-8")
+    assert 'id="where"' not in call  # no places, no empty section
+
+    timeline = (sample_site / "timeline/index.html").read_text(encoding="utf-8")
+    item = timeline.split('href="../events/2022-02-disputed-venue/"', 1)[1].split("</li>", 1)[0]
+    actor_chips = item.split('<span class="visually-hidden">Actors: </span>', 1)[1].split("</p>", 1)[0]
+    assert "Bob Sample" in actor_chips and "Capital City" not in actor_chips
+    assert (
+        '<p class="chips places"><span class="places-label">Where:</span> '
+        '<a class="chip place" href="../actors/capital-city/" dir="auto">Capital City</a>' in item
+    )
+
+    bob = (sample_site / "actors/bob-sample/index.html").read_text(encoding="utf-8")
+    with_ = bob.split('<h2 id="with">Appears with</h2>', 1)[1].split("</section>", 1)[0]
+    places = bob.split('<h2 id="places">Places</h2>', 1)[1].split("</section>", 1)[0]
+    assert "Alice Example" in with_ and "Capital City" not in with_
+    assert '<a href="../../actors/capital-city/" dir="auto">Capital City</a> <span class="muted">1 shared event</span>' in places
+    city = (sample_site / "actors/capital-city/index.html").read_text(encoding="utf-8")
+    assert "Bob Sample" in city.split('<h2 id="with">Appears with</h2>', 1)[1].split("</section>", 1)[0]
+    assert 'id="places"' not in city  # no other place shares its events
