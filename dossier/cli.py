@@ -67,7 +67,9 @@ def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     new.add_argument("title", metavar="TITLE", help="the event's title, the actor's name or the article's headline (quote it)")
     new.add_argument("--id", dest="record_id", metavar="ID", help="use this id (the file name) instead of one made from TITLE")
     new.add_argument(
-        "--date", metavar="DATE", help="the event's date, or the article's publication date (default for events: today)"
+        "--date",
+        metavar="DATE",
+        help="the event's date (YYYY, YYYY-MM or YYYY-MM-DD; default: today), or the article's publication date (may add HH:MM)",
     )
     new.add_argument("--kind", metavar="KIND", help="the event's or actor's kind (default: other for events, person for actors)")
 
