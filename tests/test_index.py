@@ -304,6 +304,16 @@ def test_the_header_box_leads_to_results(base: str, page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text("Examplia sends aid")
 
 
+def expect_hrefs(page: Page, selector: str, hrefs: list[str]) -> None:
+    """Wait until the links matching ``selector`` point at ``hrefs``, in order (the UI renders results as they load)."""
+    script = "([sel, want]) => JSON.stringify([...document.querySelectorAll(sel)].map(a => a.href)) === JSON.stringify(want)"
+    try:
+        page.wait_for_function(script, arg=[selector, hrefs], timeout=10_000)
+    except Exception:
+        shown = page.locator(selector).evaluate_all("links => links.map(link => link.href)")
+        raise AssertionError(f"results {shown} are not {hrefs}") from None
+
+
 def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index, page: Page) -> None:
     everything = len(index.search("Capital"))
     events = len(index.search("Capital", filters={"type": "event"}))
@@ -316,7 +326,7 @@ def test_a_filter_on_the_search_page_narrows_the_results(base: str, index: Index
     newest = [index.base + rel for rel in index.urls("Capital", sort={"date": "desc"})[:5]]
     links = page.locator(".pagefind-ui__result-link")
     expect(links).to_have_count(len(newest))
-    assert links.evaluate_all("links => links.map(link => link.href)") == newest
+    expect_hrefs(page, ".pagefind-ui__result-link", newest)
     for name in ("Type", "Actor", "Tag", "Year"):
         expect(page.locator("summary.pagefind-ui__filter-name", has_text=name)).to_be_visible()
     page.locator('input[name="type"][value="event"]').check()
@@ -331,12 +341,12 @@ def test_results_come_by_best_match_until_the_reader_orders_them_by_date(base: s
     page.goto(base + "search/?q=Capital")
     links = page.locator(".pagefind-ui__result-link")
     expect(links).to_have_count(len(best))
-    assert links.evaluate_all("links => links.map(link => link.href)") == best
+    expect_hrefs(page, ".pagefind-ui__result-link", best)
     with page.expect_navigation():
         page.get_by_label("Order results by").select_option("oldest")
     expect(page).to_have_url(base + "search/?q=Capital&sort=oldest")
     expect(links).to_have_count(len(oldest))
-    assert links.evaluate_all("links => links.map(link => link.href)") == oldest
+    expect_hrefs(page, ".pagefind-ui__result-link", oldest)
 
 
 def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page) -> None:
