@@ -13,4 +13,5 @@ fi
 .venv/bin/pip install --quiet -e ".[test]"
 .venv/bin/ruff check dossier tests benchmarks
 .venv/bin/ruff format --check dossier tests benchmarks
+.venv/bin/mypy
 exec .venv/bin/python -m pytest "$@"

@@ -62,7 +62,7 @@ def memoize_partials(env: jinja2.Environment) -> list[str]:
         template = env.get_template(name)
         if not getattr(template.root_render_func, "reusing", False):
             render = _reusing(template.root_render_func, tuple(sorted(variables | set(IMPLICIT))))
-            template.root_render_func = render  # type: ignore[method-assign]
+            template.root_render_func = render
         done.append(name)
     return done
 

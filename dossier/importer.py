@@ -288,6 +288,7 @@ def clean_html(data: bytes) -> Draft:
         favor_precision=True,
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
+    assert not isinstance(doc, dict), "bare_extraction returns a Document unless as_dict=True"
     if doc is None or not doc.text:
         raise NewError("no article text found in the HTML page; save the article's own page, or paste its text into a .txt file")
     draft = Draft(title=doc.title or None, subtitle=doc.description or None, author=doc.author or None, url=doc.url or None)

@@ -181,17 +181,17 @@ def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> d
     by_first: dict[str, list[tuple[tuple[str, ...], Actor]]] = defaultdict(list)
     for actor in actors:
         for name in (actor.name, *actor.aliases):
-            words = tuple(_WORD.findall(name))
-            if words:
-                by_first[words[0]].append((words, actor))
+            name_words = tuple(_WORD.findall(name))
+            if name_words:
+                by_first[name_words[0]].append((name_words, actor))
     result: dict[str, tuple[Actor, ...]] = {}
     order = {a.id: i for i, a in enumerate(actors)}
     for article in articles:
         words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
         found: dict[str, Actor] = {}
         for index, word in enumerate(words):
-            for name, actor in by_first.get(word, ()):
-                if tuple(words[index : index + len(name)]) == name:
+            for phrase, actor in by_first.get(word, ()):
+                if tuple(words[index : index + len(phrase)]) == phrase:
                     found[actor.id] = actor
         result[article.id] = tuple(sorted(found.values(), key=lambda a: order[a.id]))
     return result

@@ -184,7 +184,7 @@ class PageHandler(StaticFileHandler):
 
     preview: Preview
 
-    def initialize(self, path: str, default_filename: str | None = None, preview: Preview | None = None) -> None:  # type: ignore[override]
+    def initialize(self, path: str, default_filename: str | None = None, preview: Preview | None = None) -> None:
         super().initialize(path, default_filename)
         assert preview is not None
         self.preview = preview
