@@ -349,7 +349,9 @@ def test_results_come_by_best_match_until_the_reader_orders_them_by_date(base: s
     expect_hrefs(page, ".pagefind-ui__result-link", oldest)
 
 
-def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page) -> None:
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_search_page_with_results_has_no_axe_violations(base: str, page: Page, scheme: str) -> None:
+    page.emulate_media(color_scheme=scheme)  # Pagefind's UI has light colours of its own; the theme sets them for both
     page.goto(base + "search/?q=Capital")
     expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
     expect(page.locator(".pagefind-ui__loading")).to_have_count(0)
