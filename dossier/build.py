@@ -109,24 +109,27 @@ def _inside(path: str, folders: list[Path]) -> bool:
     return any(resolved.is_relative_to(folder) for folder in folders)
 
 
-def template_location(exc: BaseException, root: Path) -> Location | None:
-    """Where in a template an error happened (Jinja rewrites tracebacks to point at template lines), or None."""
-    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
-        return Location(relative(exc.filename, root), exc.lineno or 1)
+def _template_frame(exc: BaseException, root: Path) -> traceback.FrameSummary | None:
+    """The innermost line of a template in ``exc``'s traceback (Jinja rewrites tracebacks to point at them)."""
     folders = [d.resolve() for d in template_dirs(root)]
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if _inside(frame.filename, folders):
-            return Location(relative(frame.filename, root), frame.lineno or 1)
+            return frame
     return None
+
+
+def template_location(exc: BaseException, root: Path) -> Location | None:
+    """Where in a template an error happened, or None."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Location(relative(exc.filename, root), exc.lineno or 1)
+    frame = _template_frame(exc, root)
+    return Location(relative(frame.filename, root), frame.lineno or 1) if frame else None
 
 
 def _own_template_frame(exc: BaseException, root: Path) -> bool:
     """Whether the innermost template line in ``exc``'s traceback is one of the project's own templates."""
-    folders = [d.resolve() for d in template_dirs(root)]
-    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-        if _inside(frame.filename, folders):
-            return _inside(frame.filename, [(root / "templates").resolve()])
-    return False
+    frame = _template_frame(exc, root)
+    return frame is not None and _inside(frame.filename, [(root / "templates").resolve()])
 
 
 def template_problem(exc: BaseException, root: Path) -> Problem | None:

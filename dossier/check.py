@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from difflib import get_close_matches
-from functools import lru_cache
 from typing import Any
 
 from dossier import markup
@@ -122,7 +121,7 @@ def _check_quotes(records: tuple[Any, list[Event], list[Article], list[Actor]], 
             )
         elif article is None:
             continue  # an unknown article is reported as such; a broken one has its own problems
-        elif find_quote(article, citation.quote) is None:
+        elif markup.find_quote(article.body, citation.quote) is None:
             shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
             problems.append(
                 Problem(
@@ -130,24 +129,6 @@ def _check_quotes(records: tuple[Any, list[Event], list[Article], list[Actor]], 
                     f"quote not found in article '{article.id}': \"{shown}\"; copy the words exactly from one paragraph of the article (spaces, quote marks and dashes may differ)",
                 )
             )
-
-
-def find_quote(article: Article, quote: str) -> tuple[int, int, int] | None:
-    """(block, start, end) of the first occurrence of ``quote`` in the article's text, or None."""
-    return _find_quote(article.body, quote)
-
-
-@lru_cache(maxsize=1 << 17)
-def _find_quote(body: str, quote: str) -> tuple[int, int, int] | None:
-    """Cached, since check and model look up every quote: the quote is normalised once, not per block."""
-    wanted = markup.normalise(quote)
-    if not wanted:
-        return None
-    for index, block in enumerate(markup.blocks(body)):
-        span = block.find(wanted, normalised=True)
-        if span is not None:
-            return index, span[0], span[1]
-    return None
 
 
 def _check_ranges(clean: list[tuple[SourceFile, dict[str, Any]]], problems: list[Problem]) -> None:

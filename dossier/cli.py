@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dossier import __version__
-from dossier.errors import DossierError, Problem
+from dossier.errors import DossierError, Problem, plural
 from dossier.index import PagefindError
 from dossier.write import WriteError
 
@@ -129,10 +129,6 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
         )
         if imported.raw is not None:
             print(f"copied {args.capture} to {imported.raw}")
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def report_problems(problems: Sequence[Problem]) -> None:

@@ -40,6 +40,11 @@ class DossierError(Exception):
         super().__init__(f"{len(self.problems)} problem(s)")
 
 
+def plural(count: int, word: str) -> str:
+    """``1 problem``, ``2 problems``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def describe_type(value: object) -> str:
     """Name a YAML value's type the way an editor thinks of it."""
     if value is None:

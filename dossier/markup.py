@@ -180,6 +180,22 @@ def blocks(text: str) -> tuple[Block, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=1 << 17)
+def find_quote(text: str, quote: str) -> tuple[int, int, int] | None:
+    """(block, start, end) of the first occurrence of ``quote`` in a Markdown text, compared normalised, or None.
+
+    Cached, since check and model look up every quote; the quote is normalised once, not per block.
+    """
+    wanted = normalise(quote)
+    if not wanted:
+        return None
+    for index, block in enumerate(blocks(text)):
+        span = block.find(wanted, normalised=True)
+        if span is not None:
+            return index, span[0], span[1]
+    return None
+
+
 def plain_text(text: str) -> str:
     """All the words of a Markdown text, without markup."""
     return "\n\n".join(block.text for block in blocks(text))

@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from dossier import markup
-from dossier.check import find_quote
 from dossier.dates import MONTHS
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 
@@ -33,7 +32,9 @@ class Passage:
     citation: Citation
     cited_by: str  # "event" or "actor"
     record_id: str
-    label: str  # how the citing record is named next to the passage
+    label: str  # the citing record in full ("27 Feb 2022: Bennett calls Putin"), as the link's title
+    short: str  # ... and briefly, as the link's text ("27 Feb 2022", or the actor's name)
+    fragment: str  # where on the citing record's page the citation is ("#source-2"), or ""
     block: int
     start: int
     end: int
@@ -110,8 +111,9 @@ def build_site(records: Records) -> Site:
         for index, citation in enumerate(event.sources):
             if event not in citing[citation.article]:
                 citing[citation.article].append(event)
-            label = f"{event.date.label()}: {event.title}"
-            _add_passage(passages, article_by_id, citation, f"cite-{event.id}-{index + 1}", "event", event.id, label)
+            where = (f"cite-{event.id}-{index + 1}", "event", event.id)
+            labels = (f"{event.date.label()}: {event.title}", event.date.label(), f"#source-{index + 1}")
+            _add_passage(passages, article_by_id, citation, *where, *labels)
     for actor in actors:
         for index, role in enumerate(actor.roles):
             if role.source is not None:
@@ -123,6 +125,8 @@ def build_site(records: Records) -> Site:
                     "actor",
                     actor.id,
                     f"{actor.name}: {role.title}",
+                    actor.name,
+                    "",
                 )
 
     mentions = find_mentions(actors, articles)
@@ -170,10 +174,14 @@ def _add_passage(
     cited_by: str,
     record_id: str,
     label: str,
+    short: str,
+    fragment: str,
 ) -> None:
-    span = find_quote(articles[citation.article], citation.quote)
+    span = markup.find_quote(articles[citation.article].body, citation.quote)
     assert span is not None, "check_project guarantees every quote is found"
-    passages[citation.article].append(Passage(citation.article, anchor, citation, cited_by, record_id, label, *span))
+    passages[citation.article].append(
+        Passage(citation.article, anchor, citation, cited_by, record_id, label, short, fragment, *span)
+    )
 
 
 def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> dict[str, tuple[Actor, ...]]:

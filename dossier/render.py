@@ -71,8 +71,8 @@ def make_env(project_root: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,
-        bytecode_cache=BYTECODE,  # one build, one compile per template: no stat() of the file at every include
+        auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
+        bytecode_cache=BYTECODE,
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html)
@@ -83,13 +83,9 @@ def page_url(kind: str, record_id: str) -> str:
     return f"{SECTIONS[kind]}/{record_id}/"
 
 
-def _resolve(kind: str, record_id: str) -> str:
-    return page_url(kind, record_id)
-
-
 @lru_cache(maxsize=65536)
 def _md_html(text: str, shift: int) -> str:
-    return markup.render(text, _resolve, shift=shift)
+    return markup.render(text, page_url, shift=shift)
 
 
 @jinja2.pass_context
@@ -148,20 +144,14 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Article)
     root = str(context["root"])
     passages = []
     for p in site.passages[article.id]:
-        href = f"{root}{page_url(p.cited_by, p.record_id)}"
-        if p.cited_by == "event":
-            href += f"#source-{p.anchor.rsplit('-', 1)[-1]}"
+        href = f"{root}{page_url(p.cited_by, p.record_id)}{p.fragment}"
         after = (
             f'<a class="backref" href="{escape(href)}" title="{escape(p.label)}" data-pagefind-ignore>'
-            f'<span class="visually-hidden">Cited by </span>{escape(_short(p.label))}</a>'
+            f'<span class="visually-hidden">Cited by </span>{escape(p.short)}</a>'
         )
         passages.append(markup.Passage(p.block, p.start, p.end, p.anchor, after))
-    html = markup.render(article.body, _resolve, shift=1, passages=passages)
+    html = markup.render(article.body, page_url, shift=1, passages=passages)
     return Markup(html.replace(markup.ROOT, root))
-
-
-def _short(label: str) -> str:
-    return label.split(": ", 1)[0]
 
 
 def _root_for(path: str) -> str:

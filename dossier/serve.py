@@ -38,7 +38,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 
 from dossier.build import build, relative, template_problem
-from dossier.errors import DossierError, Problem
+from dossier.errors import DossierError, Problem, plural
 from dossier.index import PagefindError, reindex
 from dossier.watch import Watcher, watched_dirs
 from dossier.write import WriteError
@@ -63,7 +63,7 @@ def error_page(problems: Sequence[Failure]) -> str:
             items.append(f"<li><code>{where}</code>: error: {escape(problem.message)}</li>")
         else:
             items.append(f"<li>error: {escape(problem)}</li>")
-    count = f"{len(problems)} problem{'' if len(problems) == 1 else 's'}"
+    count = plural(len(problems), "problem")
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -132,9 +132,8 @@ class Preview:
             self.problems = failures(exc, self.root)
             for problem in self.problems:
                 print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr)
-            count = len(self.problems)
             print(
-                f"{count} problem{'' if count == 1 else 's'} found{f' after {what} changed' if what else ''}; "
+                f"{plural(len(self.problems), 'problem')} found{f' after {what} changed' if what else ''}; "
                 "the browser shows them until the next good save",
                 file=sys.stderr,
                 flush=True,
