@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Set up dossier in .venv (created if missing, dependencies brought up to date) and build the bundled dossier into site/.
+# Set up dossier in .venv (created if missing; dependencies installed again only when pyproject.toml changes) and build
+# the bundled dossier into site/. Extra arguments go to `dossier build`.
 set -euo pipefail
 cd "$(dirname "$0")"
 [ -x .venv/bin/python ] || python3 -m venv .venv
-.venv/bin/pip install --quiet --upgrade pip
-.venv/bin/pip install --quiet -e .
+stamp=".venv/.dossier-deps"
+wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  .venv/bin/pip install --quiet --disable-pip-version-check -e .
+  echo "$wanted" > "$stamp"
+fi
 exec .venv/bin/dossier build "$@"

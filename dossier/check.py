@@ -1,76 +1,120 @@
-"""Check: validate every loaded file and the links between them; return typed records or every problem.
+"""Check: validate every loaded file and the links between them; return typed records, or every problem.
 
-Runs the schema on each file, then the whole-project checks: file names are valid
-ids and unique, every reference and record link resolves (with a did-you-mean),
-only safe links are used, every quote occurs in the cited article, raw captures
-exist and date ranges run forwards. Pure: it reads nothing from disk.
+Each file is checked on its own first (its name is a valid, unique id; its keys
+match its record type's fields), then the whole-project checks in :data:`CHECKS` run
+over everything that passed, in order, each a named function that yields problems:
+references and record links resolve (with a did-you-mean), only safe links are used,
+raw captures exist, every quote occurs in the cited article, date ranges run
+forwards. Pure: it reads nothing from disk.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from difflib import get_close_matches
 from typing import Any
 
 from dossier import markup
 from dossier.errors import Location, Problem
-from dossier.load import Project, SourceFile
-from dossier.records import Actor, Article, Citation, Dossier, Event, KeyPoint, Records, Role
-from dossier.schema import ID_RE, Findings, Ref, slugify, validate
+from dossier.load import Project
+from dossier.records import Citation, Records
+from dossier.registry import DOSSIER, RecordType, by_name, record_types, schemes
+from dossier.schema import Field, Findings, Ref, Text, construct, validate, walk
+from dossier.slugs import ID_FORM, id_problem, slugify
+from dossier.source import KeyPath, SourceFile
 
 _WORDS = re.compile(r"\w+")
-_PLURAL = {"event": "events", "actor": "actors", "article": "articles"}
 
 
-def check_project(project: Project) -> tuple[Records | None, list[Problem]]:
-    """All problems of the project, and its records when there are none."""
+@dataclass(frozen=True)
+class Checked:
+    """A file that passed its own checks: its source, its record type, its clean values and its record."""
+
+    source: SourceFile
+    type: RecordType
+    values: dict[str, Any]
+    record: Any
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What the whole-project checks look at."""
+
+    checked: tuple[Checked, ...]
+    known: Mapping[str, frozenset[str]]  # record type -> ids of every file found, broken ones included
+    refs: tuple[Ref, ...]
+    texts: tuple[Text, ...]  # every Markdown text, article bodies included
+    raw_names: frozenset[str]
+    records: Mapping[str, Mapping[str, Any]]  # record type -> id -> record, for the files that passed
+
+    def record(self, kind: str, record_id: str) -> Any:
+        return self.records.get(kind, {}).get(record_id)
+
+
+Check = Callable[[CheckContext], Iterable[Problem]]
+
+
+def check_project(project: Project, types: Iterable[RecordType] | None = None) -> tuple[Records | None, list[Problem]]:
+    """Every problem of the project (warnings included), and its records when none is an error."""
+    types = list(record_types() if types is None else types)
     found = Findings()
     known: dict[str, set[str]] = defaultdict(set)
-    clean: list[tuple[SourceFile, dict[str, Any]]] = []
     seen: dict[tuple[str, str], str] = {}
+    checked: list[Checked] = []
     for source in project.files:
-        if source.kind != "dossier":
+        record_type = by_name(source.kind)
+        if record_type is not DOSSIER:
             _check_id(source, seen, found.problems)
             known[source.kind].add(source.id)
-        values = validate(source, found)
+        values = validate(source, record_type.fields, found)
         if values is not None:
-            clean.append((source, values))
-    records = _records(clean)
-    for ref in found.refs:
-        _resolve(ref, known, found.problems)
-    for text, location, exact in found.markdown:
-        _check_links(text, location, known, found.problems, exact)
-    for article in records[2]:
-        _check_links(article.body, Location(article.path, article.body_line), known, found.problems, exact=True)
-    for source, values in clean:
-        if source.kind == "article" and values["raw"] is not None and values["raw"] not in project.raw_names:
-            found.problems.append(
-                Problem(
-                    source.at("raw"),
-                    f"raw capture '{values['raw']}' not found in content/raw/; put the original file there or remove 'raw'",
-                )
-            )
-    _check_quotes(records, found.problems)
-    _check_ranges(clean, found.problems)
-    dossier = records[0]
-    if found.problems or dossier is None:
-        return None, sorted(found.problems)
-    return Records(
-        dossier,
-        tuple(sorted(records[1], key=lambda e: e.id)),
-        tuple(sorted(records[3], key=lambda a: a.id)),
-        tuple(sorted(records[2], key=lambda a: a.id)),
-    ), []
+            checked.append(Checked(source, record_type, values, _record(record_type, source, values)))
+    bodies = [
+        Text(c.type.name, c.source.id, ("body",), c.source.body, Location(c.source.path, c.source.body_line), True)
+        for c in checked
+        if c.type.body
+    ]
+    records: dict[str, dict[str, Any]] = defaultdict(dict)
+    for item in checked:
+        records[item.type.name][item.source.id] = item.record
+    context = CheckContext(
+        tuple(checked),
+        {kind: frozenset(names) for kind, names in known.items()},
+        tuple(found.refs),
+        (*found.texts, *bodies),
+        project.raw_names,
+        records,
+    )
+    problems = list(found.problems)
+    for _, run in CHECKS:
+        problems.extend(run(context))
+    dossier = records[DOSSIER.name].get(DOSSIER.name)
+    if any(p.is_error for p in problems) or dossier is None:
+        return None, sorted(problems)
+    by_type = {t.name: tuple(records[t.name][i] for i in sorted(records[t.name])) for t in types}
+    return Records(dossier, by_type), sorted(problems)
+
+
+def _record(record_type: RecordType, source: SourceFile, values: dict[str, Any]) -> Any:
+    extra: dict[str, Any] = {"path": source.path}
+    if record_type is not DOSSIER:
+        extra["id"] = source.id
+    if record_type.body:
+        extra.update(body=source.body, body_line=source.body_line)
+    return construct(record_type.fields, record_type.record_class, values, **extra)
 
 
 def _check_id(source: SourceFile, seen: dict[tuple[str, str], str], problems: list[Problem]) -> None:
-    if not ID_RE.match(source.id):
+    wrong = id_problem(source.id)
+    if wrong:
         suffix = source.path.rsplit(".", 1)[-1]
         problems.append(
             Problem(
                 Location(source.path),
-                f"file name '{source.id}' is not a valid id; rename the file to '{slugify(source.id)}.{suffix}' (lowercase letters, digits and single hyphens)",
+                f"file name '{source.id}' is not a valid id; rename the file to '{slugify(source.id)}.{suffix}' ({ID_FORM})",
             )
         )
     other = seen.setdefault((source.kind, source.id), source.path)
@@ -83,146 +127,105 @@ def _check_id(source: SourceFile, seen: dict[tuple[str, str], str], problems: li
         )
 
 
-def _resolve(ref: Ref, known: dict[str, set[str]], problems: list[Problem], how: str = "") -> None:
-    if ref.id in known[ref.kind]:
-        return
-    close = get_close_matches(ref.id, sorted(known[ref.kind]), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else f"; no file content/{_PLURAL[ref.kind]}/{ref.id}.* exists"
-    problems.append(Problem(ref.location, f"unknown {ref.kind} '{ref.id}'{how}{hint}"))
+def _unknown(ref: Ref, known: Mapping[str, frozenset[str]], how: str = "") -> Problem | None:
+    ids = known.get(ref.kind, frozenset())
+    if ref.id in ids:
+        return None
+    close = get_close_matches(ref.id, sorted(ids), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else f"; no file content/{by_name(ref.kind).folder}/{ref.id}.* exists"
+    return Problem(ref.location, f"unknown {ref.kind} '{ref.id}'{how}{hint}")
 
 
-def _check_links(text: str, location: Location, known: dict[str, set[str]], problems: list[Problem], exact: bool = False) -> None:
-    for href, line in markup.links(text):
-        where = Location(location.path, location.line + line, location.column) if exact else location
-        if href.startswith("image:"):
-            problems.append(Problem(where, "images are not supported in Markdown text; link to the image instead"))
-            continue
-        target = markup.link_target(href)
-        if target is None:
-            problems.append(
-                Problem(
+def check_references(context: CheckContext) -> Iterator[Problem]:
+    """Every id a record names (actors, affiliations, cited articles, key point events) is a record."""
+    for ref in context.refs:
+        problem = _unknown(ref, context.known)
+        if problem:
+            yield problem
+
+
+def link_forms() -> str:
+    return ", ".join(f"{scheme}:ID" for scheme in schemes())
+
+
+def check_links(context: CheckContext) -> Iterator[Problem]:
+    """Links in Markdown are web addresses or links to records that exist; no images."""
+    for text in context.texts:
+        for href, line in markup.links(text.text):
+            where = Location(text.location.path, text.location.line + line, text.location.column) if text.exact else text.location
+            if href.startswith("image:"):
+                yield Problem(where, "images are not supported in Markdown text; link to the image instead")
+                continue
+            target = markup.link_target(href)
+            if target is None or (target[0] != "web" and target[0] not in schemes()):
+                yield Problem(
                     where,
-                    f"link '{href}' is not allowed; use an https://, http:// or mailto: address, or actor:ID, event:ID, article:ID",
+                    f"link '{href}' is not allowed; use an https://, http:// or mailto: address, or {link_forms()}",
                 )
-            )
-        elif target[0] != "web":
-            _resolve(Ref(target[0], target[1], where), known, problems, how=" in link")
+            elif target[0] != "web":
+                problem = _unknown(Ref(target[0], target[1], where), context.known, how=" in link")
+                if problem:
+                    yield problem
 
 
-def _check_quotes(records: tuple[Any, list[Event], list[Article], list[Actor]], problems: list[Problem]) -> None:
-    articles = {a.id: a for a in records[2]}
-    citations = [c for e in records[1] for c in e.sources]
-    citations += [r.source for a in records[3] for r in a.roles if r.source is not None]
-    for citation in citations:
-        article = articles.get(citation.article)
-        if len(_WORDS.findall(citation.quote)) < 2:
-            problems.append(
-                Problem(citation.location, "quote is too short to point at one passage; quote at least two words of the article")
-            )
-        elif article is None:
-            continue  # an unknown article is reported as such; a broken one has its own problems
-        elif markup.find_quote(article.body, citation.quote) is None:
-            shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-            problems.append(
-                Problem(
-                    citation.location,
-                    f"quote not found in article '{article.id}': \"{shown}\"; copy the words exactly from one paragraph of the article (spaces, quote marks and dashes may differ)",
+def check_captures(context: CheckContext) -> Iterator[Problem]:
+    """Every raw capture a record names is in ``content/raw/``."""
+    for item in context.checked:
+        for path, field, value in walk(item.type.fields, item.values):
+            if field.type == "capture" and value not in context.raw_names:
+                yield Problem(
+                    item.source.at(*path),
+                    f"raw capture '{value}' not found in content/raw/; put the original file there or remove '{field.name}'",
                 )
-            )
 
 
-def _check_ranges(clean: list[tuple[SourceFile, dict[str, Any]]], problems: list[Problem]) -> None:
-    for source, values in clean:
-        pairs: list[tuple[tuple[str | int, ...], str, str]] = [((), "date", "end")] if source.kind == "event" else []
-        if source.kind == "actor":
-            pairs = [(("roles", index), "from", "to") for index in range(len(values["roles"]))]
-        for path, first_key, last_key in pairs:
-            holder: Any = values
-            for part in path:
-                holder = holder[part]
-            first, last = holder.get(first_key), holder.get(last_key)
-            if first is not None and last is not None and last.latest() < first.earliest():
-                problems.append(
-                    Problem(
-                        source.at(*path, last_key),
-                        f"'{last_key}' ({last.iso()}) is before '{first_key}' ({first.iso()}); swap them or correct one",
+def citations(item: Checked) -> Iterator[tuple[KeyPath, Citation]]:
+    """Every citation a record makes, with its key path (an event's sources, an actor's role sources, ...)."""
+    for path, field, value in walk(item.type.fields, item.values):
+        if field.type == "record" and field.cls is Citation:
+            yield path, construct(field.fields, Citation, value)
+
+
+def check_quotes(context: CheckContext) -> Iterator[Problem]:
+    """Every quote is at least two words and occurs in the cited article."""
+    for item in context.checked:
+        for path, citation in citations(item):
+            where = item.source.at(*path, "quote")
+            article = context.record("article", citation.article)
+            if len(_WORDS.findall(citation.quote)) < 2:
+                yield Problem(where, "quote is too short to point at one passage; quote at least two words of the article")
+            elif article is None:
+                continue  # an unknown article is reported as such; a broken one has its own problems
+            elif markup.find_quote(article.body, citation.quote) is None:
+                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
+                yield Problem(
+                    where,
+                    f"quote not found in article '{article.id}': \"{shown}\"; copy the words exactly from one paragraph "
+                    "of the article (spaces, quote marks and dashes may differ)",
+                )
+
+
+def check_ranges(context: CheckContext) -> Iterator[Problem]:
+    """A date declared not before another (an event's ``end``, a role's ``to``) is not before it."""
+    for item in context.checked:
+        holders: list[tuple[KeyPath, tuple[Field, ...], dict[str, Any]]] = [((), item.type.fields, item.values)]
+        holders += [
+            (p, f.fields, v) for p, f, v in walk(item.type.fields, item.values) if f.type == "record" and isinstance(v, dict)
+        ]
+        for path, fields, values in holders:
+            for spec in fields:
+                first, last = values.get(spec.not_before) if spec.not_before else None, values.get(spec.name)
+                if first is not None and last is not None and last.latest() < first.earliest():
+                    yield Problem(
+                        item.source.at(*path, spec.name),
+                        f"'{spec.name}' ({last.iso()}) is before '{spec.not_before}' ({first.iso()}); swap them or correct one",
                     )
-                )
 
 
-def _citation(values: dict[str, Any], source: SourceFile, *path: str | int) -> Citation:
-    return Citation(values["article"], values["quote"], values.get("note"), source.at(*path, "quote"))
-
-
-def _with_slash(url: str | None) -> str | None:
-    """A base URL ends with a slash, so that page paths can be appended to it."""
-    return url if url is None or url.endswith("/") else url + "/"
-
-
-def _records(clean: list[tuple[SourceFile, dict[str, Any]]]) -> tuple[Dossier | None, list[Event], list[Article], list[Actor]]:
-    dossier: Dossier | None = None
-    events: list[Event] = []
-    articles: list[Article] = []
-    actors: list[Actor] = []
-    for source, v in clean:
-        if source.kind == "dossier":
-            points = tuple(KeyPoint(p["text"], tuple(p["events"])) for p in v["key_points"])
-            dossier = Dossier(
-                v["title"], v["as_of"], v["summary"], v["subtitle"], v["language"] or "en", _with_slash(v["base_url"]), points
-            )
-        elif source.kind == "event":
-            sources = tuple(_citation(s, source, "sources", i) for i, s in enumerate(v["sources"]))
-            events.append(
-                Event(
-                    source.id,
-                    v["title"],
-                    v["date"],
-                    v["kind"],
-                    v["status"],
-                    sources,
-                    v["end"],
-                    bool(v["approximate"]),
-                    tuple(v["actors"]),
-                    tuple(v["tags"]),
-                    v["summary"] or "",
-                    source.path,
-                )
-            )
-        elif source.kind == "actor":
-            roles = tuple(
-                Role(
-                    r["title"], r["from"], r["to"], _citation(r["source"], source, "roles", i, "source") if r["source"] else None
-                )
-                for i, r in enumerate(v["roles"])
-            )
-            actors.append(
-                Actor(
-                    source.id,
-                    v["name"],
-                    v["kind"],
-                    tuple(v["aliases"]),
-                    v["summary"] or "",
-                    roles,
-                    tuple(v["affiliations"]),
-                    source.path,
-                )
-            )
-        else:
-            articles.append(
-                Article(
-                    source.id,
-                    v["title"],
-                    source.body,
-                    v["subtitle"],
-                    v["outlet"],
-                    v["author"],
-                    v["published"],
-                    v["updated"],
-                    v["url"],
-                    v["raw"],
-                    v["notes"],
-                    source.path,
-                    source.body_line,
-                )
-            )
-    return dossier, events, articles, actors
+CHECKS: tuple[tuple[str, Check], ...] = (
+    ("references", check_references),
+    ("links", check_links),
+    ("captures", check_captures),
+    ("quotes", check_quotes),
+    ("date ranges", check_ranges),
+)

@@ -1,4 +1,7 @@
-"""CLI: the ``dossier`` command. Parses arguments, runs a stage, prints results; the only module that prints."""
+"""CLI: the ``dossier`` command. Parses arguments, runs a command, prints what it did and every problem.
+
+Only this module and ``serve`` (which reports each rebuild as it happens) print.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from dossier import __version__
-from dossier.errors import DossierError, Problem, plural
-from dossier.index import PagefindError
-from dossier.write import WriteError
+from dossier.errors import DossierError, EditorError, PagefindError, Problem, WriteError, plural
+from dossier.new import NEW_TYPES
 
 
 def parser() -> argparse.ArgumentParser:
@@ -63,7 +65,7 @@ def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="start a new event, actor or article",
         description="Write a new record with the required keys, an id made from TITLE (any script) and today's date where one is needed. Never overwrites a file.",
     )
-    new.add_argument("type", choices=("event", "actor", "article"), help="what to create")
+    new.add_argument("type", choices=NEW_TYPES, help="what to create")
     new.add_argument("title", metavar="TITLE", help="the event's title, the actor's name or the article's headline (quote it)")
     new.add_argument("--id", dest="record_id", metavar="ID", help="use this id (the file name) instead of one made from TITLE")
     new.add_argument(
@@ -93,11 +95,9 @@ def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
 
 def run_editor_command(args: argparse.Namespace, root: Path) -> int:
     """Run ``new``, ``import`` or ``schema``, print what was written; exit status 1 if nothing could be."""
-    from dossier.new import NewError
-
     try:
         editor_command(args, root)
-    except (NewError, OSError) as exc:
+    except (EditorError, OSError) as exc:
         print(f"dossier: error: {exc}", file=sys.stderr)
         return 1
     return 0
@@ -105,7 +105,7 @@ def run_editor_command(args: argparse.Namespace, root: Path) -> int:
 
 def editor_command(args: argparse.Namespace, root: Path) -> None:
     if args.command == "schema":
-        from dossier.new import SCHEMAS_DIR, write_schemas
+        from dossier.schema_json import SCHEMAS_DIR, write_schemas
 
         for path in write_schemas(args.dir if args.dir is not None else root / SCHEMAS_DIR):
             print(f"wrote {path}")
@@ -131,10 +131,17 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
             print(f"copied {args.capture} to {imported.raw}")
 
 
-def report_problems(problems: Sequence[Problem]) -> None:
+def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing was written") -> None:
+    """Every problem, one per line, then a count (errors and warnings apart) and what that meant."""
     for problem in problems:
         print(problem, file=sys.stderr)
-    print(f"{plural(len(problems), 'problem')} found; nothing was written", file=sys.stderr)
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    if not problems:
+        return
+    counts = [plural(errors, "error")] if errors else []
+    counts += [plural(warnings, "warning")] if warnings else []
+    print(f"{' and '.join(counts)} found{'; ' + wrote if wrote else ''}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -148,17 +155,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command in ("new", "import", "schema"):
             return run_editor_command(args, root)
         if args.command == "check":
-            from dossier.build import check
+            from dossier.build import BuildReport, check
+            from dossier.registry import record_types
 
-            records = check(root)
-            total = len(records.events) + len(records.actors) + len(records.articles)
-            print(
-                f"no problems found in {total} records ({len(records.events)} events, {len(records.actors)} actors, {len(records.articles)} articles)"
-            )
+            report = BuildReport()
+            records = check(root, report)
+            report_problems(report.warnings, wrote=None)
+            counts = [plural(len(records.of(t.name)), t.name) for t in record_types()]
+            total = sum(len(records.of(t.name)) for t in record_types())
+            found = "no errors" if report.warnings else "no problems"
+            print(f"{found} found in {plural(total, 'record')} ({', '.join(counts)})")
         elif args.command == "build":
             from dossier.build import build
 
-            print(build(root, out, search=not args.no_search).summary(out))
+            report = build(root, out, search=not args.no_search)
+            report_problems(report.warnings, wrote=None)
+            print(report.summary(out))
         else:
             from dossier.serve import serve
 

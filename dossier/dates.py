@@ -15,6 +15,7 @@ from dossier.errors import describe_type
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DATETIME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$")
+_TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 
@@ -60,6 +61,14 @@ class PartialDate:
         if self.month:
             return f"{MONTHS[self.month - 1]} {self.year}"
         return str(self.year)
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day written ``HH:MM`` (24-hour clock) in that form, or None."""
+    match = _TIME_RE.match(text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 def parse_date(value: object, allow_time: bool = False) -> PartialDate | str:

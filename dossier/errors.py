@@ -1,12 +1,18 @@
-"""Problems found in a project: where they are, what is wrong, how to fix it.
+"""Errors: where a problem is, what is wrong and how to fix it, and the failures a build can meet.
 
-Every user-facing error is a :class:`Problem`; the pipeline collects them and
-stops before writing anything when there is at least one.
+Every user-facing error or warning about content is a :class:`Problem`; the pipeline
+collects them and stops before writing anything when at least one is an error. The
+exceptions below are the failures that have no place in the project's files (an
+unsafe output folder, the search indexer, an editor command that cannot write).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+ERROR = "error"
+WARNING = "warning"
 
 
 @dataclass(frozen=True, order=True)
@@ -23,26 +29,52 @@ class Location:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One error, printed as ``path:line:column: error: message``."""
+    """One error or warning, printed as ``path:line:column: error: message``."""
 
     location: Location
     message: str
+    severity: str = ERROR  # ERROR or WARNING
 
     def __str__(self) -> str:
-        return f"{self.location}: error: {self.message}"
+        return f"{self.location}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def warning(location: Location, message: str) -> Problem:
+    return Problem(location, message, WARNING)
+
+
+def errors_in(problems: Iterable[Problem], strict: bool = False) -> bool:
+    """Whether ``problems`` stop a build: any error, or any warning when ``strict``."""
+    return any(p.is_error or strict for p in problems)
 
 
 class DossierError(Exception):
-    """Raised when a project has problems; carries all of them, sorted."""
+    """Raised when a project has errors; carries every problem found, warnings included, sorted."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems))
-        super().__init__(f"{len(self.problems)} problem(s)")
+        super().__init__(plural(len(self.problems), "problem"))
 
 
-def plural(count: int, word: str) -> str:
-    """``1 problem``, ``2 problems``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+class WriteError(Exception):
+    """The output cannot be written safely (duplicate or escaping path, foreign folder, full disk)."""
+
+
+class PagefindError(Exception):
+    """Pagefind failed, is missing, or wrote an index that is not whole; the message says which."""
+
+
+class EditorError(Exception):
+    """An editor command (``init``, ``new``, ``import``, ``schema``) cannot write what it was asked to."""
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``1 problem``, ``2 problems``; ``many`` for irregular plurals."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def describe_type(value: object) -> str:
@@ -51,9 +83,7 @@ def describe_type(value: object) -> str:
         return "nothing (null)"
     if isinstance(value, bool):
         return f"a true/false value ({str(value).lower()})"
-    if isinstance(value, int):
-        return f"a number ({value})"
-    if isinstance(value, float):
+    if isinstance(value, int | float):
         return f"a number ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."

@@ -14,15 +14,14 @@ extend, define blocks, import macros, include by a computed name nor assign to a
 namespace, are reused this way; everything else renders as before. The output is
 byte for byte the same.
 
-Identity is a safe key only for values nobody changes between two includes. Records
-and the site model are never changed by templates, but some values are: a Jinja
-``namespace`` exists to be changed (``{% set ns.n = ns.n + 1 %}`` between includes is
-plain template syntax), and a list, dict, set or bytearray can be changed in place by a
-method call (``{{ items.append(x) }}``, or ``{% do %}`` where that extension is on). A call whose key
-holds any of these is rendered afresh and stores nothing. Only the values a partial
-reads are looked at, not what they contain: a tuple holding a namespace is trusted.
-The default theme passes tuples and records, so none of its reuse is lost (the lists
-its pages build inline are new objects at every include and never repeat anyway).
+Identity is a safe key only for values nobody changes between two includes, so only
+these are keys: strings and numbers (by value), instances of frozen dataclasses (the
+records, the site model, dates), tuples and frozensets (by identity). A partial that
+reads anything else — a Jinja ``namespace`` (which exists to be changed), a list or dict
+(changed in place by a method call), a loop variable, an object of some other class —
+is rendered afresh on every call and stores nothing. Only the values a partial reads are
+looked at, not what they contain: a tuple holding a list is trusted. The default theme
+passes tuples and records, so none of its reuse is lost.
 """
 
 from __future__ import annotations
@@ -32,13 +31,12 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta, nodes
-from jinja2.utils import Namespace
+from jinja2.utils import Namespace, missing
 
 IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
 BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
 RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
 _PLAIN = (str, int, float, bool, type(None))
-_MUTABLE = (Namespace, list, dict, set, bytearray)  # changed in place by templates: never a key (subclasses too)
 _REFUSED = (nodes.Extends, nodes.Block, nodes.Import, nodes.FromImport, nodes.NSRef)
 
 RootFunc = Callable[[jinja2.runtime.Context], Iterator[str]]
@@ -100,6 +98,14 @@ def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> s
     return found
 
 
+def _unchanging(value: Any) -> bool:
+    """Whether ``value`` cannot change between two includes, so that it can be part of a key."""
+    if isinstance(value, (*_PLAIN, tuple, frozenset)) or value is missing:
+        return not isinstance(value, Namespace)
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
 def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
     """A root render function that renders once per distinct value of ``names`` and then repeats itself.
 
@@ -115,7 +121,7 @@ def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
             yield from render(context)
             return
         values = tuple(context.resolve_or_missing(n) for n in names)
-        if any(isinstance(v, _MUTABLE) for v in values):
+        if not all(_unchanging(v) for v in values):
             yield from render(context)
             return
         key = tuple(v if type(v) is str else (type(v), v) if type(v) in _PLAIN else id(v) for v in values)

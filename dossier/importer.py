@@ -19,8 +19,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dossier.new import NewError, content_dir, quoted, record_path, reserve, slug
-from dossier.schema import ID_RE
+from dossier.errors import EditorError
+from dossier.new import content_dir, quoted, record_path, reserve
+from dossier.slugs import ID_FORM, ID_RE, slug
 
 OUTLET_ABBREVIATIONS = {"toi": "The Times of Israel", "jpost": "The Jerusalem Post", "ap": "Associated Press", "afp": "AFP"}
 MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
@@ -290,7 +291,9 @@ def clean_html(data: bytes) -> Draft:
     )
     assert not isinstance(doc, dict), "bare_extraction returns a Document unless as_dict=True"
     if doc is None or not doc.text:
-        raise NewError("no article text found in the HTML page; save the article's own page, or paste its text into a .txt file")
+        raise EditorError(
+            "no article text found in the HTML page; save the article's own page, or paste its text into a .txt file"
+        )
     draft = Draft(title=doc.title or None, subtitle=doc.description or None, author=doc.author or None, url=doc.url or None)
     draft.outlet = doc.sitename or None
     draft.published = printed_date(doc.date or "")
@@ -384,9 +387,9 @@ def read_capture(capture: Path) -> Draft:
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        raise NewError(f"{capture} is not UTF-8 text (byte {exc.start}); save it as UTF-8 or as an .html page") from None
+        raise EditorError(f"{capture} is not UTF-8 text (byte {exc.start}); save it as UTF-8 or as an .html page") from None
     if not text.strip():
-        raise NewError(
+        raise EditorError(
             f"no article text in {capture} (it is empty); paste the article's text into it, or save the article's own page as .html"
         )
     return clean_text(text)
@@ -395,20 +398,20 @@ def read_capture(capture: Path) -> Draft:
 def import_capture(root: Path, capture: Path, record_id: str | None = None, today: dt.date | None = None) -> Imported:
     """Write a draft article from ``capture`` and copy the capture into content/raw/; never overwrite."""
     if not capture.is_file():
-        raise NewError(f"capture {capture} not found")
+        raise EditorError(f"capture {capture} not found")
     content = content_dir(root)
     draft = read_capture(capture)
     if record_id is not None and not ID_RE.match(record_id):
-        raise NewError(f"--id '{record_id}' is not a valid id; use lowercase letters, digits and single hyphens")
+        raise EditorError(f"--id '{record_id}' is not a valid id; use {ID_FORM}")
     rid = record_id if record_id is not None else article_id(draft)
     if not ID_RE.match(rid):
-        raise NewError(
+        raise EditorError(
             "cannot make an id from the capture's headline, outlet and date (no letters or digits); pass one with --id"
         )
     path = record_path(content, "article", rid)
     raw = content / "raw" / capture.name
     if raw.exists() and raw.read_bytes() != capture.read_bytes():
-        raise NewError(f"{raw} already exists with different content; rename the capture file and import it again")
+        raise EditorError(f"{raw} already exists with different content; rename the capture file and import it again")
     copied = None
     if not raw.exists():
         raw.parent.mkdir(parents=True, exist_ok=True)
@@ -416,7 +419,7 @@ def import_capture(root: Path, capture: Path, record_id: str | None = None, toda
         copied = raw
     try:
         reserve(path, article_text(draft, capture.name, today or dt.date.today()))
-    except NewError:
+    except EditorError:
         if copied:
             copied.unlink()
         raise

@@ -9,9 +9,8 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
-
-class PagefindError(Exception):
-    """Pagefind failed or is missing; the message carries its output."""
+from dossier.errors import PagefindError
+from dossier.write import swap
 
 
 def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
@@ -35,8 +34,6 @@ def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
 
 def reindex(site_dir: Path) -> None:
     """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``."""
-    from dossier.write import swap
-
     bundle = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
     try:
         run_pagefind(site_dir, bundle)

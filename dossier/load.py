@@ -1,73 +1,35 @@
 """Load: read a project's files into plain data that remembers where every value came from.
 
-This is the input edge of the pipeline. It finds ``content/dossier.yaml``,
-``content/{events,actors}/*.yaml`` and ``content/articles/*.md``, decodes them as
-UTF-8, parses YAML safely (standard tags only, no anchors or aliases, no duplicate
-keys) and splits article front matter from the Markdown body. Nothing is
-interpreted here; problems are returned, never raised.
+This is the input edge of the pipeline. It finds ``content/dossier.yaml`` and the
+files of every record type in its folder (``content/events/*.yaml``,
+``content/articles/*.md``, ...), decodes them as UTF-8, parses YAML safely (standard
+tags only, no anchors or aliases, no duplicate keys) and splits front matter from
+the Markdown body. Nothing is interpreted here; problems are returned, never raised.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from dossier.errors import Location, Problem
+from dossier.project import DOSSIER_FILE, RAW, ignored
+from dossier.registry import RecordType, record_types
+from dossier.source import REFUSED, KeyPath, Pos, SourceFile
 
 try:  # libyaml's C parser is several times faster; PyYAML falls back to pure Python.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-KINDS = {"events": "event", "actors": "actor", "articles": "article"}
-SUFFIXES = {"event": (".yaml", ".yml"), "actor": (".yaml", ".yml"), "article": (".md",)}
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _constructor = yaml.constructor.SafeConstructor()
-
-
-class _Refused:
-    """Marks a value the loader refused and already reported, so the schema does not report it again."""
-
-    def __repr__(self) -> str:
-        return "REFUSED"
-
-
-REFUSED = _Refused()
-Pos = tuple[int, int]
-KeyPath = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    """One record file: its id, its parsed data and the position of every value in it."""
-
-    path: str
-    kind: str  # "dossier" | "event" | "actor" | "article"
-    id: str
-    data: Any = None  # None when the file could not be read or parsed
-    positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
-    key_positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
-    blocks: frozenset[KeyPath] = field(default=frozenset(), compare=False, repr=False)  # block scalars (| or >)
-    body: str = ""
-    body_line: int = 1
-
-    def at(self, *path: str | int, key: bool = False) -> Location:
-        """The location of the value (or, with ``key``, of the key) at ``path``; falls back to its parent."""
-        keypath: KeyPath = tuple(path)
-        while keypath:
-            table = self.key_positions if key else self.positions
-            if keypath in table:
-                line, column = table[keypath]
-                return Location(self.path, line, column)
-            keypath, key = keypath[:-1], False
-        line, column = self.positions.get((), (1, 1))
-        return Location(self.path, line, column)
 
 
 @dataclass(frozen=True)
@@ -79,18 +41,18 @@ class Project:
     raw_names: frozenset[str]
 
 
-def load_project(root: Path) -> tuple[Project, list[Problem]]:
-    """Read every record file under ``root/content``; return them with every problem found."""
-    content = root / "content"
+def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple[Project, list[Problem]]:
+    """Read ``content/dossier.yaml`` and every record file of every record type; return them with every problem found."""
     problems: list[Problem] = []
     files: list[SourceFile] = []
-    dossier_path = content / "dossier.yaml"
+    dossier_path = root / DOSSIER_FILE
     if dossier_path.is_file():
-        files.append(_load_file(root, dossier_path, "dossier", problems))
+        files.append(_load_file(root, dossier_path, "dossier", False, problems))
     else:
-        problems.append(Problem(Location("content/dossier.yaml"), _missing_dossier(content)))
-    for folder, kind in KINDS.items():
-        directory = content / folder
+        problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
+    for record_type in record_types() if types is None else types:
+        folder = f"content/{record_type.folder}"
+        directory = root / folder
         if not directory.is_dir():
             continue
         for path in sorted(directory.iterdir()):
@@ -100,21 +62,21 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
                 problems.append(
                     Problem(
                         Location(_rel(root, path)),
-                        f"folders are not read: {kind} files go directly in content/{folder}/; move the files in it up",
+                        f"folders are not read: {record_type.name} files go directly in {folder}/; move the files in it up",
                     )
                 )
                 continue
-            if path.suffix not in SUFFIXES[kind]:
-                wanted = " or ".join(SUFFIXES[kind])
+            if path.suffix not in record_type.suffixes:
+                wanted = " or ".join(record_type.suffixes)
                 problems.append(
                     Problem(
                         Location(_rel(root, path)),
-                        f"unexpected file in content/{folder}/: {kind} files end in {wanted}; rename or remove it",
+                        f"unexpected file in {folder}/: {record_type.name} files end in {wanted}; rename or remove it",
                     )
                 )
                 continue
-            files.append(_load_file(root, path, kind, problems))
-    raw_dir = content / "raw"
+            files.append(_load_file(root, path, record_type.name, record_type.body, problems))
+    raw_dir = root / RAW
     raw_names = frozenset(p.name for p in raw_dir.iterdir() if p.is_file()) if raw_dir.is_dir() else frozenset()
     return Project(root, tuple(files), raw_names), problems
 
@@ -124,21 +86,11 @@ def _missing_dossier(content: Path) -> str:
     return f"content/dossier.yaml not found (the project has {where}); run dossier in a project folder or pass -C DIR"
 
 
-def ignored(name: str) -> bool:
-    """Whether a file or folder name is editor or system noise rather than content (also for the watcher)."""
-    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak")):
-        return True  # hidden (.#lock, .x.swp, .git), Emacs #x#, Office ~$x, backups x~, swap and temp files
-    if "___jb_" in name:
-        return True  # JetBrains safe-write
-    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
-    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
-
-
 def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> SourceFile:
+def _load_file(root: Path, path: Path, kind: str, front_matter: bool, problems: list[Problem]) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     try:
@@ -153,7 +105,7 @@ def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> So
         problems.append(Problem(Location(rel), f"file is empty; write the {kind}'s keys in it or delete it"))
         return SourceFile(rel, kind, record_id)
     body, body_line, offset = "", 1, 0
-    if kind == "article":
+    if front_matter:
         split = split_front_matter(rel, text, problems)
         if split is None:
             return SourceFile(rel, kind, record_id)
@@ -162,7 +114,7 @@ def _load_file(root: Path, path: Path, kind: str, problems: list[Problem]) -> So
     before = len(problems)
     data, positions, key_positions, blocks = parse_yaml(rel, text, problems, line_offset=offset)
     if data is None and len(problems) == before:
-        what = "front matter has" if kind == "article" else "file has"
+        what = "front matter has" if front_matter else "file has"
         problems.append(
             Problem(
                 Location(rel, 1 + offset),
@@ -193,7 +145,7 @@ def split_front_matter(rel: str, text: str, problems: list[Problem]) -> tuple[st
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
         problems.append(
-            Problem(Location(rel), "an article must start with front matter: a line '---', the YAML keys, then another '---'")
+            Problem(Location(rel), "the file must start with front matter: a line '---', the YAML keys, then another '---'")
         )
         return None
     for index in range(1, len(lines)):
@@ -284,7 +236,7 @@ class _Builder:
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node)
 
-    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | _Refused:
+    def _mapping(self, node: yaml.MappingNode, path: KeyPath) -> dict[str, Any] | object:
         if node.tag != f"{_TAG}map":
             self._problem(node, f"the YAML tag '{_shown(node.tag)}' is not allowed; remove it")
             return REFUSED

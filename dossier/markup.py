@@ -1,9 +1,10 @@
 """Markup: Markdown through markdown-it-py, safely, plus the text operations built on it.
 
 Raw HTML is never rendered, images are shown as their alt text, and a link is kept
-only if :func:`link_target` allows it (http, https, mailto and the record schemes
-``actor:``, ``event:``, ``article:``). Links to records come out as
-``ROOT + url`` so that each page can substitute its own relative root. The same
+only if :func:`link_target` allows it (http, https and mailto addresses, and
+``scheme:ID`` links to records, which the caller's resolver turns into page URLs or
+refuses). Links to records come out as ``ROOT + url`` so that each page can
+substitute its own relative root. The same
 token walk gives the plain text of each block, which quote checks, passage marks
 and mention detection share, so they always agree.
 """
@@ -21,9 +22,10 @@ from html import escape
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from dossier.slugs import ID_RE
+
 ROOT = "\x00root\x00"  # cannot occur in rendered content: markdown-it turns NUL into U+FFFD
-RECORD_SCHEMES = ("actor", "event", "article")
-_RECORD_LINK = re.compile(r"^(actor|event|article):([a-z0-9]+(?:-[a-z0-9]+)*)$")
+_RECORD_LINK = re.compile(rf"^([a-z][a-z0-9]*):({ID_RE.pattern.strip('^$')})$")
 _SPACES = re.compile(r"\s+")
 _WEB_LINK = re.compile(r"^(https?://|mailto:)[^\s]+$", re.IGNORECASE)
 _QUOTES = str.maketrans(
@@ -65,12 +67,16 @@ MD = _parser()
 
 
 def link_target(href: str) -> tuple[str, str] | None:
-    """Classify a link: ("actor", id) etc. for record links, ("web", href) for allowed web links, else None."""
+    """Classify a link: ("web", href) for allowed web links, (scheme, id) for ``scheme:ID``, else None.
+
+    Which schemes name records is the caller's business (``check`` refuses unknown ones,
+    the renderer's resolver drops them).
+    """
+    if _WEB_LINK.match(href):
+        return "web", href
     match = _RECORD_LINK.match(href)
     if match:
         return match.group(1), match.group(2)
-    if _WEB_LINK.match(href):
-        return "web", href
     return None
 
 
@@ -202,18 +208,18 @@ def plain_text(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A cited range in one block of an article, and the HTML that goes around it."""
+class Mark:
+    """A cited range in one block of a Markdown text, and the HTML that follows it."""
 
     block: int
     start: int
     end: int
-    anchor: str  # id of the passage, for links from the citing event
-    after: str  # HTML placed right after the passage (links back to the events)
+    anchor: str  # id of the passage, for links from the citing record
+    after: str  # HTML placed right after the passage (links back to the citing records)
 
 
-def render(text: str, resolve: Resolver, shift: int = 2, passages: Sequence[Passage] = ()) -> str:
-    """HTML of a Markdown text: links checked and resolved, headings shifted down, passages marked."""
+def render(text: str, resolve: Resolver, shift: int = 2, marks: Sequence[Mark] = ()) -> str:
+    """HTML of a Markdown text: links checked and resolved, headings shifted down, cited ranges marked."""
     # The parsed tokens are cached and shared: only the tokens changed here are copied (shallowly).
     tokens = list(parse(text))
     block_index = -1
@@ -224,7 +230,7 @@ def render(text: str, resolve: Resolver, shift: int = 2, passages: Sequence[Pass
         elif token.type == "inline":
             token = tokens[position] = token.copy()
             block_index += 1
-            mine = [p for p in passages if p.block == block_index]
+            mine = [m for m in marks if m.block == block_index]
             if mine:
                 _mark(token, mine)
             token.children = _safe_children(token.children or [], resolve)
@@ -264,7 +270,7 @@ def _html(content: str) -> Token:
     return Token("html_inline", "", 0, content=content)
 
 
-def _mark(token: Token, passages: Sequence[Passage]) -> None:
+def _mark(token: Token, passages: Sequence[Mark]) -> None:
     """Wrap the text covered by ``passages`` in <mark>, with an anchor at each start and links after each end.
 
     Text and inline code are marked (inside the ``<code>``, so ``.anchor + mark`` still

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from dossier import markup
 from dossier.dates import MONTHS
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
+from dossier.registry import ACTOR_KINDS
 
-ACTOR_KIND_ORDER = ("person", "organization", "state", "place")
 _WORD = re.compile(r"\w+")
 KEY_ACTORS = 8
 LATEST = 5
@@ -42,7 +44,7 @@ class Passage:
 
 @dataclass(frozen=True)
 class MonthGroup:
-    label: str  # "Feb 2022", or "2022 (month not known)"
+    label: str  # "Feb 2022", or "2022 (month not given)"
     events: tuple[Event, ...]
 
 
@@ -57,12 +59,8 @@ class Site:
     """Everything the templates need, computed once."""
 
     dossier: Dossier
-    events: tuple[Event, ...]  # chronological
-    actors: tuple[Actor, ...]  # by kind, then name
-    articles: tuple[Article, ...]  # by publication date, then id
-    event: dict[str, Event]
-    actor: dict[str, Actor]
-    article: dict[str, Article]
+    records: Mapping[str, tuple[Any, ...]]  # record type -> its records in page order (events chronological, ...)
+    lookup: Mapping[str, Mapping[str, Any]]  # record type -> id -> record
     actor_events: dict[str, tuple[Event, ...]]
     event_actors: dict[str, tuple[Actor, ...]]  # event id -> its actors other than places, as listed
     event_places: dict[str, tuple[Actor, ...]]  # event id -> the places among its actors, as listed
@@ -77,6 +75,33 @@ class Site:
     key_actors: tuple[Actor, ...]  # the actors in most events
     latest: tuple[Event, ...]  # the last events, newest first
 
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """Every event, in chronological order."""
+        return self.records.get("event", ())
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        """Every actor, by kind (people, organisations, states, places), then name."""
+        return self.records.get("actor", ())
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article, by publication date (undated last), then id."""
+        return self.records.get("article", ())
+
+    @property
+    def event(self) -> Mapping[str, Event]:
+        return self.lookup.get("event", {})
+
+    @property
+    def actor(self) -> Mapping[str, Actor]:
+        return self.lookup.get("actor", {})
+
+    @property
+    def article(self) -> Mapping[str, Article]:
+        return self.lookup.get("article", {})
+
 
 def is_place(actor: Actor) -> bool:
     """Places are actors too (an event may name where it happened), but pages list them apart from people."""
@@ -87,10 +112,10 @@ def event_order(event: Event) -> tuple[object, ...]:
     return (*event.date.sort_key(), event.id)
 
 
-def build_site(records: Records) -> Site:
+def link_records(records: Records) -> Site:
     """Cross-link checked records into a :class:`Site`."""
     events = tuple(sorted(records.events, key=event_order))
-    actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KIND_ORDER.index(a.kind), a.name.casefold(), a.id)))
+    actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
         sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
     )
@@ -142,14 +167,11 @@ def build_site(records: Records) -> Site:
     def of_event(event: Event, places: bool) -> tuple[Actor, ...]:
         return tuple(actor_by_id[a] for a in dict.fromkeys(event.actors) if is_place(actor_by_id[a]) == places)
 
+    ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     return Site(
         dossier=records.dossier,
-        events=events,
-        actors=actors,
-        articles=articles,
-        event={e.id: e for e in events},
-        actor=actor_by_id,
-        article=article_by_id,
+        records=ordered,
+        lookup={kind: {r.id: r for r in items} for kind, items in ordered.items()},
         actor_events={a.id: tuple(actor_events[a.id]) for a in actors},
         event_actors={e.id: of_event(e, places=False) for e in events},
         event_places={e.id: of_event(e, places=True) for e in events},

@@ -1,10 +1,10 @@
-"""New: editor tools that write files — a new event, actor or article from a title, and the JSON Schemas.
+"""New: start a record — a new event, actor or article file from a title.
 
-:func:`new_record` writes ``content/{events,actors,articles}/ID.*`` with the required
-keys filled in, an id made from the title in any script (transliterated to a Latin
-slug), today's date where one is needed, and a ``# yaml-language-server: $schema=``
-line pointing at the project's ``schemas/`` folder, which :func:`write_schemas`
-fills. Nothing is ever overwritten; problems are raised as :class:`NewError`.
+:func:`new_record` writes ``content/<folder>/ID.*`` with the required keys filled in,
+an id made from the title in any script (transliterated to a Latin slug), today's
+date where one is needed, and a ``# yaml-language-server: $schema=`` line pointing at
+the project's ``schemas/`` folder (``dossier schema`` fills it). Nothing is ever
+overwritten; problems are raised as :class:`~dossier.errors.EditorError`.
 """
 
 from __future__ import annotations
@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dossier.dates import DATE_FORMS, PartialDate, parse_date
-from dossier.schema import ACTOR_KINDS, EVENT_KINDS, ID_RE, MAX_ID, SPECS, STATUSES, json_schema, schema_file, slug
+from dossier.errors import EditorError
+from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES, TYPES
+from dossier.schema_json import SCHEMAS_DIR, schema_file
+from dossier.slugs import ID_FORM, ID_RE, MAX_ID, slug
 
-KINDS = ("event", "actor", "article")
-FOLDERS = {"event": "events", "actor": "actors", "article": "articles"}
-SCHEMAS_DIR = "schemas"  # in the project, beside content/
-
-
-class NewError(Exception):
-    """Something that stops a file from being written: an existing file, a bad option, no project."""
+NEW_TYPES = ("event", "actor", "article")  # the record types dossier new can start
 
 
 @dataclass(frozen=True)
@@ -36,17 +33,6 @@ class Written:
     @property
     def schema_missing(self) -> bool:
         return self.schema is not None and not self.schema.is_file()
-
-
-def write_schemas(directory: Path) -> list[Path]:
-    """Write the JSON Schema of every record kind into ``directory``; return the paths (rewritten if present)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for kind in SPECS:
-        path = directory / schema_file(kind)
-        path.write_text(json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
 
 
 def schema_line(kind: str) -> str:
@@ -62,7 +48,7 @@ def quoted(text: str) -> str:
 def content_dir(root: Path) -> Path:
     content = root / "content"
     if not content.is_dir():
-        raise NewError(f"no content/ folder in {root}; run dossier in a project folder or pass -C DIR")
+        raise EditorError(f"no content/ folder in {root}; run dossier in a project folder or pass -C DIR")
     return content
 
 
@@ -73,28 +59,28 @@ def reserve(path: Path, text: str) -> Path:
         with path.open("x", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
     except FileExistsError:
-        raise NewError(f"{path} already exists; edit it, or pick another id with --id") from None
+        raise EditorError(f"{path} already exists; edit it, or pick another id with --id") from None
     return path
 
 
 def record_path(content: Path, kind: str, record_id: str) -> Path:
     """Where a record with this id goes; refuses an id that is taken under any of the kind's suffixes."""
-    folder = content / FOLDERS[kind]
-    suffixes = (".md",) if kind == "article" else (".yaml", ".yml")
+    folder = content / TYPES[kind].folder
+    suffixes = TYPES[kind].suffixes
     for suffix in suffixes:
         if (folder / f"{record_id}{suffix}").exists():
-            raise NewError(f"{folder / (record_id + suffix)} already exists; edit it, or pick another id with --id")
+            raise EditorError(f"{folder / (record_id + suffix)} already exists; edit it, or pick another id with --id")
     return folder / f"{record_id}{suffixes[0]}"
 
 
 def choose_id(kind: str, title: str, given: str | None, date: PartialDate | None) -> str:
     if given is not None:
         if not ID_RE.match(given):
-            raise NewError(f"--id '{given}' is not a valid id; use lowercase letters, digits and single hyphens")
+            raise EditorError(f"--id '{given}' is not a valid id; use {ID_FORM}")
         return given
     base = slug(title)
     if not base:
-        raise NewError(f"cannot make an id from '{title}' (no letters or digits); pass one with --id")
+        raise EditorError(f"cannot make an id from '{title}' (no letters or digits); pass one with --id")
     if kind == "event" and date is not None:
         return f"{date.iso()}-{slug(title, MAX_ID - len(date.iso()) - 1) or base}"
     return base
@@ -107,8 +93,8 @@ def parse_option_date(text: str | None, today: dt.date, allow_time: bool = False
     parsed = parse_date(text, allow_time=allow_time)
     if isinstance(parsed, str):
         if not allow_time and isinstance(parse_date(text, allow_time=True), PartialDate):
-            raise NewError(f"--date: an event's date has no time of day; write {DATE_FORMS}, got '{text}'")
-        raise NewError(f"--date: {parsed}")
+            raise EditorError(f"--date: an event's date has no time of day; write {DATE_FORMS}, got '{text}'")
+        raise EditorError(f"--date: {parsed}")
     return parsed
 
 
@@ -128,11 +114,11 @@ def new_record(
     today: dt.date | None = None,
 ) -> Written:
     """Write a new event, actor or article named ``title``; return what was written."""
-    if kind not in KINDS:
-        raise NewError(f"unknown record type '{kind}'; use one of {', '.join(KINDS)}")
+    if kind not in NEW_TYPES:
+        raise EditorError(f"unknown record type '{kind}'; use one of {', '.join(NEW_TYPES)}")
     title = " ".join(title.split())
     if not title:
-        raise NewError("the title (or name) is empty")
+        raise EditorError("the title (or name) is empty")
     content = content_dir(root)
     today = today or dt.date.today()
     when = parse_option_date(date, today, allow_time=kind == "article") if kind == "event" or date else None
@@ -145,7 +131,7 @@ def new_record(
         text = actor_text(title, record_kind or "person")
     else:
         if record_kind is not None:
-            raise NewError("--kind is for events and actors; articles have no kind")
+            raise EditorError("--kind is for events and actors; articles have no kind")
         text = article_text(title, when)
     reserve(path, text)
     schema = None if kind == "article" else root / SCHEMAS_DIR / schema_file(kind)
@@ -154,7 +140,7 @@ def new_record(
 
 def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
     if value not in choices:
-        raise NewError(f"--kind '{value}' is not a kind of {what}; use one of {', '.join(choices)}")
+        raise EditorError(f"--kind '{value}' is not a kind of {what}; use one of {', '.join(choices)}")
 
 
 def event_text(title: str, when: PartialDate, kind: str) -> str:

@@ -1,21 +1,25 @@
-"""Records: the typed, immutable form of every content file once it has passed its checks."""
+"""Records: the typed, immutable form of every content file once it has passed its checks.
+
+Each dataclass's attributes are its record type's keys (``registry`` declares them), so
+``schema.construct`` builds them by name; ``id`` and ``path`` come from the file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from dossier.dates import PartialDate
-from dossier.errors import Location
 
 
 @dataclass(frozen=True)
 class Citation:
-    """A quote from an article that supports a claim."""
+    """A passage of an article that supports a claim."""
 
     article: str
     quote: str
     note: str | None = None
-    location: Location = field(default=Location(""), compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -86,13 +90,27 @@ class Dossier:
     language: str = "en"
     base_url: str | None = None  # ends with "/"
     key_points: tuple[KeyPoint, ...] = ()
+    path: str = "content/dossier.yaml"
 
 
 @dataclass(frozen=True)
 class Records:
-    """Every record of a project that passed its checks."""
+    """Every record of a project that passed its checks: the dossier, and each record type's records by id."""
 
     dossier: Dossier
-    events: tuple[Event, ...]
-    actors: tuple[Actor, ...]
-    articles: tuple[Article, ...]
+    by_type: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+
+    def of(self, kind: str) -> tuple[Any, ...]:
+        return self.by_type.get(kind, ())
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return self.of("event")
+
+    @property
+    def actors(self) -> tuple[Actor, ...]:
+        return self.of("actor")
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        return self.of("article")

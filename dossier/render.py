@@ -1,20 +1,19 @@
-"""Render: the site model through Jinja templates into a list of output files (pure, no disk writes).
+"""Render: the site map's pages through Jinja templates into output files (no disk writes).
 
-Templates come from the project's ``templates/`` first and the default theme
-shipped with the package second, so a project overrides the theme file by file.
-Every page gets ``root``, the relative path back to the site root, so all links are
-relative and the site works under any path prefix.
+Templates come from the project's ``templates/`` first and the default theme shipped
+with the package second, so a project overrides the theme file by file. Every page
+gets ``root``, the relative path back to the site root, so all links are relative and
+the site works under any path prefix. Large sites are rendered by forked worker
+processes; a template error in a worker comes back as a located problem.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,26 +22,16 @@ from markupsafe import Markup
 
 from dossier import markup
 from dossier.dates import PartialDate
+from dossier.diagnostics import template_problem
+from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
-from dossier.records import Actor, Article, Event
+from dossier.pages import Job, site_map
+from dossier.project import Output, template_dirs
+from dossier.records import Event
+from dossier.registry import ACTOR_KIND_LABELS, TYPES, kind_of, page_url
 
-THEME = Path(__file__).parent / "theme"
-SECTIONS = {"event": "events", "actor": "actors", "article": "articles", "tag": "tags"}
-
-
-@dataclass(frozen=True)
-class Output:
-    """One file of the built site: its path under the output folder and its bytes."""
-
-    path: str
-    data: bytes
-
-
-def template_dirs(project_root: Path) -> list[Path]:
-    """Where templates and static files are looked up, project first."""
-    own = project_root / "templates"
-    return [own, THEME] if own.is_dir() and own.resolve() != THEME.resolve() else [THEME]
+BACKREF = "partials/backref.html"  # the link after a cited passage back to the record citing it
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -75,17 +64,17 @@ def make_env(project_root: Path) -> jinja2.Environment:
         bytecode_cache=BYTECODE,
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
-    env.globals.update(url_for=_url_for, article_html=_article_html)
+    env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS)
     return env
 
 
-def page_url(kind: str, record_id: str) -> str:
-    return f"{SECTIONS[kind]}/{record_id}/"
+def _resolve(scheme: str, record_id: str) -> str | None:
+    return page_url(scheme, record_id) if scheme in TYPES else None
 
 
 @lru_cache(maxsize=65536)
 def _md_html(text: str, shift: int) -> str:
-    return markup.render(text, page_url, shift=shift)
+    return markup.render(text, _resolve, shift=shift)
 
 
 @jinja2.pass_context
@@ -97,9 +86,8 @@ def _md(context: jinja2.runtime.Context, text: str | None, shift: int = 2) -> Ma
 
 
 @jinja2.pass_context
-def _url(context: jinja2.runtime.Context, record: Event | Actor | Article) -> str:
-    kind = {Event: "event", Actor: "actor", Article: "article"}[type(record)]
-    return str(context["root"]) + page_url(kind, record.id)
+def _url(context: jinja2.runtime.Context, record: Any) -> str:
+    return str(context["root"]) + page_url(kind_of(record), record.id)
 
 
 @jinja2.pass_context
@@ -108,7 +96,7 @@ def _url_for(context: jinja2.runtime.Context, kind: str, record_id: str = "") ->
     return str(context["root"]) + path
 
 
-def _lookup(ids: list[str] | tuple[str, ...], table: dict[str, Any]) -> list[Any]:
+def _lookup(ids: Sequence[str], table: dict[str, Any]) -> list[Any]:
     return [table[key] for key in ids]
 
 
@@ -124,13 +112,13 @@ def when(event: Event) -> str:
     return f"c. {text}" if event.approximate else text
 
 
-def years(events: list[Event] | tuple[Event, ...]) -> list[int]:
+def years(events: Sequence[Event]) -> list[int]:
     """Every year the events cover, from each start to its end, in order (the search page's year filter)."""
     covered = {year for event in events for year in range(event.date.year, (event.end or event.date).year + 1)}
     return sorted(covered)
 
 
-def span(events: list[Event] | tuple[Event, ...]) -> str:
+def span(events: Sequence[Event]) -> str:
     """The dates a set of events covers, from the earliest start to the latest end ("" for none)."""
     if not events:
         return ""
@@ -140,87 +128,68 @@ def span(events: list[Event] | tuple[Event, ...]) -> str:
 
 
 @jinja2.pass_context
-def _article_html(context: jinja2.runtime.Context, site: Site, article: Article) -> Markup:
+def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> Markup:
+    """An article's text with every cited passage marked, each followed by the theme's link back to its citing record."""
     root = str(context["root"])
-    passages = []
-    for p in site.passages[article.id]:
-        href = f"{root}{page_url(p.cited_by, p.record_id)}{p.fragment}"
-        after = (
-            f'<a class="backref" href="{escape(href)}" title="{escape(p.label)}" data-pagefind-ignore>'
-            f'<span class="visually-hidden">Cited by </span>{escape(p.short)}</a>'
-        )
-        passages.append(markup.Passage(p.block, p.start, p.end, p.anchor, after))
-    html = markup.render(article.body, page_url, shift=1, passages=passages)
+    backref = context.environment.get_template(BACKREF)
+    marks = []
+    for passage in site.passages[article.id]:
+        href = f"{root}{page_url(passage.cited_by, passage.record_id)}{passage.fragment}"
+        after = backref.render(passage=passage, href=href, root=root)
+        marks.append(markup.Mark(passage.block, passage.start, passage.end, passage.anchor, after.strip()))
+    html = markup.render(article.body, _resolve, shift=1, marks=marks)
     return Markup(html.replace(markup.ROOT, root))
 
 
-def _root_for(path: str) -> str:
-    depth = path.count("/")
-    return "../" * depth
+@dataclass(frozen=True)
+class Rendered:
+    """The rendered files, in site-map order, and the processes that rendered them."""
 
-
-def pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    """Every page of the site map as (output path, template, page variables); with a base_url also the
-    sitemap and the Atom feed of events, whose links must be absolute."""
-    html = list(_html_pages(site))
-    yield from html
-    base = site.dossier.base_url
-    if base:
-        urls = [path.removesuffix("index.html") for path, _, _ in html if path != "404.html"]
-        yield "sitemap.xml", "sitemap.xml", {"section": "", "root": base, "urls": urls}
-        yield "feed.xml", "feed.xml", {"section": "", "root": base}
-
-
-def _html_pages(site: Site) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    yield "index.html", "index.html", {"section": "overview"}
-    yield "timeline/index.html", "timeline.html", {"section": "timeline"}
-    yield "actors/index.html", "actors.html", {"section": "actors"}
-    yield "articles/index.html", "articles.html", {"section": "articles"}
-    yield "tags/index.html", "tags.html", {"section": "tags"}
-    yield "search/index.html", "search.html", {"section": "search"}
-    # A host serves 404.html at any depth: with a base_url its links are absolute, else relative to the root.
-    yield "404.html", "404.html", {"section": "", "root": site.dossier.base_url or ""}
-    for event in site.events:
-        yield f"events/{event.id}/index.html", "event.html", {"section": "timeline", "event": event}
-    for actor in site.actors:
-        yield f"actors/{actor.id}/index.html", "actor.html", {"section": "actors", "actor": actor}
-    for article in site.articles:
-        yield f"articles/{article.id}/index.html", "article.html", {"section": "articles", "article": article}
-    for tag, events in site.tags.items():
-        yield f"tags/{tag}/index.html", "tag.html", {"section": "tags", "tag": tag, "events": events}
+    outputs: list[Output]
+    processes: frozenset[int]
 
 
 PAGES_PER_WORKER = 200  # below this many pages per worker, forking costs more than it saves
 
 
 def render_site(
-    site: Site, env: jinja2.Environment, workers: int | None = None, min_pages: int = PAGES_PER_WORKER
-) -> list[Output]:
-    """Render every page, in site-map order; pure apart from reading templates.
+    site: Site,
+    env: jinja2.Environment,
+    root: Path,
+    jobs: Sequence[Job] | None = None,
+    workers: int | None = None,
+    min_pages: int = PAGES_PER_WORKER,
+) -> Rendered:
+    """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates.
 
     Sites with at least ``min_pages`` pages per worker are rendered by forked worker
     processes (``workers`` of them, default one per CPU), a chunk of pages at a time;
-    the result is the same list of bytes as from one process.
+    the result is the same bytes as from one process. A template error, in a worker or
+    here, is raised as a :class:`DossierError` located in the template.
     """
-    jobs = list(pages(site))
+    jobs = list(site_map(site) if jobs is None else jobs)
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_pages(site, env, jobs)
+        return Rendered(_unwrap(_render_jobs(site, env, root, jobs)), frozenset({os.getpid()}))
+    from concurrent.futures import ProcessPoolExecutor
+
     global _FORKED
-    _FORKED = (site, env, jobs)  # inherited by the forked workers, never pickled
+    _FORKED = (site, env, root, jobs)  # inherited by the forked workers, never pickled
     size = max(8, min(256, len(jobs) // (workers * 8)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            return [output for part in pool.map(_render_chunk, chunks) for output in part]
-    except Exception:  # a failing page fails again here, in this process, with its own traceback
-        return _render_pages(site, env, jobs)
+            parts = list(pool.map(_render_chunk, chunks))
     finally:
         _FORKED = None
+    outputs: list[Output] = []
+    for _, part in parts:
+        outputs += _unwrap(part)
+    return Rendered(outputs, frozenset(pid for pid, _ in parts))
 
 
-_FORKED: tuple[Site, jinja2.Environment, list[tuple[str, str, dict[str, Any]]]] | None = None
+_FORKED: tuple[Site, jinja2.Environment, Path, list[Job]] | None = None
 
 
 def _cpus() -> int:
@@ -230,20 +199,36 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _render_chunk(bounds: tuple[int, int]) -> list[Output]:
-    """In a worker: render the pages ``bounds`` names from the forked parent's job list."""
+def _render_chunk(bounds: tuple[int, int]) -> tuple[int, list[Output] | Problem]:
+    """In a worker: render the jobs ``bounds`` names from the forked parent's list."""
     assert _FORKED is not None
-    site, env, jobs = _FORKED
-    return _render_pages(site, env, jobs[bounds[0] : bounds[1]])
+    site, env, root, jobs = _FORKED
+    return os.getpid(), _render_jobs(site, env, root, jobs[bounds[0] : bounds[1]])
 
 
-def _render_pages(site: Site, env: jinja2.Environment, jobs: list[tuple[str, str, dict[str, Any]]]) -> list[Output]:
+def _unwrap(result: list[Output] | Problem) -> list[Output]:
+    if isinstance(result, Problem):
+        raise DossierError([result])
+    return result
+
+
+def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job]) -> list[Output] | Problem:
+    """Render ``jobs``; a template error becomes a located problem (any other error is a bug and raises)."""
     outputs = []
     cache: dict[str, jinja2.Template] = {}
-    for path, name, variables in jobs:
-        template = cache.get(name) or cache.setdefault(name, env.get_template(name))
-        html = template.render({"site": site, "root": _root_for(path), **variables})
-        outputs.append(Output(path, html.encode("utf-8")))
+    try:
+        for job in jobs:
+            if isinstance(job, Output):
+                outputs.append(job)
+                continue
+            template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
+            html = template.render({"site": site, "root": job.root, **job.variables})
+            outputs.append(Output(job.path, html.encode("utf-8")))
+    except Exception as exc:
+        problem = template_problem(exc, root)
+        if problem is None:
+            raise
+        return problem
     return outputs
 
 

@@ -3,7 +3,7 @@
 ``serve()`` builds the site, serves the output folder with livereload's tornado
 server (its static handler, its injected ``livereload.js`` and its ``/livereload``
 websocket) and watches ``content/`` and the template folders with a polling
-:class:`Watcher` of our own. A burst of saves is debounced into one full
+:class:`~dossier.watch.Watcher` of our own, in a rebuild thread. A burst of saves is debounced into one full
 :func:`~dossier.build.build`, which swaps a finished site in atomically; then every
 open tab is told to reload, straight from the rebuild thread through the IOLoop.
 livereload's own watcher and its 3-second reload guard are never started, so every
@@ -37,11 +37,12 @@ from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
 
-from dossier.build import build, relative, template_problem
-from dossier.errors import DossierError, Problem, plural
-from dossier.index import PagefindError, reindex
-from dossier.watch import Watcher, watched_dirs
-from dossier.write import WriteError
+from dossier.build import build
+from dossier.diagnostics import relative, template_problem
+from dossier.errors import DossierError, PagefindError, Problem, WriteError, plural
+from dossier.index import reindex
+from dossier.project import watched_dirs
+from dossier.watch import Watcher
 
 Failure = Problem | str  # a located problem, or a message with no place in the project
 

@@ -1,38 +1,57 @@
 """Watch: notice saves in a project's content and templates, and group a burst of them into one change.
 
-A polling thread of our own rather than livereload's watcher (0.8 s polls) or an
-inotify dependency: it compares each file's (mtime, size, inode) every 50 ms, skips
-editor noise, and waits until the saves have been quiet for 0.1 s, counted from the
-newest save itself, before it reports them.
+A polling loop of our own rather than livereload's watcher (0.8 s polls): it compares
+each file's (mtime, size, inode) every 50 ms, skips editor noise, and waits until the
+saves have been quiet for 0.1 s, counted from the newest save itself, before it reports
+them. The clock, the scanner and the stop event can be replaced, so tests drive time
+themselves instead of sleeping.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
-from dossier.load import ignored
-from dossier.render import template_dirs
+from dossier.project import ignored
 
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
+Scanner = Callable[[], dict[str, Stamp]]
+
+
+class Stop(Protocol):
+    """What the watcher waits on: a :class:`threading.Event`, or a test's stand-in that moves a fake clock."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 class Watcher:
     """Polls folders for saves by comparing each file's mtime, size and inode between scans."""
 
-    def __init__(self, dirs: Iterable[Path], exclude: Iterable[Path] = (), interval: float = POLL, quiet: float = QUIET):
+    def __init__(
+        self,
+        dirs: Iterable[Path],
+        exclude: Iterable[Path] = (),
+        interval: float = POLL,
+        quiet: float = QUIET,
+        clock: Callable[[], float] = time.time,
+        scanner: Scanner | None = None,
+    ):
         self.dirs = sorted({d.resolve() for d in dirs})
         self.exclude = {str(e.resolve()) for e in exclude}
         self.interval = interval
         self.quiet = quiet
         self.pause = interval
-        self.stamps = self.scan()
+        self.clock = clock  # wall-clock seconds, comparable with file modification times
+        self.scanner = scanner or self.scan
+        self.stamps = self.scanner()
 
     def scan(self) -> dict[str, Stamp]:
         """Every watched file that is not noise, with its stamp."""
@@ -62,19 +81,19 @@ class Watcher:
 
     def changes(self) -> tuple[set[str], float]:
         """Files added, changed or removed since the last call, and the newest modification time among them."""
-        stamps = self.scan()
+        stamps = self.scanner()
         changed = {path for path in stamps.keys() | self.stamps.keys() if stamps.get(path) != self.stamps.get(path)}
         newest = max((stamps[p][0] / 1e9 for p in changed if p in stamps), default=0.0)
         self.stamps = stamps
         return changed, newest
 
-    def wait(self, stop: threading.Event) -> list[str] | None:
+    def wait(self, stop: Stop) -> list[str] | None:
         """Block until a burst of saves has been quiet for ``quiet`` seconds; return the files, or None on ``stop``."""
         changed: set[str] = set()
         deadline: float | None = None
         while not stop.is_set():
             new, newest = self.changes()
-            now = time.time()
+            now = self.clock()
             if new:
                 changed |= new
                 # Quiet time counts from the save itself (its mtime), not from when a scan noticed it.
@@ -83,10 +102,3 @@ class Watcher:
                 return sorted(changed)
             stop.wait(self.pause if deadline is None else min(self.pause, deadline - now))
         return None
-
-
-def watched_dirs(root: Path) -> list[Path]:
-    """The project's content and templates and the default theme (a project overrides it file by file)."""
-    dirs = {(root / "content").resolve(), (root / "templates").resolve()}
-    dirs.update(d.resolve() for d in template_dirs(root))
-    return sorted(dirs)

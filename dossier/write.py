@@ -13,14 +13,11 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePosixPath
 
-from dossier.render import Output
+from dossier.errors import WriteError
+from dossier.project import Output
 
 MARKER = ".dossier-site"
 MARKER_TEXT = b"This folder is written by `dossier build`; it is replaced on every build.\n"
-
-
-class WriteError(Exception):
-    """The output cannot be written safely (duplicate or escaping path, foreign folder)."""
 
 
 def check_outputs(outputs: Sequence[Output]) -> None:

@@ -128,3 +128,13 @@ def page(browser: object) -> Iterator[object]:
     yield page
     context.close()
     assert errors == [], f"browser console errors: {errors}"
+
+
+BROWSER_FIXTURES = {"browser", "page", "index"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium ``browser``, so ``pytest -m "not browser"`` is the fast lane."""
+    for item in items:
+        if BROWSER_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)

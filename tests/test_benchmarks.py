@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from dossier.build import build
-from tests.helpers import GOLDEN
-from tests.test_write import tree
+from tests.helpers import GOLDEN, tree
 
 GENERATE = GOLDEN.parent.parent / "benchmarks" / "generate.py"
 
@@ -38,18 +37,3 @@ def test_the_generated_project_builds(tmp_path: Path) -> None:
     report = build(project, tmp_path / "site", search=False)
     assert report.pages > 50 + 10 + 10
     assert (tmp_path / "site/events/event-000000/index.html").is_file()
-
-
-def test_parallel_rendering_gives_the_same_bytes_as_serial(tmp_path: Path) -> None:
-    from dossier.check import check_project
-    from dossier.load import load_project
-    from dossier.model import build_site
-    from dossier.render import make_env, render_site
-
-    project = generate(tmp_path / "project", size=100)
-    records, problems = check_project(load_project(project)[0])
-    assert records is not None and not problems
-    site = build_site(records)
-    serial = render_site(site, make_env(project), workers=1)
-    parallel = render_site(site, make_env(project), workers=2, min_pages=1)
-    assert [(o.path, o.data) for o in parallel] == [(o.path, o.data) for o in serial]

@@ -1,12 +1,14 @@
-"""Check: every broken project in tests/invalid/ gets exactly its expected messages, exit code 1 and no traceback."""
+"""Check: every broken project in tests/invalid/ gets exactly its expected messages and exit code 1."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from dossier.check import check_project
+from dossier.check import CHECKS, check_project
 from dossier.load import load_project
 from tests.helpers import INVALID, check_case, invalid_cases, prepare_case
 
@@ -17,6 +19,13 @@ def test_broken_project_reports_every_problem(case: str, tmp_path: Path) -> None
     assert result.stderr == (INVALID / case / "expected.txt").read_text(encoding="utf-8")
     assert result.returncode == 1
     assert result.stdout == ""
+
+
+def test_a_broken_project_in_a_real_process_prints_the_same_and_no_traceback(tmp_path: Path) -> None:
+    root = prepare_case("dangling-refs", tmp_path)
+    result = subprocess.run([sys.executable, "-m", "dossier", "check"], cwd=root, capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr == (INVALID / "dangling-refs" / "expected.txt").read_text(encoding="utf-8")
 
 
 def test_base_project_is_valid(tmp_path: Path) -> None:
@@ -33,3 +42,8 @@ def test_problems_from_all_files_come_in_one_run_sorted_by_path_and_line(tmp_pat
     keys = [(line.split(":")[0], int(line.split(":")[1]), int(line.split(":")[2])) for line in lines]
     assert keys == sorted(keys)
     assert {k[0] for k in keys} == {"content/dossier.yaml", "content/events/2022-02-27-call.yaml"}
+
+
+def test_the_whole_project_checks_are_a_named_list_run_in_order() -> None:
+    assert [name for name, _ in CHECKS] == ["references", "links", "captures", "quotes", "date ranges"]
+    assert all(callable(run) and run.__doc__ for _, run in CHECKS)

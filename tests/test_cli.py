@@ -12,8 +12,7 @@ import pytest
 
 from dossier import __version__
 from dossier.cli import main, parser
-from tests.helpers import SAMPLE
-from tests.test_write import tree
+from tests.helpers import SAMPLE, tree
 
 REPO = Path(__file__).parent.parent
 
@@ -73,7 +72,7 @@ def test_missing_project_folder_and_missing_dossier(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == (
         "content/dossier.yaml:1:1: error: content/dossier.yaml not found (the project has no content/ folder); "
-        "run dossier in a project folder or pass -C DIR\n1 problem found; nothing was written\n"
+        "run dossier in a project folder or pass -C DIR\n1 error found; nothing was written\n"
     )
 
 
@@ -122,5 +121,5 @@ def test_a_broken_template_is_a_located_problem_and_writes_nothing(tmp_path: Pat
     (project / "templates/event.html").write_text(template, encoding="utf-8")
     result = run("build", "--no-search", cwd=project)  # the project as a relative path: -C .
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == f"{message}\n1 problem found; nothing was written\n"
+    assert result.stderr == f"{message}\n1 error found; nothing was written\n"
     assert tree(project / "site") == before

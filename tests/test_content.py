@@ -8,11 +8,11 @@ import pytest
 
 from dossier import markup
 from dossier.build import check
-from dossier.model import build_site
+from dossier.model import link_records
 
 REPO = Path(__file__).parent.parent
 RECORDS = check(REPO)
-SITE = build_site(RECORDS)
+SITE = link_records(RECORDS)
 
 
 @pytest.mark.parametrize("article", RECORDS.articles, ids=lambda a: a.id)

@@ -13,9 +13,9 @@ import pytest
 
 from dossier.build import check
 from dossier.cli import main
+from dossier.errors import EditorError
 from dossier.importer import Draft, article_text, read_capture
 from dossier.load import split_front_matter
-from dossier.new import NewError
 
 REPO = Path(__file__).parent.parent
 RAW = REPO / "content" / "raw"
@@ -171,7 +171,7 @@ def test_never_overwrites(make_project: Callable[[dict[str, str | bytes]], Path]
     other = project / "elsewhere" / capture.name
     other.parent.mkdir()
     other.write_text("Something else entirely, written as a sentence of the article.\n", encoding="utf-8")
-    with pytest.raises(NewError, match="already exists with different content"):
+    with pytest.raises(EditorError, match="already exists with different content"):
         from dossier.importer import import_capture
 
         import_capture(project, other, record_id="other")
@@ -258,7 +258,7 @@ def test_an_empty_text_capture_is_refused(make_project: Callable[[dict[str, str 
     message = (
         f"no article text in {capture} (it is empty); paste the article's text into it, or save the article's own page as .html"
     )
-    with pytest.raises(NewError) as raised:
+    with pytest.raises(EditorError) as raised:
         import_capture(project, capture, today=TODAY)
     assert str(raised.value) == message
     assert not (project / "content/articles").exists() and not (project / "content/raw").exists()
@@ -270,12 +270,12 @@ def test_an_id_that_cannot_be_made_or_is_not_valid(make_project: Callable[[dict[
     project = make_project({"content/dossier.yaml": "title: T\nas_of: 2022-04-21\nsummary: S\n"})
     capture = project / "dashes.txt"
     capture.write_text("— — — — — — — — — — — — — — — — — — — — .\n", encoding="utf-8")
-    with pytest.raises(NewError) as raised:
+    with pytest.raises(EditorError) as raised:
         import_capture(project, capture, today=TODAY)
     assert str(raised.value) == (
         "cannot make an id from the capture's headline, outlet and date (no letters or digits); pass one with --id"
     )
-    with pytest.raises(NewError) as raised:
+    with pytest.raises(EditorError) as raised:
         import_capture(project, capture, record_id="Not An Id", today=TODAY)
     assert str(raised.value) == "--id 'Not An Id' is not a valid id; use lowercase letters, digits and single hyphens"
     assert import_capture(project, capture, record_id="dashes", today=TODAY).article.name == "dashes.md"

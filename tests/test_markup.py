@@ -5,8 +5,9 @@ from __future__ import annotations
 from dossier import markup
 
 
-def resolve(kind: str, record_id: str) -> str:
-    return f"{kind}s/{record_id}/"
+def resolve(kind: str, record_id: str) -> str | None:
+    """Like the renderer's: only schemes that name record types resolve; anything else is refused."""
+    return f"{kind}s/{record_id}/" if kind in ("actor", "event", "article") else None
 
 
 def html(text: str) -> str:
@@ -22,9 +23,10 @@ def test_raw_html_is_escaped_not_rendered() -> None:
 def test_only_safe_links_become_links() -> None:
     out = html(
         "[a](javascript:alert(1)) [b](JAVASCRIPT:x) [c](data:text/html,x) [d](https://e.org/?q=1) [e](actor:bennett) [f](page.html)"
+        " [g](javascript:x) [h](vbscript:x)"
     )
     assert out == (
-        '<p>a b c <a href="https://e.org/?q=1" rel="noopener noreferrer">d</a> <a href="../actors/bennett/">e</a> f</p>\n'
+        '<p>a b c <a href="https://e.org/?q=1" rel="noopener noreferrer">d</a> <a href="../actors/bennett/">e</a> f g h</p>\n'
     )
 
 
@@ -47,8 +49,8 @@ def test_passages_are_marked_across_emphasis_with_anchor_and_back_link() -> None
     text = "Hello **big world**, all."
     (block,) = markup.blocks(text)
     start, end = block.find("big world, all")
-    passage = markup.Passage(0, start, end, "cite-e-1", '<a href="#e">back</a>')
-    assert markup.render(text, resolve, passages=[passage]) == (
+    passage = markup.Mark(0, start, end, "cite-e-1", '<a href="#e">back</a>')
+    assert markup.render(text, resolve, marks=[passage]) == (
         '<p>Hello <strong><span class="anchor" id="cite-e-1"></span><mark class="cited">big world</mark></strong>'
         '<mark class="cited">, all</mark><a href="#e">back</a>.</p>\n'
     )
@@ -56,9 +58,9 @@ def test_passages_are_marked_across_emphasis_with_anchor_and_back_link() -> None
 
 def test_overlapping_passages_each_get_their_anchor() -> None:
     text = "one two three four"
-    first = markup.Passage(0, 0, 13, "p1", "[1]")
-    second = markup.Passage(0, 4, 18, "p2", "[2]")
-    assert markup.render(text, resolve, passages=[first, second]) == (
+    first = markup.Mark(0, 0, 13, "p1", "[1]")
+    second = markup.Mark(0, 4, 18, "p2", "[2]")
+    assert markup.render(text, resolve, marks=[first, second]) == (
         '<p><span class="anchor" id="p1"></span><mark class="cited">one </mark><span class="anchor" id="p2"></span>'
         '<mark class="cited">two three</mark>[1]<mark class="cited"> four</mark>[2]</p>\n'
     )
@@ -71,8 +73,8 @@ def marked(text: str, *quotes: str, after: str = "[{n}]") -> str:
     for n, quote in enumerate(quotes, 1):
         found = block.find(quote)
         assert found is not None, quote
-        passages.append(markup.Passage(0, *found, f"p{n}", after.format(n=n)))
-    return markup.render(text, resolve, passages=passages)
+        passages.append(markup.Mark(0, *found, f"p{n}", after.format(n=n)))
+    return markup.render(text, resolve, marks=passages)
 
 
 def test_a_passage_ending_inside_a_link_is_followed_by_its_back_link_after_the_link() -> None:

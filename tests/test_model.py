@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.dates import PartialDate
-from dossier.model import build_site
+from dossier.model import link_records
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records, Role
 
 
@@ -28,7 +28,7 @@ ARTICLE = Article(
 
 
 def site_of(*events: Event):
-    return build_site(Records(Dossier("T", PartialDate(2022), "S"), events, ACTORS, (ARTICLE,)))
+    return link_records(Records(Dossier("T", PartialDate(2022), "S"), {"event": events, "actor": ACTORS, "article": (ARTICLE,)}))
 
 
 def test_events_sort_by_earliest_day_then_coarser_precision_then_id() -> None:
@@ -72,7 +72,7 @@ def test_mentions_by_name_or_alias_as_whole_words() -> None:
 def test_a_name_inside_a_longer_word_is_not_a_mention() -> None:
     article = Article("art", "A report", "The Deltas and Betamax and Alphabet.")
     actors = tuple(Actor(a.id, a.name, a.kind, a.aliases) for a in ACTORS)
-    site = build_site(Records(Dossier("T", PartialDate(2022), "S"), (), actors, (article,)))
+    site = link_records(Records(Dossier("T", PartialDate(2022), "S"), {"actor": actors, "article": (article,)}))
     assert site.mentions["art"] == ()
 
 

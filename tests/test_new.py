@@ -12,9 +12,10 @@ import yaml
 
 from dossier.build import check
 from dossier.cli import main
-from dossier.errors import DossierError
-from dossier.new import NewError, new_record
-from dossier.schema import json_schema, slug
+from dossier.errors import DossierError, EditorError
+from dossier.new import new_record
+from dossier.schema_json import json_schema
+from dossier.slugs import slug
 from tests.test_schema import LanguageServerLoader
 
 TODAY = dt.date(2024, 5, 6)
@@ -125,7 +126,7 @@ def test_new_actor_and_article_pass_check(project: Path) -> None:
     ],
 )
 def test_bad_input_writes_nothing(project: Path, kind: str, title: str, options: dict[str, str], message: str) -> None:
-    with pytest.raises(NewError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(EditorError, match="^" + message.replace("(", r"\(").replace(")", r"\)")):
         new_record(project, kind, title, today=TODAY, **options)
     assert not any((project / "content").rglob("*.yaml")) or list((project / "content").rglob("*.yaml")) == [
         project / "content/dossier.yaml"

@@ -233,3 +233,47 @@ def test_places_are_listed_apart_from_the_actors(sample_site: Path) -> None:
     city = (sample_site / "actors/capital-city/index.html").read_text(encoding="utf-8")
     assert "Bob Sample" in city.split('<h2 id="with">Appears with</h2>', 1)[1].split("</section>", 1)[0]
     assert 'id="places"' not in city  # no other place shares its events
+
+
+def test_parallel_rendering_runs_in_worker_processes_and_gives_the_same_bytes(tmp_path: Path) -> None:
+    import os
+
+    from dossier.build import check
+    from dossier.model import link_records
+    from dossier.render import make_env, render_site
+    from tests.test_benchmarks import generate
+
+    project = generate(tmp_path / "project", size=100)
+    site = link_records(check(project))
+    serial = render_site(site, make_env(project), project, workers=1)
+    parallel = render_site(site, make_env(project), project, workers=2, min_pages=1)
+    assert serial.processes == {os.getpid()}
+    assert len(parallel.processes) == 2 and os.getpid() not in parallel.processes, "the pages were not rendered by two workers"
+    assert len(parallel.outputs) == len(serial.outputs) > 100
+    assert [(o.path, o.data) for o in parallel.outputs] == [(o.path, o.data) for o in serial.outputs]
+
+
+def test_a_template_error_in_a_worker_comes_back_located(tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from dossier.build import check
+    from dossier.errors import DossierError
+    from dossier.model import link_records
+    from dossier.render import make_env, render_site
+    from tests.helpers import SAMPLE
+
+    project = tmp_path / "p"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates").mkdir()
+    (project / "templates/actor.html").write_text(
+        '{% extends "base.html" %}\n{% block main %}\n{{ actor.nope }}\n{% endblock %}\n'
+    )
+    site = link_records(check(project))
+    with pytest.raises(DossierError) as error:
+        render_site(site, make_env(project), project, workers=2, min_pages=1)
+    assert [str(p) for p in error.value.problems] == [
+        "templates/actor.html:3:1: error: template error: 'dossier.records.Actor object' has no attribute 'nope'; "
+        "fix this line of the template"
+    ]

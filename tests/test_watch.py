@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
-from dossier.load import ignored
-from dossier.render import THEME
-from dossier.watch import Watcher, watched_dirs
+from dossier.project import THEME, ignored, watched_dirs
+from dossier.watch import Watcher
 
 
 @pytest.mark.parametrize(
@@ -42,28 +39,57 @@ def test_watcher_sees_saves_but_not_editor_files(tmp_path: Path) -> None:
     assert watcher.changes()[0] == {str(tmp_path / "events" / "new.yaml")}
 
 
-def test_a_burst_of_saves_is_one_rebuild(tmp_path: Path) -> None:
-    target = tmp_path / "a.yaml"
-    target.write_text("0")
-    watcher = Watcher([tmp_path], interval=0.02, quiet=0.1)
-    stop = threading.Event()
-    saved: list[float] = []
+class FakeTime:
+    """A clock that moves only when the watcher waits, and an editor whose saves happen at set times on it."""
 
-    def editor() -> None:
-        for i in range(5):  # five saves 40 ms apart: closer than the quiet time
-            target.write_text(str(i + 1))
-            saved.append(time.time())
-            time.sleep(0.04)
+    def __init__(self, saves: list[float], until: float) -> None:
+        self.now = 1000.0
+        self.saves = [1000.0 + t for t in saves]  # when each save happens
+        self.until = 1000.0 + until  # the stop event is set then
+        self.scans: list[float] = []
 
-    writer = threading.Thread(target=editor)
-    writer.start()
-    changed = watcher.wait(stop)
-    returned = time.time()
-    writer.join()
-    assert changed == [str(target)]
-    assert len(saved) == 5 and returned >= saved[-1] + 0.09
-    stop.set()
-    assert watcher.wait(stop) is None  # nothing more to rebuild: the whole burst was one change
+    def clock(self) -> float:
+        return self.now
+
+    def scan(self) -> dict[str, tuple[int, int, int]]:
+        """The file as a scan at this moment sees it: stamped by the last save made so far."""
+        self.scans.append(self.now)
+        made = [t for t in self.saves if t <= self.now]
+        return {"a.yaml": (int(made[-1] * 1e9), len(made), 1)} if made else {}
+
+    def is_set(self) -> bool:
+        return self.now >= self.until
+
+    def wait(self, timeout: float | None = None) -> bool:
+        assert timeout is not None, "the watcher must never wait without a timeout"
+        self.idle = getattr(self, "idle", 0) + (timeout <= 0)
+        assert self.idle < 1000, "the watcher is spinning: it keeps waiting for no time at all"
+        self.now += max(0.0, timeout)
+        return self.is_set()
+
+
+def test_a_burst_of_saves_is_one_rebuild_after_the_quiet_time() -> None:
+    # Five saves 40 ms apart, closer than the 0.1 s quiet time; a scan every 20 ms.
+    fake = FakeTime(saves=[0.05, 0.09, 0.13, 0.17, 0.21], until=5.0)
+    watcher = Watcher([], interval=0.02, quiet=0.1, clock=fake.clock, scanner=fake.scan)
+    changed = watcher.wait(fake)
+    assert changed == ["a.yaml"], "the burst should come back as one change of the one file"
+    last_save = fake.saves[-1]
+    assert last_save + 0.1 <= fake.now < last_save + 0.1 + 0.02 + 1e-9, (
+        f"returned at +{fake.now - 1000:.3f} s; the last save was at +{last_save - 1000:.3f} s and the quiet time is 0.1 s"
+    )
+    assert watcher.wait(fake) is None, "nothing was saved after the burst, yet the watcher reported another change"
+    assert fake.now >= fake.until and len(fake.scans) > 100  # it kept scanning until stopped
+
+
+def test_a_save_seen_late_still_waits_only_from_its_own_time() -> None:
+    # A slow scan notices a save 0.08 s after it happened: the quiet time counts from the save, not the scan.
+    fake = FakeTime(saves=[0.0], until=5.0)
+    fake.saves = [1000.0 - 0.08]  # saved before the watcher's first scan
+    watcher = Watcher([], interval=0.02, quiet=0.1, clock=fake.clock, scanner=lambda: {})
+    watcher.scanner = fake.scan
+    assert watcher.wait(fake) == ["a.yaml"]
+    assert fake.now - 1000.0 == pytest.approx(0.02, abs=1e-6)
 
 
 def test_watched_dirs_cover_content_templates_and_theme(tmp_path: Path) -> None:

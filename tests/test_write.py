@@ -6,12 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dossier.render import Output
-from dossier.write import MARKER, WriteError, check_outputs, write_site
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from dossier.errors import WriteError
+from dossier.project import Output
+from dossier.write import MARKER, check_outputs, write_site
+from tests.helpers import tree
 
 
 def test_write_swaps_in_a_complete_folder_and_removes_old_files(tmp_path: Path) -> None:

@@ -1,0 +1,95 @@
+"""Pages: the site map — every file a build renders, as an ordered, named list of producers (:data:`OUTPUTS`).
+
+Each producer is a pure function of the site model that yields :class:`Page` jobs
+(a template to render at a path, with its variables) or finished
+:class:`~dossier.project.Output` files. A new page type or export is one function
+added to :data:`OUTPUTS`; a new record type with a template gets its pages from
+:func:`record_pages` without any change here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from dossier.model import Site
+from dossier.project import Output
+from dossier.registry import TAG_SECTION, record_types
+
+
+@dataclass(frozen=True)
+class Page:
+    """A file to render: its path under the output folder, its template and the template's variables."""
+
+    path: str
+    template: str
+    variables: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def root(self) -> str:
+        """The relative path from this page back to the site root."""
+        return "../" * self.path.count("/")
+
+
+Job = Page | Output
+Producer = Callable[[Site], Iterable[Job]]
+
+
+def fixed_pages(site: Site) -> Iterator[Job]:
+    """The overview, the timeline, the indexes, search and the 404 page."""
+    yield Page("index.html", "index.html", {"section": "overview"})
+    yield Page("timeline/index.html", "timeline.html", {"section": "timeline"})
+    yield Page("actors/index.html", "actors.html", {"section": "actors"})
+    yield Page("articles/index.html", "articles.html", {"section": "articles"})
+    yield Page(f"{TAG_SECTION}/index.html", "tags.html", {"section": "tags"})
+    yield Page("search/index.html", "search.html", {"section": "search"})
+    # A host serves 404.html at any depth: with a base_url its links are absolute, else relative to the root.
+    yield Page("404.html", "404.html", {"section": "", "root": site.dossier.base_url or ""})
+
+
+def record_pages(site: Site) -> Iterator[Job]:
+    """A page per record of every record type that has a template, the record as a variable named after its type."""
+    for record_type in record_types():
+        if record_type.template is None:
+            continue
+        for record in site.records.get(record_type.name, ()):
+            yield Page(
+                f"{record_type.section}/{record.id}/index.html",
+                record_type.template,
+                {"section": record_type.nav, record_type.name: record},
+            )
+
+
+def tag_pages(site: Site) -> Iterator[Job]:
+    """A page per tag, listing its events."""
+    for tag, events in site.tags.items():
+        yield Page(f"{TAG_SECTION}/{tag}/index.html", "tag.html", {"section": "tags", "tag": tag, "events": events})
+
+
+def feeds(site: Site) -> Iterator[Job]:
+    """With a ``base_url``, the sitemap of every page and the Atom feed of events, whose links must be absolute."""
+    base = site.dossier.base_url
+    if not base:
+        return
+    urls = [
+        job.path.removesuffix("index.html")
+        for producer in (fixed_pages, record_pages, tag_pages)
+        for job in producer(site)
+        if isinstance(job, Page) and job.path.endswith(".html") and job.path != "404.html"
+    ]
+    yield Page("sitemap.xml", "sitemap.xml", {"section": "", "root": base, "urls": urls})
+    yield Page("feed.xml", "feed.xml", {"section": "", "root": base})
+
+
+OUTPUTS: tuple[tuple[str, Producer], ...] = (
+    ("overview and indexes", fixed_pages),
+    ("record pages", record_pages),
+    ("tag pages", tag_pages),
+    ("sitemap and feed", feeds),
+)
+
+
+def site_map(site: Site, outputs: Iterable[tuple[str, Producer]] = OUTPUTS) -> list[Job]:
+    """Every job of every output, in order."""
+    return [job for _, producer in outputs for job in producer(site)]

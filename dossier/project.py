@@ -1,0 +1,49 @@
+"""Project: a dossier project's layout on disk, and the files a build produces.
+
+Where content and templates live, which names are editor noise rather than content,
+and where the default theme is. Light on purpose: the watcher, the loader and the
+command line use it without loading Jinja, markdown-it or Pagefind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+THEME = Path(__file__).parent / "theme"  # the default theme: templates and static/ (the repository's templates/)
+CONTENT = "content"
+TEMPLATES = "templates"
+DOSSIER_FILE = "content/dossier.yaml"
+RAW = "content/raw"
+SITE = "site"
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site: its path under the output folder and its bytes."""
+
+    path: str
+    data: bytes
+
+
+def template_dirs(root: Path) -> list[Path]:
+    """Where templates and static files are looked up, the project's own first, then the default theme."""
+    own = root / TEMPLATES
+    return [own, THEME] if own.is_dir() and own.resolve() != THEME.resolve() else [THEME]
+
+
+def watched_dirs(root: Path) -> list[Path]:
+    """What a save can change: the project's content and templates, and the default theme it builds on."""
+    dirs = {(root / CONTENT).resolve(), (root / TEMPLATES).resolve()}
+    dirs.update(d.resolve() for d in template_dirs(root))
+    return sorted(dirs)
+
+
+def ignored(name: str) -> bool:
+    """Whether a file or folder name is editor or system noise rather than content."""
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swo", ".swx", ".tmp", ".bak")):
+        return True  # hidden (.#lock, .x.swp, .git), Emacs #x#, Office ~$x, backups x~, swap and temp files
+    if "___jb_" in name:
+        return True  # JetBrains safe-write
+    # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
+    return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0

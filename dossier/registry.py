@@ -1,0 +1,222 @@
+"""Registry: one declaration per record type — its keys, folder, file suffixes, URL section, link scheme,
+page template and dataclass.
+
+Everything that differs between events, actors and articles is said here once; load,
+check, model, render, the editor tools and the JSON Schemas read it from here. A new
+record type is one :class:`RecordType` added to :data:`TYPES` (and, for a page per
+record, a template of that name): its files are loaded from ``content/<folder>/``,
+checked against its fields, linked as ``<name>:ID`` from Markdown and rendered to
+``<folder>/ID/``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from dossier.records import Actor, Article, Citation, Dossier, Event, KeyPoint, Role
+from dossier.schema import Field, ids
+
+EVENT_KINDS = ("meeting", "call", "statement", "offer", "report", "military", "sanction", "aid", "other")
+ACTOR_KIND_LABELS = {"person": "People", "organization": "Organisations", "state": "States", "place": "Places"}
+ACTOR_KINDS = tuple(ACTOR_KIND_LABELS)  # in the order actor lists group them
+STATUSES = ("confirmed", "reported", "disputed", "planned")
+TAG = "tag"  # tags are not records, but have pages: tags/ID/
+TAG_SECTION = "tags"
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """What a kind of record is: where its files are, what keys they hold, what they become."""
+
+    name: str  # "event": the type's name in messages, its link scheme (event:ID) and its template variable
+    folder: str  # "events": content/events/ holds the files; events/ID/ is each record's page
+    fields: tuple[Field, ...]
+    cls: type | None = None  # the record's frozen dataclass; made from the fields when not given
+    suffixes: tuple[str, ...] = (".yaml", ".yml")
+    body: bool = False  # Markdown with YAML front matter: the text after it is the record's ``body``
+    template: str | None = None  # the page of each record (None: no page)
+    nav: str = ""  # the navigation entry its pages sit under ("timeline" for events)
+    title: str = "title"  # the key that names a record in lists and links
+
+    @property
+    def record_class(self) -> type:
+        return self.cls or _made(self.name, self.fields, self.body)
+
+    @property
+    def section(self) -> str:
+        """The URL section of its pages."""
+        return self.folder
+
+
+_MADE: dict[tuple[str, tuple[Field, ...], bool], type] = {}
+
+
+def _made(name: str, fields: tuple[Field, ...], body: bool) -> type:
+    """A frozen dataclass with an attribute per key (optional ones default to None), plus ``id``, ``path`` and ``body``."""
+    key = (name, fields, body)
+    if key not in _MADE:
+        required = [(f.attribute, Any) for f in fields if f.required]
+        optional = [(f.attribute, Any, dataclasses.field(default=None)) for f in fields if not f.required]
+        extra: list[tuple[str, Any, Any]] = [
+            ("path", str, dataclasses.field(default="")),
+            ("body", str, dataclasses.field(default="")),
+        ]
+        extra += [("body_line", int, dataclasses.field(default=1))] if body else []
+        _MADE[key] = dataclasses.make_dataclass(name.title(), [("id", str), *required, *optional, *extra], frozen=True)
+    return _MADE[key]
+
+
+SOURCE_FIELDS = (
+    Field("article", "id", "id of the cited article (its file name in content/articles/)", True, ref="article"),
+    Field("quote", "text", "the exact words of the article that support the claim", True),
+    Field("note", "markdown", "optional remark, e.g. how this source differs from another in detail"),
+)
+SOURCE = Field("", "record", "a source", fields=SOURCE_FIELDS, cls=Citation)
+
+DOSSIER = RecordType(
+    "dossier",
+    "",
+    (
+        Field("title", "text", "title of the dossier", True),
+        Field("subtitle", "text", "one line under the title"),
+        Field("as_of", "date", "date the dossier is current to", True),
+        Field("language", "lang", "language of the content, e.g. en"),
+        Field("base_url", "base_url", "public address of the site, for the sitemap, the feed and the 404 page"),
+        Field("summary", "markdown", "the bottom line up front", True),
+        Field(
+            "key_points",
+            "list",
+            "judgements, each backed by events",
+            item=Field(
+                "",
+                "record",
+                "a key point",
+                fields=(
+                    Field("text", "markdown", "the judgement, one sentence", True),
+                    ids("events", "event", "events that back the judgement", True, 1),
+                ),
+                cls=KeyPoint,
+            ),
+        ),
+    ),
+    Dossier,
+)
+
+EVENT = RecordType(
+    "event",
+    "events",
+    (
+        Field("title", "text", "what happened, in one line", True),
+        Field("date", "date", "when it happened", True),
+        Field("end", "date", "when it ended, for events that lasted", not_before="date"),
+        Field("approximate", "bool", "true when the source gives the date vaguely"),
+        Field("kind", "choice", "what sort of event", True, choices=EVENT_KINDS),
+        ids("actors", "actor", "who took part or was concerned"),
+        Field("tags", "list", "topics", item=Field("", "slug", "a tag")),
+        Field("status", "choice", "how well the event is established", True, choices=STATUSES),
+        Field("summary", "markdown", "what happened, in a few sentences"),
+        Field("sources", "list", "passages that report the event", True, item=SOURCE, min_items=1),
+    ),
+    Event,
+    template="event.html",
+    nav="timeline",
+)
+
+ACTOR = RecordType(
+    "actor",
+    "actors",
+    (
+        Field("name", "text", "name as the sources most often write it", True),
+        Field("kind", "choice", "what the actor is", True, choices=ACTOR_KINDS),
+        Field("aliases", "list", "other names used in the sources", item=Field("", "text", "a name")),
+        Field("summary", "markdown", "who the actor is, from the sources"),
+        Field(
+            "roles",
+            "list",
+            "titles the actor held",
+            item=Field(
+                "",
+                "record",
+                "a role",
+                fields=(
+                    Field("title", "text", "the title as the sources give it", True),
+                    Field("from", "date", "when the role began", attr="start"),
+                    Field("to", "date", "when the role ended", attr="end", not_before="from"),
+                    Field("source", "record", "the passage that gives the title", fields=SOURCE_FIELDS[:2], cls=Citation),
+                ),
+                cls=Role,
+            ),
+        ),
+        ids("affiliations", "actor", "actors this one belongs to"),
+    ),
+    Actor,
+    template="actor.html",
+    nav="actors",
+    title="name",
+)
+
+ARTICLE = RecordType(
+    "article",
+    "articles",
+    (
+        Field("title", "text", "the headline", True),
+        Field("subtitle", "text", "the dek"),
+        Field("outlet", "text", "who published it"),
+        Field("author", "text", "the byline"),
+        Field("published", "datetime", "publication date, optionally with HH:MM"),
+        Field("updated", "datetime", "date of the last update"),
+        Field("url", "url", "where it was published"),
+        Field("raw", "capture", "file name of the original capture in content/raw/"),
+        Field("notes", "markdown", "editor's notes, e.g. how a missing date was inferred"),
+    ),
+    Article,
+    suffixes=(".md",),
+    body=True,
+    template="article.html",
+    nav="articles",
+)
+
+TYPES: dict[str, RecordType] = {t.name: t for t in (EVENT, ACTOR, ARTICLE)}
+
+
+def record_types() -> list[RecordType]:
+    """The record types kept in ``content/<folder>/``, in the order they are loaded and listed."""
+    return list(TYPES.values())
+
+
+def every_type() -> list[RecordType]:
+    """The dossier itself, then every record type."""
+    return [DOSSIER, *TYPES.values()]
+
+
+def by_name(name: str) -> RecordType:
+    return DOSSIER if name == DOSSIER.name else TYPES[name]
+
+
+def schemes() -> tuple[str, ...]:
+    """The link schemes of Markdown links to records: ``[text](event:ID)``."""
+    return tuple(TYPES)
+
+
+def page_url(kind: str, record_id: str) -> str:
+    """The page of a record (or of a tag), relative to the site root."""
+    section = TAG_SECTION if kind == TAG else TYPES[kind].section
+    return f"{section}/{record_id}/"
+
+
+def title_of(record: Any) -> str:
+    """What a record is called in lists and links."""
+    for record_type in TYPES.values():
+        if isinstance(record, record_type.record_class):
+            return str(getattr(record, record_type.title))
+    return str(getattr(record, "title", getattr(record, "id", "")))
+
+
+def kind_of(record: Any) -> str:
+    """The record type's name of a record."""
+    for record_type in TYPES.values():
+        if isinstance(record, record_type.record_class):
+            return record_type.name
+    raise TypeError(f"not a record: {type(record).__name__}")
