@@ -155,11 +155,13 @@ def _quote(rng: random.Random, article: ArticleText) -> str:
     return " ".join(words[start : start + length]).strip(".,")
 
 
-def _source(rng: random.Random, article: ArticleText, note: bool, events: list[str]) -> list[str]:
+def _source(rng: random.Random, article: ArticleText, disputed: bool, events: list[str]) -> list[str]:
     lines = [f"  - article: {article.id}", f"    quote: {_q(_quote(rng, article))}"]
-    if note:
+    if disputed:  # the first two sources of a disputed event contradict each other on one aspect
+        lines += ["    aspect: the date", f"    says: {_q(f'It happened in {rng.randint(2000, 2023)}.')}"]
+    elif rng.random() < 0.2:
         other = rng.choice(events)
-        lines.append(f"    note: {_q(f'This source disagrees with the others; compare [the related event](event:{other}).')}")
+        lines.append(f"    note: {_q(f'Differs in detail from the others; compare [the related event](event:{other}).')}")
     return lines
 
 
@@ -169,9 +171,10 @@ def make_event(
     articles: list[ArticleText],
     tags: list[str],
     event_ids: list[str],
+    earlier: list[tuple[str, tuple[int, int, int]]],
 ) -> str:
-    """The YAML text of one event."""
-    date, (year, month, _) = _date(rng)
+    """The YAML text of one event; ``earlier`` lists the events written before it, with their earliest day."""
+    date, (year, month, day) = _date(rng)
     people = rng.sample(actors, rng.randint(3, 6))
     status = rng.choice(STATUSES)
     kind = rng.choice(EVENT_KINDS)
@@ -182,20 +185,28 @@ def make_event(
         lines.append(f"end: {_q(f'{end_year}-{max(month, 6) if end_year == year else 1:02d}')}")
     if rng.random() < 0.15:
         lines.append("approximate: true")
+    before = [e for e, when in rng.sample(earlier, min(3, len(earlier))) if when <= (year, month, day)] if earlier else []
+    if before and rng.random() < 0.3:
+        lines.append(f"after: [{before[0]}]")  # an earlier-written event that starts no later: no cycle, no contradiction
+    elif date.count("-") == 2 and rng.random() < 0.2:
+        lines.append(f"time: {_q(f'{rng.randint(0, 23):02d}:{rng.choice((0, 15, 30, 45)):02d}')}")
     lines += [f"kind: {kind}", f"actors: [{', '.join(a[0] for a in people)}]"]
     chosen = rng.sample(tags, rng.randint(0, 3))
     if chosen:
         lines.append(f"tags: [{', '.join(chosen)}]")
     lines.append(f"status: {status}")
+    cited = rng.sample(articles, rng.randint(2 if status == "disputed" else 1, 3))
+    other = rng.choice(articles)
     summary = (
         f"[{people[0][1]}](actor:{people[0][0]}) and [{people[1][1]}](actor:{people[1][0]}) "
-        f"{_sentence(rng, []).lower()} This followed [an earlier event](event:{rng.choice(event_ids)}). "
+        f"{_sentence(rng, []).lower()} This followed [an earlier event](event:{rng.choice(event_ids)}), "
+        f"as [the first source says](source:1) and [another report](article:{other.id} {_q(_quote(rng, other))}) has it. "
         f"{_sentence(rng, [p[1] for p in people])}"
     )
     lines.append(f"summary: {_q(summary)}")
     lines.append("sources:")
-    for index, article in enumerate(rng.sample(articles, rng.randint(1, 3))):
-        lines += _source(rng, article, status == "disputed" and index == 0, event_ids)
+    for index, article in enumerate(cited):
+        lines += _source(rng, article, status == "disputed" and index < 2, event_ids)
     return "\n".join(lines) + "\n"
 
 
@@ -242,8 +253,12 @@ def generate(size: int, out: Path, seed: int = 1) -> None:
         (content / "actors" / f"{actor[0]}.yaml").write_text(make_actor_file(rng, actor, articles, ids), encoding="utf-8")
     tags = [f"{word}-{n}" if n else word for n in range(max(1, size // 500)) for word in TAG_WORDS]
     event_ids = [f"event-{index:06d}" for index in range(size)]
+    earlier: list[tuple[str, tuple[int, int, int]]] = []
     for event_id in event_ids:
-        (content / "events" / f"{event_id}.yaml").write_text(make_event(rng, actors, articles, tags, event_ids), encoding="utf-8")
+        text = make_event(rng, actors, articles, tags, event_ids, earlier)
+        (content / "events" / f"{event_id}.yaml").write_text(text, encoding="utf-8")
+        date = text.split("date: ", 1)[1].split("\n", 1)[0].strip('"').split("-")
+        earlier.append((event_id, (int(date[0]), int(date[1]) if len(date) > 1 else 1, int(date[2]) if len(date) > 2 else 1)))
     points = "\n".join(
         f"  - text: {_q(_sentence(rng, []))}\n    events: [{', '.join(rng.sample(event_ids, min(3, size)))}]" for _ in range(4)
     )

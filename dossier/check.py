@@ -18,8 +18,10 @@ from difflib import get_close_matches
 from typing import Any
 
 from dossier import markup
-from dossier.errors import Location, Problem
+from dossier.chronology import contradicts, cycle
+from dossier.errors import Location, Problem, plural, warning
 from dossier.load import Project
+from dossier.passages import SOURCE_SCHEME, resolve_source
 from dossier.records import Citation, Records
 from dossier.registry import DOSSIER, RecordType, by_name, record_types, schemes
 from dossier.schema import Field, Findings, Ref, Text, construct, validate, walk
@@ -148,15 +150,23 @@ def link_forms() -> str:
     return ", ".join(f"{scheme}:ID" for scheme in schemes())
 
 
+def _links(text: Text) -> Iterator[tuple[str, str, Location]]:
+    """Every link of a text: its address, its title and where it is (its own line in a literal block)."""
+    for href, line, title in markup.links(text.text):
+        where = Location(text.location.path, text.location.line + line, text.location.column) if text.exact else text.location
+        yield href, title, where
+
+
 def check_links(context: CheckContext) -> Iterator[Problem]:
     """Links in Markdown are web addresses or links to records that exist; no images."""
     for text in context.texts:
-        for href, line in markup.links(text.text):
-            where = Location(text.location.path, text.location.line + line, text.location.column) if text.exact else text.location
+        for href, _, where in _links(text):
             if href.startswith("image:"):
                 yield Problem(where, "images are not supported in Markdown text; link to the image instead")
                 continue
             target = markup.link_target(href)
+            if target is not None and target[0] == SOURCE_SCHEME:
+                continue  # checked with the passage links
             if target is None or (target[0] != "web" and target[0] not in schemes()):
                 yield Problem(
                     where,
@@ -166,6 +176,60 @@ def check_links(context: CheckContext) -> Iterator[Problem]:
                 problem = _unknown(Ref(target[0], target[1], where), context.known, how=" in link")
                 if problem:
                     yield problem
+
+
+def check_passage_links(context: CheckContext) -> Iterator[Problem]:
+    """Links to passages land on one: ``source:N`` names one of the event's sources, and an article link's quoted
+    words (its title) occur in the article. On an event's page, a link to an article's top is a warning."""
+    for text in context.texts:
+        event = context.record("event", text.record) if text.kind == "event" else None
+        for href, title, where in _links(text):
+            target = markup.link_target(href)
+            if target is None:
+                continue
+            scheme, name = target
+            if scheme == SOURCE_SCHEME:
+                yield from _source_link(href, name, text, event, where)
+            elif scheme == "article" and title:
+                yield from _passage_words(href, name, title, context, where)
+            elif scheme == "article" and text.kind == "event" and name in context.known.get("article", ()):
+                yield warning(
+                    where,
+                    f"link '{href}' lands on the top of the article; link the passage instead: [text](source:N) for "
+                    f'one of this event\'s sources, or [text]({href} "the exact words")',
+                )
+
+
+def _source_link(href: str, number: str, text: Text, event: Any, where: Location) -> Iterator[Problem]:
+    if text.kind != "event" or text.path[0] not in ("summary", "sources"):
+        yield Problem(
+            where,
+            f"link '{href}': source:N links work only in an event's summary and its sources' notes; "
+            'elsewhere link the passage with [text](article:ID "the exact words")',
+        )
+    elif event is not None and resolve_source(event, number) is None:
+        count = len(event.sources)
+        forms = "source:1" if count == 1 else f"source:1 to source:{count}"
+        yield Problem(where, f"link '{href}': this event has {plural(count, 'source')}; use {forms}")
+
+
+def _passage_words(href: str, article_id: str, words: str, context: CheckContext, where: Location) -> Iterator[Problem]:
+    article = context.record("article", article_id)
+    if len(_WORDS.findall(words)) < 2:
+        yield Problem(where, f"link '{href}': the quoted words are too short to point at one passage; quote at least two words")
+    elif article is not None and markup.find_quote(article.body, words) is None:
+        yield Problem(where, f"link '{href}': {_not_found(article, words)}")
+
+
+def _not_found(article: Any, words: str) -> str:
+    """What to say of words that are not in an article: which, and the closest passage there is."""
+    shown = words if len(words) <= 80 else words[:77] + "..."
+    closest = markup.closest_passage(article.body, words)
+    hint = f' (closest: "{closest if len(closest) <= 80 else closest[:77] + "..."}")' if closest else ""
+    return (
+        f"quote not found in article '{article.id}': \"{shown}\"{hint}; copy the words exactly from one paragraph "
+        "of the article (spaces, quote marks and dashes may differ)"
+    )
 
 
 def check_captures(context: CheckContext) -> Iterator[Problem]:
@@ -197,12 +261,7 @@ def check_quotes(context: CheckContext) -> Iterator[Problem]:
             elif article is None:
                 continue  # an unknown article is reported as such; a broken one has its own problems
             elif markup.find_quote(article.body, citation.quote) is None:
-                shown = citation.quote if len(citation.quote) <= 80 else citation.quote[:77] + "..."
-                yield Problem(
-                    where,
-                    f"quote not found in article '{article.id}': \"{shown}\"; copy the words exactly from one paragraph "
-                    "of the article (spaces, quote marks and dashes may differ)",
-                )
+                yield Problem(where, _not_found(article, citation.quote))
 
 
 def check_ranges(context: CheckContext) -> Iterator[Problem]:
@@ -222,10 +281,86 @@ def check_ranges(context: CheckContext) -> Iterator[Problem]:
                     )
 
 
+def check_disputes(context: CheckContext) -> Iterator[Problem]:
+    """A disputed event says what is in dispute (an ``aspect`` two or more sources share) and who says what
+    (``says``); ``aspect`` and ``says`` go together, and only on disputed events."""
+    for item in context.checked:
+        if item.type.name != "event":
+            continue
+        event, at = item.record, item.source.at
+        counts: dict[str, int] = defaultdict(int)
+        for index, source in enumerate(event.sources):
+            if source.aspect and event.status != "disputed":
+                yield Problem(
+                    at("sources", index, "aspect"),
+                    "'aspect' is for disputed events, whose sources contradict each other; set 'status: disputed', "
+                    "or say in a 'note' how the sources differ",
+                )
+            elif source.aspect and not source.says:
+                yield Problem(at("sources", index, "aspect"), f"'sources[{index}]' names an aspect but not what it 'says' of it")
+            elif source.says and not source.aspect:
+                yield Problem(at("sources", index, "says"), f"'sources[{index}].says' needs an 'aspect': the fact it speaks to")
+            elif source.aspect:
+                counts[source.aspect] += 1
+        if event.status == "disputed" and not any(count >= 2 for count in counts.values()):
+            yield Problem(
+                at("status"),
+                "a disputed event says what is in dispute: give two or more of its sources the same 'aspect' "
+                "(the fact they contradict each other on) and a 'says' (each one's account)",
+            )
+
+
+def check_actor_links(context: CheckContext) -> Iterator[Problem]:
+    """An event's text links only actors the event lists (a warning: usually an actor missing from ``actors``)."""
+    for text in context.texts:
+        event = context.record("event", text.record) if text.kind == "event" else None
+        if event is None:
+            continue
+        for href, _, where in _links(text):
+            target = markup.link_target(href)
+            if target and target[0] == "actor" and target[1] not in event.actors and target[1] in context.known.get("actor", ()):
+                yield warning(
+                    where,
+                    f"links actor '{target[1]}', who is not among this event's actors; add them to 'actors' or drop the link",
+                )
+
+
+def check_order(context: CheckContext) -> Iterator[Problem]:
+    """``after:`` never contradicts the dates (or the times of one day), never names the event itself, makes no cycle."""
+    events = [item for item in context.checked if item.type.name == "event"]
+    for item in events:
+        event = item.record
+        for index, before_id in enumerate(event.after):
+            where = item.source.at("after", index)
+            before = context.record("event", before_id)
+            if before_id == event.id:
+                yield Problem(where, "an event cannot come after itself; remove its own id from 'after'")
+            elif before is not None and contradicts(event, before):
+                shown = " ".join(filter(None, (before.date.label(), before.time)))
+                mine = " ".join(filter(None, (event.date.label(), event.time)))
+                yield Problem(
+                    where,
+                    f"'after' names '{before_id}' ({shown}), which is dated later than this event ({mine}); "
+                    "correct a date or remove it from 'after'",
+                )
+    graph = {item.record.id: [b for b in item.record.after if b != item.record.id] for item in events}
+    loop = cycle(graph)
+    if loop:
+        first = next(item for item in events if item.record.id == loop[0])
+        yield Problem(
+            first.source.at("after", list(first.record.after).index(loop[1])),
+            f"'after' goes round in a circle: {' → '.join(loop)}; remove one of these from 'after'",
+        )
+
+
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("references", check_references),
     ("links", check_links),
+    ("passage links", check_passage_links),
+    ("disputes", check_disputes),
+    ("actor links", check_actor_links),
     ("captures", check_captures),
     ("quotes", check_quotes),
     ("date ranges", check_ranges),
+    ("order", check_order),
 )

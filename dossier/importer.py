@@ -13,6 +13,7 @@ heuristics below, tuned on the captures in ``content/raw/``. Nothing is overwrit
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 import shutil
 from collections import Counter
@@ -69,7 +70,7 @@ class Draft:
     url: str | None = None
     detected: list[str] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)
-    captions: int = 0
+    captions: list[str] = field(default_factory=list)  # kept paragraphs that are photo captions
 
 
 @dataclass(frozen=True)
@@ -233,12 +234,16 @@ def clean_text(text: str, draft: Draft | None = None) -> Draft:
     if draft.outlet is None and (outlet := outlet_from_chrome(chrome + tail)):
         draft.outlet = outlet
         draft.detected.append("outlet (named in the page's menus or footer)")
-    draft.paragraphs = clean_body(body, draft, known)
+    credited = frozenset(after for line, after in itertools.pairwise(items) if CREDIT_LINE.match(line) and is_sentence(after))
+    draft.paragraphs = clean_body(body, draft, known, credited)
     return draft
 
 
-def clean_body(body: list[str], draft: Draft, known: set[str]) -> list[str]:
-    """The article's paragraphs: credits, repeated captions, read-more lists and junk lines removed."""
+def clean_body(body: list[str], draft: Draft, known: set[str], credited: frozenset[str] = frozenset()) -> list[str]:
+    """The article's paragraphs: credits, repeated captions, read-more lists and junk lines removed.
+
+    A paragraph carrying a photo credit, or right after a photo credit line (``credited``), is a caption.
+    """
     kept: list[str] = []
     seen = set(known)
     in_list = False
@@ -258,7 +263,7 @@ def clean_body(body: list[str], draft: Draft, known: set[str]) -> list[str]:
             draft.dropped["menus and section labels"] += 1
             continue
         text = unit
-        caption = bool(CREDIT_INLINE.search(text))
+        caption = bool(CREDIT_INLINE.search(text)) or unit in credited
         if caption:
             text = CREDIT_INLINE.sub("", text).strip()
             draft.dropped["photo credits"] += 1
@@ -271,9 +276,10 @@ def clean_body(body: list[str], draft: Draft, known: set[str]) -> list[str]:
             draft.dropped["repeated captions and lines"] += 1
             continue
         seen.add(text)
+        text = BULLET.sub("", text)
         if caption:
-            draft.captions += 1
-        kept.append(BULLET.sub("", text))
+            draft.captions.append(text)
+        kept.append(text)
     return kept
 
 
@@ -339,7 +345,9 @@ def notes(draft: Draft, capture: str, today: dt.date) -> str:
     if missing:
         lines.append(f"- Not found: {', '.join(missing)}.")
     if draft.captions:
-        lines.append(f"- Kept once: {draft.captions} photo caption(s), as paragraphs; delete any not part of the article.")
+        lines.append(
+            f"- Kept once: {len(draft.captions)} photo caption(s), as caption blocks (::: caption); delete any not part of the article."
+        )
     if draft.dropped:
         parts = [f"{what} {count}" for what, count in sorted(draft.dropped.items())]
         lines.append(f"- Lines dropped: {', '.join(parts)}.")
@@ -355,9 +363,9 @@ def opening(paragraph: str, limit: int = 14) -> str:
 
 def article_text(draft: Draft, raw_name: str, today: dt.date) -> str:
     title = draft.title or opening(draft.paragraphs[0] if draft.paragraphs else "Untitled")
-    if "headline" not in draft.detected:
-        title += " (no headline in capture)"
     front = [f"title: {quoted(title)}"]
+    if "headline" not in draft.detected:
+        front.append("headline: false  # the capture prints none: the title is made from the first words; write your own")
     for key in ("subtitle", "outlet", "author"):
         if value := getattr(draft, key):
             front.append(f"{key}: {quoted(value)}")
@@ -368,7 +376,9 @@ def article_text(draft: Draft, raw_name: str, today: dt.date) -> str:
         front.append(f"url: {quoted(draft.url)}")
     front.append(f"raw: {quoted(raw_name)}")
     front.append("notes: |\n" + "\n".join(f"  {line}" if line else "" for line in notes(draft, raw_name, today).split("\n")))
-    body = "\n\n".join(escape(p) for p in draft.paragraphs) or "(The importer found no article text: paste it here.)"
+    captions = set(draft.captions)
+    blocks = [f"::: caption\n{escape(p)}\n:::" if p in captions else escape(p) for p in draft.paragraphs]
+    body = "\n\n".join(blocks) or "(The importer found no article text: paste it here.)"
     return "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
 
 

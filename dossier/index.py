@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -33,11 +34,22 @@ def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
 
 
 def reindex(site_dir: Path) -> None:
-    """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``."""
+    """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``.
+
+    The old bundle's chunks that the new one does not have are kept in it (hard links): a page
+    that loaded the old index a moment ago goes on finding the chunks it asks for.
+    """
     bundle = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
     try:
         run_pagefind(site_dir, bundle)
-        swap(bundle, site_dir / "pagefind")
+        old = site_dir / "pagefind"
+        if old.is_dir():
+            for path in old.rglob("*"):
+                target = bundle / path.relative_to(old)
+                if path.is_file() and not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(path, target)
+        swap(bundle, old)
     finally:
         if bundle.exists():
             shutil.rmtree(bundle, ignore_errors=True)

@@ -16,11 +16,13 @@ import re
 from array import array
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
 
 from dossier.slugs import ID_RE
 
@@ -53,12 +55,20 @@ _QUOTES = str.maketrans(
     }
 )
 
-Resolver = Callable[[str, str], str | None]
+Resolver = Callable[[str, str, str], str | None]  # (scheme, id, link title) -> URL from the site root, or None
+
+
+def _caption(renderer: object, tokens: Sequence[Token], index: int, options: object, env: object) -> str:
+    """A photo caption kept from a capture (``::: caption`` ... ``:::``), shown as a captioned figure."""
+    if tokens[index].nesting == 1:
+        return '<figure class="caption"><figcaption><span class="caption-label">Photo caption</span>\n'
+    return "</figcaption></figure>\n"
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
+    md.use(container_plugin, "caption", render=_caption)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # every link is judged by link_target instead
     return md
 
@@ -85,8 +95,8 @@ def parse(text: str) -> tuple[Token, ...]:
     return tuple(MD.parse(text))
 
 
-def links(text: str) -> Iterator[tuple[str, int]]:
-    """Every link and image in ``text`` as (href, 0-based line within the text); images as ("image:" + src)."""
+def links(text: str) -> Iterator[tuple[str, int, str]]:
+    """Every link and image in ``text`` as (href, 0-based line within the text, title); images as ("image:" + src)."""
     for token in parse(text):
         if token.type != "inline" or not token.children:
             continue
@@ -95,9 +105,9 @@ def links(text: str) -> Iterator[tuple[str, int]]:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             elif child.type == "link_open":
-                yield str(child.attrs.get("href", "")), line
+                yield str(child.attrs.get("href", "")), line, str(child.attrs.get("title", ""))
             elif child.type == "image":
-                yield "image:" + str(child.attrs.get("src", "")), line
+                yield "image:" + str(child.attrs.get("src", "")), line, ""
 
 
 def normalise(text: str) -> str:
@@ -202,6 +212,22 @@ def find_quote(text: str, quote: str) -> tuple[int, int, int] | None:
     return None
 
 
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def closest_passage(text: str, quote: str) -> str | None:
+    """The sentence of a Markdown text most like ``quote`` (compared normalised), if any is at all close."""
+    wanted = normalise(quote).casefold()
+    best, best_ratio = None, 0.6
+    for block in blocks(text):
+        for match in _SENTENCE.finditer(block.text):
+            sentence = match.group().strip()
+            ratio = SequenceMatcher(None, wanted, normalise(sentence).casefold(), autojunk=False).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = sentence, ratio
+    return best
+
+
 def plain_text(text: str) -> str:
     """All the words of a Markdown text, without markup."""
     return "\n\n".join(block.text for block in blocks(text))
@@ -209,13 +235,14 @@ def plain_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class Mark:
-    """A cited range in one block of a Markdown text, and the HTML that follows it."""
+    """A cited range in one block of a Markdown text, and the HTML placed at its start and after its end."""
 
     block: int
     start: int
     end: int
-    anchor: str  # id of the passage, for links from the citing record
-    after: str  # HTML placed right after the passage (links back to the citing records)
+    key: str  # names the range on the page: every piece of its <mark> carries it in data-cited
+    before: str  # HTML placed at its start (the anchors that links to it land on)
+    after: str  # HTML placed right after it (the link to the records citing it)
 
 
 def render(text: str, resolve: Resolver, shift: int = 2, marks: Sequence[Mark] = ()) -> str:
@@ -248,13 +275,14 @@ def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
             if target and target[0] == "web":
                 url = target[1]
             elif target:
-                resolved = resolve(*target)
+                resolved = resolve(*target, str(child.attrs.get("title", "")))
                 url = ROOT + resolved if resolved is not None else None
             dropping.append(url is None)
             if url is None:
                 continue
+            title = child.attrs.get("title")
             child = child.copy()
-            child.attrs = {"href": url}
+            child.attrs = {"href": url, **({"title": title} if title else {})}
             if target and target[0] == "web":
                 child.attrs["rel"] = "noopener noreferrer"
         elif child.type == "link_close":
@@ -271,12 +299,13 @@ def _html(content: str) -> Token:
 
 
 def _mark(token: Token, passages: Sequence[Mark]) -> None:
-    """Wrap the text covered by ``passages`` in <mark>, with an anchor at each start and links after each end.
+    """Wrap the text covered by ``passages`` in <mark>, with each one's anchors at its start and links after its end.
 
-    Text and inline code are marked (inside the ``<code>``, so ``.anchor + mark`` still
-    holds); an image counts as its alt text, which it is shown as. A passage's back-links
-    go right after its end, or after the ``</code>`` or ``</a>`` around its end: a link
-    must not hold another link.
+    Text and inline code are marked (inside the ``<code>``); an image counts as its alt
+    text, which it is shown as. Every piece of <mark> names the ranges covering it
+    (``data-cited``), so a page can highlight a whole range. A range's back-links go right
+    after its end, or after the ``</code>`` or ``</a>`` around its end: a link must not
+    hold another link.
     """
     children = [Token("text", "", 0, content=_alt_text(c)) if c.type == "image" else c for c in token.children or ()]
     _, spans = _inline_text(children)
@@ -302,15 +331,14 @@ def _mark(token: Token, passages: Sequence[Mark]) -> None:
         cuts = [begin] + [b for b in bounds if begin < b < finish] + [finish]
         for left, right in itertools.pairwise(cuts):
             for passage in passages:
-                if passage.anchor not in starts_done and (
-                    passage.start == left or (passage.start < left and left == first_start)
-                ):
-                    result.append(_html(f'<span class="anchor" id="{escape(passage.anchor)}"></span>'))
-                    starts_done.add(passage.anchor)
+                if passage.key not in starts_done and (passage.start == left or (passage.start < left and left == first_start)):
+                    result.append(_html(passage.before))
+                    starts_done.add(passage.key)
             covering = [p for p in passages if p.start <= left and right <= p.end]
             piece = Token("text", "", 0, content=child.content[left - begin : right - begin])
             if covering and right > left:
-                result += [_html('<mark class="cited">'), piece, _html("</mark>")]
+                keys = escape(" ".join(p.key for p in covering))
+                result += [_html(f'<mark class="cited" data-cited="{keys}">'), piece, _html("</mark>")]
             else:
                 result.append(piece)
             after = [_html(p.after) for p in passages if p.end == right and left < right]

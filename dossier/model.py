@@ -1,10 +1,10 @@
 """Model: the cross-linked view of the records that every page is rendered from.
 
-Pure and deterministic: events in chronological order (earliest possible day,
-coarser precision first, then id); for each event its actors and, apart from them,
+Pure and deterministic: events in chronological order (see ``chronology``); for
+each event its actors and, apart from them,
 its places (actors of kind ``place``); for each actor their events, the actors and
 the places they appear with and the articles that mention them; for each article
-the passages cited from it and the events and actors that cite them; events by tag.
+the passages cited from it (see ``passages``) and the events citing it; events by tag.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier import markup
-from dossier.dates import MONTHS
+from dossier.chronology import Year, chronological, timeline
+from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 from dossier.registry import ACTOR_KINDS
 
@@ -26,32 +27,27 @@ LATEST = 5
 
 
 @dataclass(frozen=True)
-class Passage:
-    """A passage of an article cited by an event source or an actor role."""
+class Cited:
+    """One of an event's sources, with its number on the event page (1-based, in the order of ``sources``)."""
 
-    article: str
-    anchor: str  # element id on the article page
-    citation: Citation
-    cited_by: str  # "event" or "actor"
-    record_id: str
-    label: str  # the citing record in full ("27 Feb 2022: Bennett calls Putin"), as the link's title
-    short: str  # ... and briefly, as the link's text ("27 Feb 2022", or the actor's name)
-    fragment: str  # where on the citing record's page the citation is ("#source-2"), or ""
-    block: int
-    start: int
-    end: int
+    number: int
+    source: Citation
 
 
 @dataclass(frozen=True)
-class MonthGroup:
-    label: str  # "Feb 2022", or "2022 (month not given)"
-    events: tuple[Event, ...]
+class SourceGroup:
+    """An event's sources from one article, in the order the event lists them."""
+
+    article: Article
+    sources: tuple[Cited, ...]
 
 
 @dataclass(frozen=True)
-class YearGroup:
-    year: int
-    months: tuple[MonthGroup, ...]
+class Dispute:
+    """One fact a disputed event's sources contradict each other on, and each source's account of it."""
+
+    aspect: str
+    accounts: tuple[Cited, ...]
 
 
 @dataclass(frozen=True)
@@ -68,10 +64,13 @@ class Site:
     co_places: dict[str, tuple[tuple[Actor, int], ...]]  # actor id -> other places in its events, with counts
     mentions: dict[str, tuple[Actor, ...]]  # article id -> actors it names
     mentioned_in: dict[str, tuple[Article, ...]]  # actor id -> articles naming it
-    passages: dict[str, tuple[Passage, ...]]  # article id -> cited passages, in text order
+    event_sources: dict[str, tuple[SourceGroup, ...]]  # event id -> its sources, grouped by article
+    disputes: dict[str, tuple[Dispute, ...]]  # event id -> what its sources contradict each other on (disputed events)
+    passages: dict[str, tuple[Passage, ...]]  # article id -> its citations, in text order
+    cited: dict[str, tuple[CitedRange, ...]]  # article id -> its cited ranges (citations of the same words together)
     citing_events: dict[str, tuple[Event, ...]]  # article id -> events citing it
     tags: dict[str, tuple[Event, ...]]
-    timeline: tuple[YearGroup, ...]
+    timeline: tuple[Year, ...]
     key_actors: tuple[Actor, ...]  # the actors in most events
     latest: tuple[Event, ...]  # the last events, newest first
 
@@ -108,13 +107,9 @@ def is_place(actor: Actor) -> bool:
     return actor.kind == "place"
 
 
-def event_order(event: Event) -> tuple[object, ...]:
-    return (*event.date.sort_key(), event.id)
-
-
 def link_records(records: Records) -> Site:
     """Cross-link checked records into a :class:`Site`."""
-    events = tuple(sorted(records.events, key=event_order))
+    events = chronological(records.events)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
         sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
@@ -126,33 +121,16 @@ def link_records(records: Records) -> Site:
     together: dict[str, Counter[str]] = defaultdict(Counter)
     tags: dict[str, list[Event]] = defaultdict(list)
     citing: dict[str, list[Event]] = defaultdict(list)
-    passages: dict[str, list[Passage]] = defaultdict(list)
     for event in events:
         for actor_id in dict.fromkeys(event.actors):
             actor_events[actor_id].append(event)
             together[actor_id].update(other for other in dict.fromkeys(event.actors) if other != actor_id)
         for tag in dict.fromkeys(event.tags):
             tags[tag].append(event)
-        for index, citation in enumerate(event.sources):
+        for citation in event.sources:
             if event not in citing[citation.article]:
                 citing[citation.article].append(event)
-            where = (f"cite-{event.id}-{index + 1}", "event", event.id)
-            labels = (f"{event.date.label()}: {event.title}", event.date.label(), f"#source-{index + 1}")
-            _add_passage(passages, article_by_id, citation, *where, *labels)
-    for actor in actors:
-        for index, role in enumerate(actor.roles):
-            if role.source is not None:
-                _add_passage(
-                    passages,
-                    article_by_id,
-                    role.source,
-                    f"role-{actor.id}-{index + 1}",
-                    "actor",
-                    actor.id,
-                    f"{actor.name}: {role.title}",
-                    actor.name,
-                    "",
-                )
+    passages = collect(records)
 
     mentions = find_mentions(actors, articles)
     mentioned_in: dict[str, list[Article]] = defaultdict(list)
@@ -179,31 +157,32 @@ def link_records(records: Records) -> Site:
         co_places={a.id: co(a.id, places=True) for a in actors},
         mentions=mentions,
         mentioned_in={a.id: tuple(mentioned_in[a.id]) for a in actors},
-        passages={a.id: tuple(sorted(passages[a.id], key=lambda p: (p.block, p.start, p.end, p.anchor))) for a in articles},
+        event_sources={e.id: _source_groups(e, article_by_id) for e in events},
+        disputes={e.id: _disputes(e) for e in events if e.status == "disputed"},
+        passages={a.id: passages.get(a.id, ()) for a in articles},
+        cited={a.id: ranges(passages.get(a.id, ()), a.body) for a in articles},
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
-        timeline=_timeline(events),
+        timeline=timeline(events),
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
     )
 
 
-def _add_passage(
-    passages: dict[str, list[Passage]],
-    articles: dict[str, Article],
-    citation: Citation,
-    anchor: str,
-    cited_by: str,
-    record_id: str,
-    label: str,
-    short: str,
-    fragment: str,
-) -> None:
-    span = markup.find_quote(articles[citation.article].body, citation.quote)
-    assert span is not None, "check_project guarantees every quote is found"
-    passages[citation.article].append(
-        Passage(citation.article, anchor, citation, cited_by, record_id, label, short, fragment, *span)
-    )
+def _source_groups(event: Event, articles: Mapping[str, Article]) -> tuple[SourceGroup, ...]:
+    groups: dict[str, list[Cited]] = defaultdict(list)
+    for number, source in enumerate(event.sources, start=1):
+        groups[source.article].append(Cited(number, source))
+    return tuple(SourceGroup(articles[article], tuple(items)) for article, items in groups.items())
+
+
+def _disputes(event: Event) -> tuple[Dispute, ...]:
+    """The aspects a disputed event's sources name, in the order they first appear, each with its accounts."""
+    aspects: dict[str, list[Cited]] = defaultdict(list)
+    for number, source in enumerate(event.sources, start=1):
+        if source.aspect:
+            aspects[source.aspect].append(Cited(number, source))
+    return tuple(Dispute(aspect, tuple(accounts)) for aspect, accounts in aspects.items())
 
 
 def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> dict[str, tuple[Actor, ...]]:
@@ -225,17 +204,3 @@ def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> d
                     found[actor.id] = actor
         result[article.id] = tuple(sorted(found.values(), key=lambda a: order[a.id]))
     return result
-
-
-def _timeline(events: tuple[Event, ...]) -> tuple[YearGroup, ...]:
-    years: dict[int, dict[int, list[Event]]] = defaultdict(lambda: defaultdict(list))
-    for event in events:
-        years[event.date.year][event.date.month or 0].append(event)
-    groups = []
-    for year in sorted(years):
-        months = tuple(
-            MonthGroup(f"{MONTHS[m - 1]} {year}" if m else f"{year} (month not given)", tuple(evts))
-            for m, evts in sorted(years[year].items())
-        )
-        groups.append(YearGroup(year, months))
-    return tuple(groups)

@@ -20,6 +20,8 @@ class Citation:
     article: str
     quote: str
     note: str | None = None
+    aspect: str | None = None  # on a disputed event: the fact in dispute this source speaks to
+    says: str | None = None  # ... and what it says of it
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Event:
     sources: tuple[Citation, ...]
     end: PartialDate | None = None
     approximate: bool = False
+    time: str | None = None  # "HH:MM", for the order of same-day events
+    after: tuple[str, ...] = ()  # events the sources place this one after
     actors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str = ""
@@ -71,6 +75,7 @@ class Article:
     url: str | None = None
     raw: str | None = None
     notes: str | None = None
+    headline: bool = True  # False: the capture prints no headline, the title is the editor's description
     path: str = ""
     body_line: int = 1
 

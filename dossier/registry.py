@@ -21,7 +21,13 @@ from dossier.schema import Field, ids
 EVENT_KINDS = ("meeting", "call", "statement", "offer", "report", "military", "sanction", "aid", "other")
 ACTOR_KIND_LABELS = {"person": "People", "organization": "Organisations", "state": "States", "place": "Places"}
 ACTOR_KINDS = tuple(ACTOR_KIND_LABELS)  # in the order actor lists group them
-STATUSES = ("confirmed", "reported", "disputed", "planned")
+STATUS_MEANINGS = {
+    "confirmed": "on the record from the actor or officially confirmed, or reported by several independent sources",
+    "reported": "one outlet's account, or an unnamed source's",
+    "disputed": "the sources contradict each other on a fact of the event; its page sets their accounts side by side",
+    "planned": "announced, not (yet) reported as done",
+}
+STATUSES = tuple(STATUS_MEANINGS)
 TAG = "tag"  # tags are not records, but have pages: tags/ID/
 TAG_SECTION = "tags"
 
@@ -72,6 +78,8 @@ SOURCE_FIELDS = (
     Field("article", "id", "id of the cited article (its file name in content/articles/)", True, ref="article"),
     Field("quote", "text", "the exact words of the article that support the claim", True),
     Field("note", "markdown", "optional remark, e.g. how this source differs from another in detail"),
+    Field("aspect", "text", 'on a disputed event: the fact in dispute this source speaks to, e.g. "Putin\'s answer"'),
+    Field("says", "markdown", "on a disputed event: what this source says of that fact, in a few words"),
 )
 SOURCE = Field("", "record", "a source", fields=SOURCE_FIELDS, cls=Citation)
 
@@ -112,6 +120,8 @@ EVENT = RecordType(
         Field("date", "date", "when it happened", True),
         Field("end", "date", "when it ended, for events that lasted", not_before="date"),
         Field("approximate", "bool", "true when the source gives the date vaguely"),
+        Field("time", "time", "time of day as HH:MM, where a source gives it: orders the events of one day"),
+        ids("after", "event", "events the sources place this one after (orders events without inventing a date)"),
         Field("kind", "choice", "what sort of event", True, choices=EVENT_KINDS),
         ids("actors", "actor", "who took part or was concerned"),
         Field("tags", "list", "topics", item=Field("", "slug", "a tag")),
@@ -170,6 +180,7 @@ ARTICLE = RecordType(
         Field("url", "url", "where it was published"),
         Field("raw", "capture", "file name of the original capture in content/raw/"),
         Field("notes", "markdown", "editor's notes, e.g. how a missing date was inferred"),
+        Field("headline", "bool", "false when the capture prints no headline and the title is the editor's description"),
     ),
     Article,
     suffixes=(".md",),
@@ -201,7 +212,9 @@ def schemes() -> tuple[str, ...]:
 
 
 def page_url(kind: str, record_id: str) -> str:
-    """The page of a record (or of a tag), relative to the site root."""
+    """The page of a record (the overview for the dossier itself, a tag's page for a tag), relative to the site root."""
+    if kind == DOSSIER.name:
+        return ""
     section = TAG_SECTION if kind == TAG else TYPES[kind].section
     return f"{section}/{record_id}/"
 

@@ -27,11 +27,13 @@ from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, site_map
+from dossier.passages import SOURCE_SCHEME, passage_anchor, resolve_source
 from dossier.project import Output, template_dirs
 from dossier.records import Event
-from dossier.registry import ACTOR_KIND_LABELS, TYPES, kind_of, page_url
+from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, TYPES, kind_of, page_url
 
-BACKREF = "partials/backref.html"  # the link after a cited passage back to the record citing it
+ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
+BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -64,25 +66,37 @@ def make_env(project_root: Path) -> jinja2.Environment:
         bytecode_cache=BYTECODE,
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
-    env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS)
+    env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS, statuses=STATUS_MEANINGS)
     return env
 
 
-def _resolve(scheme: str, record_id: str) -> str | None:
-    return page_url(scheme, record_id) if scheme in TYPES else None
+def _resolve(scheme: str, record_id: str, title: str) -> str | None:
+    """Where a link in Markdown leads: a record's page, or with quoted words as its title, that passage of an article."""
+    if scheme not in TYPES:
+        return None
+    if scheme == "article" and title:
+        return f"{page_url(scheme, record_id)}#{passage_anchor(record_id, title)}"
+    return page_url(scheme, record_id)
 
 
 @lru_cache(maxsize=65536)
-def _md_html(text: str, shift: int) -> str:
-    return markup.render(text, _resolve, shift=shift)
+def _md_html(text: str, shift: int, event: Event | None) -> str:
+    def resolve(scheme: str, record_id: str, title: str) -> str | None:
+        if scheme == SOURCE_SCHEME:
+            return resolve_source(event, record_id) if event is not None else None
+        return _resolve(scheme, record_id, title)
+
+    return markup.render(text, resolve, shift=shift)
 
 
 @jinja2.pass_context
-def _md(context: jinja2.runtime.Context, text: str | None, shift: int = 2) -> Markup:
-    """Markdown to HTML, with record links made relative to the current page."""
+def _md(context: jinja2.runtime.Context, text: str | None, event: Event | None = None, shift: int = 2) -> Markup:
+    """Markdown to HTML, with record links made relative to the current page; ``event`` resolves its ``source:N`` links."""
     if not text:
         return Markup("")
-    return Markup(_md_html(text, shift).replace(markup.ROOT, context["root"]))
+    if event is not None and f"{SOURCE_SCHEME}:" not in text:
+        event = None  # the same text renders the same for every event: one cache entry
+    return Markup(_md_html(text, shift, event).replace(markup.ROOT, context["root"]))
 
 
 @jinja2.pass_context
@@ -91,9 +105,10 @@ def _url(context: jinja2.runtime.Context, record: Any) -> str:
 
 
 @jinja2.pass_context
-def _url_for(context: jinja2.runtime.Context, kind: str, record_id: str = "") -> str:
+def _url_for(context: jinja2.runtime.Context, kind: str, record_id: str = "", fragment: str = "") -> str:
+    """A record's page (``url_for('event', id)``; the dossier's is the overview), or a section (``url_for('tags')``)."""
     path = page_url(kind, record_id) if record_id else f"{kind}/" if kind else ""
-    return str(context["root"]) + path
+    return (str(context["root"]) + path or "./") + fragment
 
 
 def _lookup(ids: Sequence[str], table: dict[str, Any]) -> list[Any]:
@@ -129,14 +144,16 @@ def span(events: Sequence[Event]) -> str:
 
 @jinja2.pass_context
 def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> Markup:
-    """An article's text with every cited passage marked, each followed by the theme's link back to its citing record."""
+    """An article's text with every cited range marked: the theme's anchors at its start (where links to it land)
+    and its link to the list of citations after its end."""
     root = str(context["root"])
+    anchors = context.environment.get_template(ANCHORS)
     backref = context.environment.get_template(BACKREF)
     marks = []
-    for passage in site.passages[article.id]:
-        href = f"{root}{page_url(passage.cited_by, passage.record_id)}{passage.fragment}"
-        after = backref.render(passage=passage, href=href, root=root)
-        marks.append(markup.Mark(passage.block, passage.start, passage.end, passage.anchor, after.strip()))
+    for cited in site.cited[article.id]:
+        before = anchors.render(cited=cited, root=root).strip()
+        after = backref.render(cited=cited, root=root).strip()
+        marks.append(markup.Mark(cited.block, cited.start, cited.end, cited.key, before, after))
     html = markup.render(article.body, _resolve, shift=1, marks=marks)
     return Markup(html.replace(markup.ROOT, root))
 

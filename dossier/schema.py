@@ -173,8 +173,9 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
             wrong("a mapping of keys to values")
             return None
         return _record(spec.fields, value, source, path, found)
-    if spec.type == "time" and isinstance(value, int) and not isinstance(value, bool):
-        wrong("a time written HH:MM", "; put it in quotes")  # YAML 1.1 reads an unquoted 14:30 as a number
+    if spec.type == "time" and isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1: 14:30 is 870
+        shown = f"{value // 60:02d}:{value % 60:02d}"
+        problem(f"'{name}': write the time in quotes (\"{shown}\"); unquoted, YAML reads it as the number {value}")
         return None
     if not isinstance(value, str):
         hint = "; put it in quotes" if isinstance(value, int | float | bool) or hasattr(value, "year") else ""

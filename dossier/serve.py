@@ -179,6 +179,14 @@ class Preview:
         return True
 
 
+RELOAD_SCRIPT = (  # injected before </head> of every page: loads livereload.js from the preview server
+    b'<script type="text/javascript">(function(){var s=document.createElement("script");'
+    b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+    b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+    b"document.head.appendChild(s);})();</script>"
+)
+
+
 class PageHandler(StaticFileHandler):
     """livereload's static handler (never 304) that shows the error page instead of pages while the build is broken."""
 
@@ -193,20 +201,41 @@ class PageHandler(StaticFileHandler):
         self.set_header("Cache-Control", "no-cache")  # after a reload the browser must fetch styles again too
 
     async def get(self, path: str, include_body: bool = True) -> None:
+        if "\x00" in path:
+            raise web.HTTPError(404)  # no file name holds a NUL byte (and os.stat would raise)
         problems = self.preview.problems
         if problems and is_page(path):
-            body = error_page(problems).encode()
             self.set_header("Content-Type", "text/html; charset=UTF-8")
-            self.finish(body if include_body else None)
+            self.respond(error_page(problems).encode(), include_body)
             return
         for _ in range(50):  # the build swaps the output folder with two renames; wait out that instant
             if os.path.isdir(self.root) or not self.preview.building:
                 break
             await asyncio.sleep(0.01)
-        await super().get(path, include_body)
+        self.path = self.parse_url_path(path)
+        absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
+        if absolute is None:
+            return  # redirected (a folder without its slash)
+        self.absolute_path = absolute
+        try:
+            with open(absolute, "rb") as handle:  # one open file: a swap in mid-request cannot mix two versions
+                data = handle.read()
+        except OSError:
+            raise web.HTTPError(404) from None
+        self.set_header("Content-Type", self.get_content_type())
+        self.respond(data, include_body)
+
+    def respond(self, data: bytes, include_body: bool) -> None:
+        """Send ``data``; to HEAD, the length GET would send (with the reload script, for a page)."""
+        if include_body:
+            self.finish(data)
+            return
+        injected = b"html" in self._headers.get("Content-Type", "").encode() and b"</head>" in data
+        self.set_header("Content-Length", str(len(data) + (len(RELOAD_SCRIPT) if injected else 0)))
+        self.finish()
 
     def compute_etag(self) -> str | None:
-        return super().compute_etag() if getattr(self, "absolute_path", None) else None  # none for the error page
+        return None  # never a 304: after a reload the browser must get what was just built
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         missing = Path(self.root, "404.html")
@@ -249,12 +278,7 @@ class PreviewServer(Server):
         """livereload's own application, with :class:`TabHandler` for its websocket."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
-        script = (
-            b'<script type="text/javascript">(function(){var s=document.createElement("script");'
-            b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
-            b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
-            b"document.head.appendChild(s);})();</script>"
-        )
+        script = RELOAD_SCRIPT
 
         class Injector(LiveScriptInjector):
             pass

@@ -21,6 +21,7 @@ PAGES = [
     "articles/",
     "articles/toi-2022-02-27-liveblog-bennett-putin-call/",
     "events/2022-02-27-bennett-putin-call/",
+    "events/2022-02-27-russian-delegation-arrives-in-belarus/",  # disputed: who says what
     "tags/",
     "tags/mediation/",
     "404.html",

@@ -31,7 +31,7 @@ def site_of(*events: Event):
     return link_records(Records(Dossier("T", PartialDate(2022), "S"), {"event": events, "actor": ACTORS, "article": (ARTICLE,)}))
 
 
-def test_events_sort_by_earliest_day_then_coarser_precision_then_id() -> None:
+def test_events_come_in_chronological_order_with_coarse_dates_closing_their_period() -> None:
     site = site_of(
         event("b-day", PartialDate(2022, 1, 1)),
         event("a-day", PartialDate(2022, 1, 1)),
@@ -39,10 +39,12 @@ def test_events_sort_by_earliest_day_then_coarser_precision_then_id() -> None:
         event("year", PartialDate(2022)),
         event("earlier", PartialDate(2021, 12, 31)),
     )
-    assert [e.id for e in site.events] == ["earlier", "year", "month", "a-day", "b-day"]
-    assert [(y.year, [m.label for m in y.months]) for y in site.timeline] == [
-        (2021, ["Dec 2021"]),
-        (2022, ["2022 (month not given)", "Jan 2022"]),
+    assert [e.id for e in site.events] == ["earlier", "a-day", "b-day", "month", "year"]
+    assert [
+        (y.year, [(m.label, [e.id for e in m.events], [e.id for e in m.undated]) for m in y.months]) for y in site.timeline
+    ] == [
+        (2021, [("December 2021", ["earlier"], [])]),
+        (2022, [("January 2022", ["a-day", "b-day"], ["month"]), ("2022", [], ["year"])]),
     ]
 
 
@@ -79,11 +81,15 @@ def test_a_name_inside_a_longer_word_is_not_a_mention() -> None:
 def test_cited_passages_know_their_span_and_who_cites_them() -> None:
     site = site_of(event("one", PartialDate(2022), quote="Beta met Gamma again"))
     passages = site.passages["art"]
-    assert [(p.anchor, p.block, p.start, p.end, p.cited_by) for p in passages] == [
-        ("role-beta-1", 0, 16, 30, "actor"),
-        ("cite-one-1", 0, 16, 36, "event"),
+    assert [(p.anchor, p.block, p.start, p.end, p.cited_by, p.how) for p in passages] == [
+        ("role-beta-1", 0, 16, 30, "actor", "role"),
+        ("cite-one-1", 0, 16, 36, "event", "source"),
     ]
     assert [e.id for e in site.citing_events["art"]] == ["one"]
+    assert [(r.number, r.key, r.text, [p.anchor for p in r.passages]) for r in site.cited["art"]] == [
+        (1, "c1", "Beta met Gamma", ["role-beta-1"]),
+        (2, "c2", "Beta met Gamma again", ["cite-one-1"]),
+    ]
 
 
 def test_places_are_grouped_apart_from_the_other_actors() -> None:

@@ -93,8 +93,9 @@ def test_a_new_record_type_gets_the_same_checks(tmp_path: Path) -> None:
         "content/events/2022-02-27-call.yaml:7:10: error: unknown memo 'brefing' in link (did you mean 'briefing'?)",
         "content/memos/briefing.yaml:3:10: error: unknown actor 'alice-exampel' (did you mean 'alice-example'?)",
         "content/memos/briefing.yaml:7:12: error: quote not found in article 'gazette-2022-02-28-offer': "
-        '"Alice Example spoke with Bob by phone on Sunday"; copy the words exactly from one paragraph of the article '
-        "(spaces, quote marks and dashes may differ)",
+        '"Alice Example spoke with Bob by phone on Sunday" (closest: "Prime Minister Alice Example spoke with Bob Sample by '
+        'phone on Sunday, offeri..."); copy the words exactly from one paragraph of the article (spaces, quote marks and '
+        "dashes may differ)",
         "content/memos/second.yaml:2:7: error: 'date': '2022-02-30' is not a real calendar date (Feb 2022 has 28 days)",
         "content/memos/second.yaml:3:1: error: unknown key 'author' (did you mean 'actors'?)",
         "5 errors found; nothing was written",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page
 
 from dossier.build import build
@@ -20,8 +22,9 @@ def hostile_project() -> dict[str, str | bytes]:
         "content/dossier.yaml": f"title: {text}\nsubtitle: {text}\nas_of: 2022-03-01\nsummary: {text}\nkey_points:\n  - text: {text}\n    events: [e]\n",
         "content/actors/a.yaml": f"name: {text}\nkind: person\naliases: [{text}]\nsummary: {text}\nroles:\n  - title: {text}\n    source: {{article: r, quote: {text}}}\n",
         "content/events/e.yaml": (
-            f"title: {text}\ndate: 2022-02-27\nkind: call\nactors: [a]\ntags: [x]\nstatus: disputed\nsummary: {text}\n"
-            f"sources:\n  - article: r\n    quote: {text}\n    note: {text}\n"
+            f"title: {text}\ndate: 2022-02-27\ntime: '10:00'\nkind: call\nactors: [a]\ntags: [x]\nstatus: disputed\nsummary: {text}\n"
+            f"sources:\n  - article: r\n    quote: {text}\n    note: {text}\n    aspect: {text}\n    says: {text}\n"
+            f"  - article: r\n    quote: {text}\n    aspect: {text}\n    says: {text}\n"
         ),
         "content/articles/r.md": (
             f"---\ntitle: {text}\nsubtitle: {text}\noutlet: {text}\nauthor: {text}\npublished: 2022-02-27\n"
@@ -125,12 +128,90 @@ def test_dates_statuses_and_disagreement_are_shown(sample_site: Path) -> None:
     assert '<time datetime="2022-02">c. Feb 2022</time>' in timeline
     assert '<time datetime="2021">2021 – Jan 2022</time>' in timeline
     assert '<span class="badge status-disputed">disputed</span>' in timeline
+
+
+def test_a_disputed_event_sets_the_accounts_side_by_side_each_at_its_passage(sample_site: Path) -> None:
     venue = (sample_site / "events/2022-02-disputed-venue/index.html").read_text(encoding="utf-8")
-    assert "<strong>Disputed.</strong> The sources disagree about this event" in venue
-    assert (
-        'The Gazette says Bob proposed it; the <a href="../../articles/herald-2022-03-01-venue/">Herald</a> says Alice did.'
-        in venue
+    block = venue.split('<section class="dispute" aria-labelledby="who-says-what">', 1)[1].split("</section>", 1)[0]
+    assert venue.index("who-says-what") < venue.index('<div class="prose">')  # at the top, before the summary
+    assert 'The sources contradict each other on <a href="#aspect-1">who proposed the venue</a>.' in block
+    accounts = re.findall(
+        r'<a class="account-source" href="([^"]+)">(.*?)</a>\s*<div class="says prose">(.*?)</div>', block, re.S
     )
+    assert [(href, " ".join(name.split())) for href, name, _ in accounts] == [
+        (
+            "../../articles/gazette-2022-02-28-offer/#cite-2022-02-disputed-venue-1",
+            '<span dir="auto">The Sample Gazette</span>, 28 Feb 2022',
+        ),
+        (
+            "../../articles/herald-2022-03-01-venue/#cite-2022-02-disputed-venue-2",
+            '<span dir="auto">The Sample Herald</span>, 1 Mar 2022, 09:30',
+        ),
+    ]
+    assert [says.strip() for _, _, says in accounts] == [
+        "<p>Bob proposed it.</p>",
+        '<p>Alice proposed it, according to <a href="../../articles/herald-2022-03-01-venue/#cite-2022-02-disputed-venue-2">'
+        "a senior official</a>.</p>",
+    ]
+    summary = venue.split('<div class="prose">', 1)[1].split("</div>", 1)[0]
+    assert '<a href="../../articles/gazette-2022-02-28-offer/#cite-2022-02-disputed-venue-1">who proposed it</a>' in summary
+
+
+def test_every_link_to_an_article_lands_on_a_passage_that_exists(sample_site: Path) -> None:
+    anchors = {
+        page.relative_to(sample_site).parent.as_posix(): set(re.findall(r'id="([^"]+)"', page.read_text(encoding="utf-8")))
+        for page in (sample_site / "articles").glob("*/index.html")
+    }
+    landed = 0
+    for page in sample_site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for href in re.findall(r'href="([^"]*articles/[^"/]+/(?:#[^"]*)?)"', html):
+            target = (page.parent / href.split("#")[0]).resolve().relative_to(sample_site.resolve()).as_posix()
+            if "#" in href and target in anchors:
+                assert href.split("#", 1)[1] in anchors[target], (page, href)
+                landed += 1
+            elif page.parent.parent.name == "events":
+                raise AssertionError(f"{page}: {href} lands on the top of an article")
+    assert landed >= 6
+
+
+def test_an_article_marks_each_cited_range_once_and_lists_who_cites_it(sample_site: Path) -> None:
+    gazette = (sample_site / "articles/gazette-2022-02-28-offer/index.html").read_text(encoding="utf-8")
+    body = gazette.split('<div class="prose article-body" dir="auto">', 1)[1].split("</div>", 1)[0]
+    # the overview links "Alice Example spoke with Bob Sample by phone"; the call cites a longer quote from the same start
+    assert re.findall(r'<span class="anchor" id="([^"]+)">', body) == [
+        "role-alice-example-1",
+        "q-"
+        + __import__("hashlib").sha1(b"gazette-2022-02-28-offer\0Alice Example spoke with Bob Sample by phone").hexdigest()[:10],
+        "cite-2022-02-27-call-1",
+        "cite-2022-02-disputed-venue-1",
+    ]
+    assert (
+        '<span class="anchor" id="cite-2022-02-27-call-1"><span class="cited-label" data-pagefind-ignore>Cited by 27 Feb 2022: '
+        in body
+    )
+    assert (
+        '<a class="backref" href="#cited-1" data-pagefind-ignore><span class="visually-hidden">who cites this passage: </span>[1]</a>'
+        in body
+    )
+    citations = gazette.split('<ol class="citations">', 1)[1].split("</ol>\n  </section>", 1)[0]
+    assert re.findall(r'<li><a href="([^"]+)" dir="auto">([^<]+)</a></li>', citations) == [
+        ("../../actors/alice-example/#roles", "Alice Example: Prime Minister of Examplia"),
+        ("../../", "The dossier&#39;s overview"),
+        ("../../events/2022-02-27-call/#source-1", "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"),
+        ("../../events/2022-02-disputed-venue/#source-1", "Feb 2022: Capital City proposed as a venue"),
+    ]
+    style = gazette.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert ':where(.article-body > *):has(#cite-2022-02-27-call-1:target) mark[data-cited~="c3"]' in style
+
+
+def test_an_article_without_a_headline_and_its_caption(sample_site: Path) -> None:
+    herald = (sample_site / "articles/herald-2022-03-01-venue/index.html").read_text(encoding="utf-8")
+    assert "The capture prints no headline; this title is the editor’s description." in herald
+    assert (
+        '<figure class="caption"><figcaption><span class="caption-label">Photo caption</span>\n'
+        "<p>Alice and Bob at an earlier meeting.</p>\n</figcaption></figure>"
+    ) in herald
 
 
 def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Path) -> None:
@@ -174,12 +255,12 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     assert feed.find("a:updated", ns).text == "2022-03-01T00:00:00Z"
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:id", ns).text for e in entries] == [
-        "https://example.org/dossier/events/2022-02-27-call/",
         "https://example.org/dossier/events/2022-02-disputed-venue/",
+        "https://example.org/dossier/events/2022-02-27-call/",
         "https://example.org/dossier/events/2021-aid/",
     ]
-    assert entries[0].find("a:title", ns).text == "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
-    assert entries[0].find("a:summary", ns).text == "<p>Alice called Bob and offered to mediate.</p>\n"
+    assert entries[1].find("a:title", ns).text == "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
+    assert entries[1].find("a:summary", ns).text == "<p>Alice called Bob and offered to mediate.</p>\n"
     overview = (out / "index.html").read_text(encoding="utf-8")
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Sample dossier: a mediation offer: events" href="https://example.org/dossier/feed.xml">'
@@ -277,3 +358,32 @@ def test_a_template_error_in_a_worker_comes_back_located(tmp_path: Path) -> None
         "templates/actor.html:3:1: error: template error: 'dossier.records.Actor object' has no attribute 'nope'; "
         "fix this line of the template"
     ]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_who_says_what_leads_to_each_passage_highlighted_and_labelled(
+    sample_site: Path, serve_static, page: Page, scheme: str
+) -> None:
+    from playwright.sync_api import expect
+
+    base = serve_static(sample_site)
+    page.emulate_media(color_scheme=scheme)
+    page.goto(base + "events/2022-02-disputed-venue/")
+    block = page.get_by_role("region", name="Who says what")
+    expect(block).to_be_visible()
+    accounts = block.locator(".accounts li")
+    expect(accounts).to_have_count(2)
+    expect(accounts.nth(0)).to_contain_text("The Sample Gazette, 28 Feb 2022")
+    expect(accounts.nth(1)).to_contain_text("Alice proposed it")
+    accounts.nth(1).get_by_role("link", name="The Sample Herald, 1 Mar 2022, 09:30").click()
+    expect(page).to_have_url(base + "articles/herald-2022-03-01-venue/#cite-2022-02-disputed-venue-2")
+    label = page.locator("#cite-2022-02-disputed-venue-2 .cited-label")
+    expect(label).to_be_visible()
+    expect(label).to_have_text("Cited by Feb 2022: Capital City proposed as a venue")
+    marked = page.locator('mark[data-cited~="c1"]')
+    expect(marked).to_have_text("It was Alice who first proposed Capital City")
+    assert marked.evaluate("m => getComputedStyle(m).outlineStyle") == "solid"
+    other = page.locator('mark[data-cited~="c2"]')  # another cited passage of the article, not the one landed on
+    assert other.evaluate("m => getComputedStyle(m).outlineStyle") == "none"
+    page.get_by_role("link", name="who cites this passage: [1]").click()
+    expect(page.locator("#cited-1")).to_contain_text("Feb 2022: Capital City proposed as a venue")

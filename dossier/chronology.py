@@ -1,0 +1,166 @@
+"""Chronology: the one order of events every page shows, and the timeline's grouping by year and month.
+
+The order is total, stable and never misleading. Events dated to the day come by day,
+then by ``time`` (untimed ones after the timed ones of their day); an event known only
+to the month comes after the day-dated events of its month, and one known only to the
+year after its year's months, because nothing says it came first. ``after:`` is
+honoured: an event the sources place after others comes after them, and an event that
+others come after moves up to just before the earliest of them (never later than its
+natural place). Ties go by id. Pure.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dossier.dates import MONTH_NAMES
+from dossier.records import Event
+
+Key = tuple[int, int, int, str, str]
+LAST = "~"  # sorts after every "HH:MM": untimed events after the timed ones of their day
+
+
+def natural_key(event: Event) -> Key:
+    """Where an event falls by its own date: coarser dates at the end of their period, then time, then id."""
+    date = event.date
+    return (date.year, date.month or 13, date.day or 32, event.time or LAST, event.id)
+
+
+def chronological(events: Iterable[Event]) -> tuple[Event, ...]:
+    """Every event in the one order the site shows (see the module's docstring)."""
+    by_id = {event.id: event for event in events}
+    successors: dict[str, list[str]] = defaultdict(list)
+    waiting: dict[str, int] = {event_id: 0 for event_id in by_id}
+    for event in by_id.values():
+        for before in dict.fromkeys(event.after):
+            if before in by_id and before != event.id:
+                successors[before].append(event.id)
+                waiting[event.id] += 1
+    key = _effective_keys(by_id, successors)
+    ready = [(key[event_id], event_id) for event_id, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[Event] = []
+    while ready:
+        _, event_id = heapq.heappop(ready)
+        order.append(by_id[event_id])
+        for after in successors[event_id]:
+            waiting[after] -= 1
+            if waiting[after] == 0:
+                heapq.heappush(ready, (key[after], after))
+    if len(order) < len(by_id):  # a cycle, which check refuses; never lose an event
+        placed = {e.id for e in order}
+        order += sorted((e for e in by_id.values() if e.id not in placed), key=natural_key)
+    return tuple(order)
+
+
+def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[str]]) -> dict[str, Key]:
+    """An event's own key, or an earlier one if something placed after it falls earlier."""
+    key: dict[str, Key] = {}
+    visiting: set[str] = set()
+
+    def visit(event_id: str) -> Key:
+        if event_id in key:
+            return key[event_id]
+        if event_id in visiting:  # a cycle: check reports it
+            return natural_key(by_id[event_id])
+        visiting.add(event_id)
+        own = natural_key(by_id[event_id])
+        key[event_id] = min([own, *((*visit(after)[:4], own[4]) for after in successors.get(event_id, ()))])
+        visiting.discard(event_id)
+        return key[event_id]
+
+    for event_id in sorted(by_id):
+        visit(event_id)
+    return key
+
+
+def cycle(after: Mapping[str, Sequence[str]]) -> list[str] | None:
+    """A cycle among ``after:`` references (event ids in order, the first repeated at the end), or None."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for before in after.get(node, ()):
+            if state.get(before) == 1:
+                return [*path[path.index(before) :], before]
+            if before in after and state.get(before) is None:
+                found = visit(before)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(after):
+        if node not in state:
+            found = visit(node)
+            if found:
+                return found
+    return None
+
+
+def contradicts(event: Event, before: Event) -> bool:
+    """Whether ``event`` cannot have come after ``before``, by their dates and times."""
+    if event.date.latest() < before.date.earliest():
+        return True
+    same_day = event.date.day and before.date.day and event.date.earliest() == before.date.earliest()
+    return bool(same_day and event.time and before.time and event.time < before.time)
+
+
+@dataclass(frozen=True)
+class Month:
+    """A month of the timeline: its events in order, then the ones known only to the month."""
+
+    year: int
+    month: int  # 0 for a year's events known only to the year
+    events: tuple[Event, ...]  # dated to the day, or placed among them by after:
+    undated: tuple[Event, ...]  # known only to this month (or year), after all the others
+
+    @property
+    def anchor(self) -> str:
+        return f"m{self.year}-{self.month:02d}" if self.month else f"y{self.year}-undated"
+
+    @property
+    def label(self) -> str:
+        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else f"{self.year}"
+
+    @property
+    def undated_label(self) -> str:
+        return f"{self.label} — {'day' if self.month else 'month'} not given"
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]  # in order; a last one with month 0 holds the events known only to the year
+
+
+def timeline(events: Sequence[Event]) -> tuple[Year, ...]:
+    """Events in chronological order grouped by year and month, coarse dates in their labelled groups.
+
+    An event known only to the year that ``after:`` moved up among a month's events is
+    listed there, so the timeline never contradicts the order; the rest of a period's
+    coarse events close it, under "February 2022 — day not given" (or "2021 — month not given").
+    """
+    buckets: dict[tuple[int, int], list[Event]] = defaultdict(list)
+    following: dict[int, int] = {}  # year -> the month of the next event known to the month, scanning backwards
+    placed: list[tuple[int, int]] = []
+    for event in reversed(events):
+        year, month = event.date.year, event.date.month
+        if month:
+            following[year] = month
+        placed.append((year, month or following.get(year, 0)))
+    for event, bucket in zip(events, reversed(placed), strict=True):
+        buckets[bucket].append(event)
+    years: dict[int, list[Month]] = defaultdict(list)
+    for year, month in sorted(buckets, key=lambda p: (p[0], p[1] or 13)):
+        items = buckets[(year, month)]
+        finer = [i for i, e in enumerate(items) if (e.date.day if month else e.date.month)]
+        cut = finer[-1] + 1 if finer else 0
+        years[year].append(Month(year, month, tuple(items[:cut]), tuple(items[cut:])))
+    return tuple(Year(year, tuple(months)) for year, months in sorted(years.items()))

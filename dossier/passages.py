@@ -1,0 +1,163 @@
+"""Passages: every place in an article that the dossier cites, and who cites it.
+
+A passage is cited by an event's source, by an actor's role, or by a link in any
+Markdown text that names an article and the words it points at
+(``[text](article:ID "exact words")``). Passages covering the same words are grouped
+into one :class:`CitedRange`, numbered in the order of the article's text, so the
+article page marks each range once and lists everyone citing it. Pure: built from the
+records alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from dossier import markup
+from dossier.records import Article, Citation, Records
+from dossier.registry import DOSSIER, by_name, every_type, title_of
+from dossier.schema import Field
+
+SOURCE_SCHEME = "source"  # [text](source:2): the second source of the event whose text holds the link
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One citation of a passage: where it is in the article and which record cites it, how."""
+
+    article: str
+    anchor: str  # the element id on the article page that links to this citation land on
+    cited_by: str  # the citing record's type ("event", "actor", "dossier", ...)
+    record_id: str
+    label: str  # the citing record in full ("27 Feb 2022: Bennett calls Putin")
+    short: str  # ... and briefly ("27 Feb 2022", or the actor's name)
+    fragment: str  # where on the citing record's page the citation is ("#source-2"), or ""
+    how: str  # "source" (an event's source), "role" (an actor's role) or "link" (a link in a text)
+    block: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class CitedRange:
+    """The passages of one article that cover the same words, numbered in the order of the text."""
+
+    number: int
+    block: int
+    start: int
+    end: int
+    passages: tuple[Passage, ...]
+    text: str  # the words it covers, as the article has them
+
+    @property
+    def key(self) -> str:
+        return f"c{self.number}"
+
+    @property
+    def anchor(self) -> str:
+        """Where a link to the range lands: the first citation's anchor."""
+        return self.passages[0].anchor
+
+
+def passage_anchor(article_id: str, words: str) -> str:
+    """The anchor of a passage named by its words: the same for every link naming the same words."""
+    digest = hashlib.sha1(f"{article_id}\0{markup.normalise(words)}".encode()).hexdigest()
+    return f"q-{digest[:10]}"
+
+
+def source_anchor(event_id: str, number: int) -> str:
+    """The anchor of an event's ``number``-th source (1-based) in the cited article."""
+    return f"cite-{event_id}-{number}"
+
+
+def markdown_texts(fields: tuple[Field, ...], record: Any) -> Iterator[str]:
+    """Every Markdown text of a record, nested records and lists included, in field order."""
+    for spec in fields:
+        value = getattr(record, spec.attribute, None)
+        yield from _texts(spec, value)
+    body = getattr(record, "body", None)
+    if isinstance(body, str) and body:
+        yield body
+
+
+def _texts(spec: Field, value: Any) -> Iterator[str]:
+    if value is None:
+        return
+    if spec.type == "markdown" and isinstance(value, str):
+        yield value
+    elif spec.type == "list" and spec.item is not None:
+        for item in value:
+            yield from _texts(spec.item, item)
+    elif spec.type == "record" and spec.cls is not None:
+        for inner in spec.fields:
+            yield from _texts(inner, getattr(value, inner.attribute, None))
+
+
+def describe(kind: str, record: Any) -> tuple[str, str]:
+    """How a citing record is named beside the passage: in full and briefly."""
+    if kind == DOSSIER.name:
+        return "The dossier's overview", "Overview"
+    date = getattr(record, "date", None)
+    title = title_of(record)
+    if date is not None:
+        return f"{date.label()}: {title}", date.label()
+    return title, title
+
+
+def collect(records: Records) -> dict[str, tuple[Passage, ...]]:
+    """Every citation of every article, by article id, in the order of the article's text."""
+    articles: Mapping[str, Article] = {a.id: a for a in records.articles}
+    found: dict[str, list[Passage]] = defaultdict(list)
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(citation: Citation, anchor: str, kind: str, record: Any, fragment: str, how: str, detail: str = "") -> None:
+        record_id = getattr(record, "id", kind)
+        if (anchor, kind, record_id) in seen or citation.article not in articles:
+            return
+        span = markup.find_quote(articles[citation.article].body, citation.quote)
+        if span is None:
+            return  # check reports it; a text is never rendered with a dangling passage
+        seen.add((anchor, kind, record_id))
+        label, short = describe(kind, record)
+        label = f"{label}: {detail}" if detail else label
+        found[citation.article].append(Passage(citation.article, anchor, kind, record_id, label, short, fragment, how, *span))
+
+    for event in records.events:
+        for number, source in enumerate(event.sources, start=1):
+            add(source, source_anchor(event.id, number), "event", event, f"#source-{number}", "source")
+    for actor in records.actors:
+        for number, role in enumerate(actor.roles, start=1):
+            if role.source is not None:
+                add(role.source, f"role-{actor.id}-{number}", "actor", actor, "#roles", "role", role.title)
+    for record_type in every_type():
+        items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
+        for record in items:
+            for text in markdown_texts(record_type.fields, record):
+                for href, _, title in markup.links(text):
+                    target = markup.link_target(href)
+                    if target and target[0] == "article" and title:
+                        add(Citation(target[1], title), passage_anchor(target[1], title), record_type.name, record, "", "link")
+    return {article: tuple(sorted(items, key=lambda p: (p.block, p.start, p.end, p.anchor))) for article, items in found.items()}
+
+
+def ranges(passages: tuple[Passage, ...], body: str) -> tuple[CitedRange, ...]:
+    """Passages covering the same words of the article ``body`` as one range each, numbered in the order of the text."""
+    grouped: dict[tuple[int, int, int], list[Passage]] = defaultdict(list)
+    for passage in passages:
+        grouped[(passage.block, passage.start, passage.end)].append(passage)
+    blocks = markup.blocks(body)
+    return tuple(
+        CitedRange(number, block, start, end, tuple(items), blocks[block].text[start:end])
+        for number, ((block, start, end), items) in enumerate(sorted(grouped.items()), 1)
+    )
+
+
+def resolve_source(event: Any, number: str) -> str | None:
+    """Where ``[text](source:N)`` in an event's text leads: the passage of its N-th source, or None."""
+    if not number.isdigit() or not 1 <= int(number) <= len(event.sources):
+        return None
+    source = event.sources[int(number) - 1]
+    return f"{by_name('article').section}/{source.article}/#{source_anchor(event.id, int(number))}"
