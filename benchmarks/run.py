@@ -46,6 +46,7 @@ def child_build(project: Path, out: Path) -> None:
     report = build_module.build(project, out)
     wall = time.perf_counter() - started
     figures = {
+        **overview_cost(project),
         "timings": report.timings,
         "pages": report.pages,
         "wall": wall,
@@ -54,6 +55,25 @@ def child_build(project: Path, out: Path) -> None:
         "children_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
     }
     print(json.dumps(figures))
+
+
+def overview_cost(project: Path) -> dict[str, float]:
+    """Seconds to lay out the timeline's SVG overview, and to render the whole timeline page (overview and list)."""
+    from dossier.build import check
+    from dossier.chronology import when
+    from dossier.model import link_records
+    from dossier.overview import layout
+    from dossier.pages import Page
+    from dossier.render import make_env, render_site
+
+    site = link_records(check(project))
+    started = time.perf_counter()
+    layout(site.events, site.actor, {e.id: f"{when(e)}: {e.title} ({e.status})" for e in site.events})
+    laid_out = time.perf_counter() - started
+    env = make_env(project)
+    started = time.perf_counter()
+    render_site(site, env, project, jobs=[Page("timeline/index.html", "timeline.html", {"section": "timeline"})], workers=1)
+    return {"overview": laid_out, "timeline_page": time.perf_counter() - started}
 
 
 def run_child(project: Path, out: Path) -> dict[str, Any]:
@@ -189,6 +209,8 @@ def table(results: list[dict[str, Any]]) -> str:
         rows.append((f"{phase} (s)", [f"{r['timings'].get(phase, 0):.2f}" for r in results]))
     total = [sum(r["timings"].values()) for r in results]
     rows.append(("full build, with search (s)", [f"{t:.2f}" for t in total]))
+    rows.append(("timeline overview layout (s)", [f"{r['overview']:.3f}" for r in results]))
+    rows.append(("timeline page with overview, render (s)", [f"{r['timeline_page']:.2f}" for r in results]))
     no_index = [t - r["timings"].get("index", 0) for t, r in zip(total, results, strict=True)]
     rows.append(("pages/s (build without index)", [f"{r['pages'] / t:,.0f}" for t, r in zip(no_index, results, strict=True)]))
     rows.append(("peak RSS, dossier process (MB)", [f"{r['self_kb'] / 1024:.0f}" for r in results]))

@@ -77,6 +77,14 @@ def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[st
     return key
 
 
+def when(event: Event) -> str:
+    """An event's date as shown: precision kept, its time if given, "c." when approximate, ranges joined with an en dash."""
+    text = event.date.label() + (f", {event.time}" if event.time else "")
+    if event.end is not None and event.end != event.date:
+        text = f"{text} – {event.end.label()}"
+    return f"c. {text}" if event.approximate else text
+
+
 def cycle(after: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A cycle among ``after:`` references (event ids in order, the first repeated at the end), or None."""
     state: dict[str, int] = {}  # 1: on the current path, 2: done

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from dossier import markup
-from dossier.chronology import Year, chronological, timeline
+from dossier.chronology import Year, chronological, timeline, when
+from dossier.overview import Overview, layout
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
-from dossier.registry import ACTOR_KINDS
+from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
 
 _WORD = re.compile(r"\w+")
 KEY_ACTORS = 8
@@ -51,6 +52,16 @@ class Dispute:
 
 
 @dataclass(frozen=True)
+class Facets:
+    """What a list of events can be narrowed by: its actors, tags, statuses and kinds, each with its count."""
+
+    actors: tuple[tuple[Actor, int], ...]  # most events first (places included: an event's place narrows too)
+    tags: tuple[tuple[str, int], ...]
+    statuses: tuple[tuple[str, int], ...]  # in the registry's order
+    kinds: tuple[tuple[str, int], ...]  # in the registry's order
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates need, computed once."""
 
@@ -71,6 +82,11 @@ class Site:
     citing_events: dict[str, tuple[Event, ...]]  # article id -> events citing it
     tags: dict[str, tuple[Event, ...]]
     timeline: tuple[Year, ...]
+    facets: Facets  # of every event: the timeline's filters
+    overview: Overview | None  # the timeline's picture of the whole story
+    one_line: dict[str, str]  # event id -> its summary in one line of plain text
+    actor_timeline: dict[str, tuple[Year, ...]]  # actor id -> its events grouped like the timeline
+    actor_facets: dict[str, Facets]  # actor id -> the filters of its events
     key_actors: tuple[Actor, ...]  # the actors in most events
     latest: tuple[Event, ...]  # the last events, newest first
 
@@ -164,9 +180,41 @@ def link_records(records: Records) -> Site:
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
         timeline=timeline(events),
+        facets=facets(events, actor_by_id),
+        overview=layout(events, actor_by_id, {e.id: f"{when(e)}: {e.title} ({e.status})" for e in events}),
+        one_line={e.id: one_line(e.summary) for e in events},
+        actor_timeline={a.id: timeline(actor_events[a.id]) for a in actors},
+        actor_facets={a.id: facets(actor_events[a.id], actor_by_id, exclude=a.id) for a in actors},
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
     )
+
+
+def facets(events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "") -> Facets:
+    """The actors (but ``exclude``), tags, statuses and kinds of ``events``, with how many events each has."""
+    named = Counter(a for e in events for a in dict.fromkeys(e.actors) if a != exclude)
+    tags = Counter(t for e in events for t in dict.fromkeys(e.tags))
+    statuses = Counter(e.status for e in events)
+    kinds = Counter(e.kind for e in events)
+    return Facets(
+        tuple((actors[a], n) for a, n in sorted(named.items(), key=lambda kv: (-kv[1], actors[kv[0]].name.casefold(), kv[0]))),
+        tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
+        tuple((s, statuses[s]) for s in STATUSES if statuses[s]),
+        tuple((k, kinds[k]) for k in EVENT_KINDS if kinds[k]),
+    )
+
+
+ONE_LINE = 160  # characters of a summary shown in event lists
+
+
+def one_line(summary: str) -> str:
+    """The first sentence of a Markdown summary as plain text, cut at a word near ``ONE_LINE`` characters."""
+    text = " ".join(markup.plain_text(summary).split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    sentence = match.group(1) if match else text
+    if len(sentence) <= ONE_LINE:
+        return sentence
+    return sentence[: ONE_LINE - 1].rsplit(" ", 1)[0].rstrip(",;:—–-") + "…"
 
 
 def _source_groups(event: Event, articles: Mapping[str, Article]) -> tuple[SourceGroup, ...]:

@@ -9,6 +9,7 @@ processes; a template error in a worker comes back as a located problem.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from dossier import markup
+from dossier.chronology import when
 from dossier.dates import PartialDate
 from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
@@ -65,7 +67,7 @@ def make_env(project_root: Path) -> jinja2.Environment:
         auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
         bytecode_cache=BYTECODE,
     )
-    env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
+    env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span, log_share=log_share)
     env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS, statuses=STATUS_MEANINGS)
     return env
 
@@ -119,12 +121,9 @@ def _date(value: PartialDate | None) -> str:
     return value.label() if value else "date not given"
 
 
-def when(event: Event) -> str:
-    """An event's date as shown: precision kept, "c." when approximate, ranges joined with an en dash."""
-    text = event.date.label()
-    if event.end is not None and event.end != event.date:
-        text = f"{text} – {event.end.label()}"
-    return f"c. {text}" if event.approximate else text
+def log_share(count: int, most: int) -> float:
+    """Where ``count`` falls between 1 and ``most`` on a log scale (0 to 1): heights that show both 2 and 2,000."""
+    return math.log(count) / math.log(most) if most > 1 else 0.0
 
 
 def years(events: Sequence[Event]) -> list[int]:

@@ -1,0 +1,114 @@
+"""Chronology: the one order of events (coarse dates close their period, times, after:) and the timeline's groups."""
+
+from __future__ import annotations
+
+from dossier.chronology import chronological, contradicts, cycle, timeline, when
+from dossier.dates import PartialDate
+from dossier.records import Citation, Event
+
+
+def event(event_id: str, date: PartialDate, time: str | None = None, after: tuple[str, ...] = (), **more: object) -> Event:
+    return Event(event_id, event_id, date, "other", "confirmed", (Citation("a", "b c"),), time=time, after=after, **more)  # type: ignore[arg-type]
+
+
+def ids(events: tuple[Event, ...]) -> list[str]:
+    return [e.id for e in events]
+
+
+FEB = PartialDate(2022, 2)
+
+
+def test_day_dated_events_by_day_then_time_untimed_last_then_id() -> None:
+    events = [
+        event("c", PartialDate(2022, 2, 27)),
+        event("b-noon", PartialDate(2022, 2, 27), "12:00"),
+        event("a-evening", PartialDate(2022, 2, 27), "20:00"),
+        event("a", PartialDate(2022, 2, 27)),
+        event("first", PartialDate(2022, 2, 24)),
+    ]
+    assert ids(chronological(events)) == ["first", "b-noon", "a-evening", "a", "c"]
+
+
+def test_a_month_only_event_closes_its_month_and_a_year_only_event_its_year() -> None:
+    events = [
+        event("feb", FEB),
+        event("invasion", PartialDate(2022, 2, 24)),
+        event("year", PartialDate(2022)),
+        event("march", PartialDate(2022, 3, 1)),
+        event("jan", PartialDate(2022, 1, 31)),
+    ]
+    assert ids(chronological(events)) == ["jan", "invasion", "feb", "march", "year"]
+
+
+def test_after_is_honoured_within_a_day_and_across_precisions() -> None:
+    events = [
+        event("agrees", PartialDate(2022, 2, 27), after=("rejects",)),
+        event("rejects", PartialDate(2022, 2, 27)),
+        event("call", PartialDate(2022, 2, 27), "12:00", after=("agrees",)),
+    ]
+    assert ids(chronological(events)) == ["rejects", "agrees", "call"]
+
+
+def test_an_event_others_come_after_moves_up_to_just_before_them() -> None:
+    # A month-only event that a day-dated one follows is placed right before it, not at the end of the month.
+    events = [
+        event("early", PartialDate(2022, 2, 1)),
+        event("request", FEB),
+        event("answer", PartialDate(2022, 2, 10), after=("request",)),
+        event("late", PartialDate(2022, 2, 20)),
+    ]
+    assert ids(chronological(events)) == ["early", "request", "answer", "late"]
+
+
+def test_the_order_is_total_stable_and_keeps_every_event_even_in_a_cycle() -> None:
+    events = [event("a", FEB, after=("b",)), event("b", FEB, after=("a",)), event("c", PartialDate(2022, 2, 3))]
+    assert sorted(ids(chronological(events))) == ["a", "b", "c"]
+    assert ids(chronological(events)) == ids(chronological(list(reversed(events))))
+
+
+def test_timeline_groups_coarse_dates_under_day_or_month_not_given() -> None:
+    events = chronological(
+        [
+            event("invasion", PartialDate(2022, 2, 24)),
+            event("criticised", FEB, after=("invasion",)),
+            event("all-feb", FEB),
+            event("april", PartialDate(2021, 4)),
+            event("y2021", PartialDate(2021)),
+        ]
+    )
+    years = timeline(events)
+    shown = [
+        (month.label, [e.id for e in month.events], month.undated_label, [e.id for e in month.undated])
+        for year in years
+        for month in year.months
+    ]
+    assert shown == [
+        ("April 2021", [], "April 2021 — day not given", ["april"]),
+        ("2021", [], "2021 — month not given", ["y2021"]),
+        ("February 2022", ["invasion"], "February 2022 — day not given", ["all-feb", "criticised"]),
+    ]
+    assert [month.anchor for year in years for month in year.months] == ["m2021-04", "y2021-undated", "m2022-02"]
+
+
+def test_a_year_only_event_moved_up_by_after_is_listed_in_the_month_it_precedes() -> None:
+    events = chronological([event("y", PartialDate(2022)), event("d", PartialDate(2022, 3, 5), after=("y",))])
+    assert ids(events) == ["y", "d"]
+    (year,) = timeline(events)
+    assert [(m.label, ids(m.events), ids(m.undated)) for m in year.months] == [("March 2022", ["y", "d"], [])]
+
+
+def test_contradictions_and_cycles() -> None:
+    later, earlier = event("later", PartialDate(2022, 3, 1)), event("earlier", FEB)
+    assert contradicts(earlier, later)  # Feb cannot be after 1 March
+    assert not contradicts(later, earlier)
+    assert not contradicts(event("m", FEB), event("d", PartialDate(2022, 2, 27)))  # a Feb event may follow 27 Feb
+    noon, evening = event("noon", PartialDate(2022, 2, 27), "12:00"), event("evening", PartialDate(2022, 2, 27), "20:00")
+    assert contradicts(noon, evening) and not contradicts(evening, noon)
+    assert cycle({"a": ["b"], "b": ["c"], "c": ["a"], "d": ["a"]}) == ["a", "b", "c", "a"]
+    assert cycle({"a": ["b"], "b": [], "c": ["a", "b"]}) is None
+
+
+def test_when_shows_precision_time_span_and_approximation() -> None:
+    assert when(event("a", PartialDate(2022, 2, 27), "12:00")) == "27 Feb 2022, 12:00"
+    assert when(event("b", FEB, approximate=True)) == "c. Feb 2022"
+    assert when(event("c", PartialDate(2021), end=PartialDate(2022, 1))) == "2021 – Jan 2022"
