@@ -21,6 +21,7 @@ from dossier.overview import Overview, layout
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
+from dossier.search_entries import SearchEntry, search_entries
 
 _WORD = re.compile(r"\w+")
 KEY_ACTORS = 8
@@ -87,7 +88,10 @@ class Site:
     one_line: dict[str, str]  # event id -> its summary in one line of plain text
     actor_timeline: dict[str, tuple[Year, ...]]  # actor id -> its events grouped like the timeline
     actor_facets: dict[str, Facets]  # actor id -> the filters of its events
+    search: dict[str, dict[str, SearchEntry]]  # record type -> id -> what its page tells the search index
+    neighbours: dict[str, tuple[Event | None, Event | None]]  # event id -> the events before and after it
     key_actors: tuple[Actor, ...]  # the actors in most events
+    eventless: tuple[Actor, ...]  # actors named in the sources but in no event, by name
     latest: tuple[Event, ...]  # the last events, newest first
 
     @property
@@ -185,6 +189,11 @@ def link_records(records: Records) -> Site:
         one_line={e.id: one_line(e.summary) for e in events},
         actor_timeline={a.id: timeline(actor_events[a.id]) for a in actors},
         actor_facets={a.id: facets(actor_events[a.id], actor_by_id, exclude=a.id) for a in actors},
+        search=search_entries(events, actors, articles, actor_events, mentions),
+        neighbours={
+            e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
+        },
+        eventless=tuple(sorted((a for a in actors if not actor_events[a.id]), key=lambda a: (a.name.casefold(), a.id))),
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
     )

@@ -44,8 +44,12 @@ def fixed_pages(site: Site) -> Iterator[Job]:
     yield Page("articles/index.html", "articles.html", {"section": "articles"})
     yield Page(f"{TAG_SECTION}/index.html", "tags.html", {"section": "tags"})
     yield Page("search/index.html", "search.html", {"section": "search"})
-    # A host serves 404.html at any depth: with a base_url its links are absolute, else relative to the root.
-    yield Page("404.html", "404.html", {"section": "", "root": site.dossier.base_url or ""})
+    # A host serves 404.html at any depth: with a base_url its links are absolute; without, they start at "/" and
+    # the page finds the site's folder from the address (the first known section in it) and mends them.
+    sections = sorted(
+        {t.section for t in record_types()} | {TAG_SECTION, "timeline", "search", "static", "pagefind", "data", "brief"}
+    )
+    yield Page("404.html", "404.html", {"section": "", "root": site.dossier.base_url or "/", "sections": sections})
 
 
 def record_pages(site: Site) -> Iterator[Job]:

@@ -61,6 +61,14 @@ class CitedRange:
         """Where a link to the range lands: the first citation's anchor."""
         return self.passages[0].anchor
 
+    @property
+    def anchors(self) -> tuple[tuple[str, str], ...]:
+        """Each anchor of the range once, with the records citing the range through it ("a; b" when several)."""
+        labels: dict[str, list[str]] = {}
+        for passage in self.passages:
+            labels.setdefault(passage.anchor, []).append(passage.label)
+        return tuple((anchor, "; ".join(names)) for anchor, names in labels.items())
+
 
 def passage_anchor(article_id: str, words: str) -> str:
     """The anchor of a passage named by its words: the same for every link naming the same words."""

@@ -76,6 +76,7 @@ class Article:
     raw: str | None = None
     notes: str | None = None
     headline: bool = True  # False: the capture prints no headline, the title is the editor's description
+    approximate: bool = False  # True: the capture prints no date, ``published`` is the editor's inference
     path: str = ""
     body_line: int = 1
 

@@ -176,6 +176,7 @@ ARTICLE = RecordType(
         Field("outlet", "text", "who published it"),
         Field("author", "text", "the byline"),
         Field("published", "datetime", "publication date, optionally with HH:MM"),
+        Field("approximate", "bool", "true when the capture prints no date and 'published' is the editor's inference"),
         Field("updated", "datetime", "date of the last update"),
         Field("url", "url", "where it was published"),
         Field("raw", "capture", "file name of the original capture in content/raw/"),

@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from dossier import markup
 from dossier.chronology import when
-from dossier.dates import PartialDate
+from dossier.dates import MONTH_NAMES, PartialDate
 from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
@@ -67,8 +67,14 @@ def make_env(project_root: Path) -> jinja2.Environment:
         auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
         bytecode_cache=BYTECODE,
     )
-    env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span, log_share=log_share)
-    env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS, statuses=STATUS_MEANINGS)
+    env.filters.update(md=_md, url=_url, when=when, date=_date, published=_published, lookup=_lookup, log_share=log_share)
+    env.globals.update(
+        url_for=_url_for,
+        article_html=_article_html,
+        actor_kinds=ACTOR_KIND_LABELS,
+        statuses=STATUS_MEANINGS,
+        search_labels=search_labels,
+    )
     return env
 
 
@@ -121,24 +127,26 @@ def _date(value: PartialDate | None) -> str:
     return value.label() if value else "date not given"
 
 
+def _published(article: Any) -> str:
+    """An article's date as shown: "c." when the editor inferred it, "date not given" when nobody could."""
+    if article.published is None:
+        return "date not given"
+    return f"c. {article.published.label()}" if article.approximate else article.published.label()
+
+
+def search_labels(site: Site) -> dict[str, dict[str, str]]:
+    """How the search page names filter values the index holds as ids: actors by name, months by name."""
+    months = sorted({m for entries in site.search.values() for entry in entries.values() for m in entry.months})
+    return {
+        "actor": {a.id: a.name for a in site.actors},
+        "month": {m: f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months},
+        "type": {"event": "Events", "actor": "Actors", "article": "Articles"},
+    }
+
+
 def log_share(count: int, most: int) -> float:
     """Where ``count`` falls between 1 and ``most`` on a log scale (0 to 1): heights that show both 2 and 2,000."""
     return math.log(count) / math.log(most) if most > 1 else 0.0
-
-
-def years(events: Sequence[Event]) -> list[int]:
-    """Every year the events cover, from each start to its end, in order (the search page's year filter)."""
-    covered = {year for event in events for year in range(event.date.year, (event.end or event.date).year + 1)}
-    return sorted(covered)
-
-
-def span(events: Sequence[Event]) -> str:
-    """The dates a set of events covers, from the earliest start to the latest end ("" for none)."""
-    if not events:
-        return ""
-    first = min((event.date for event in events), key=PartialDate.sort_key)
-    last = max((event.end or event.date for event in events), key=PartialDate.latest)
-    return first.label() if first == last else f"{first.label()} – {last.label()}"
 
 
 @jinja2.pass_context

@@ -83,10 +83,11 @@ def wait_for(url: str, timeout: float = 15.0) -> None:
 
 @pytest.fixture
 def serve_static(tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Serve a folder over HTTP on 127.0.0.1, optionally under a sub-path; returns the site's base URL."""
+    """Serve a folder over HTTP on 127.0.0.1, optionally under a sub-path and with its 404.html for missing paths
+    (as web hosts do); returns the site's base URL."""
     servers: list[subprocess.Popen[bytes]] = []
 
-    def serve(site: Path, prefix: str = "") -> str:
+    def serve(site: Path, prefix: str = "", not_found: bool = False) -> str:
         directory = site
         if prefix:
             directory = tmp_path / "webroot"
@@ -94,8 +95,9 @@ def serve_static(tmp_path: Path) -> Iterator[Callable[..., str]]:
             mount.parent.mkdir(parents=True, exist_ok=True)
             mount.symlink_to(site.resolve(), target_is_directory=True)
         port = free_port()
-        command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(directory)]
-        servers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        command = [sys.executable, "-m", "tests.static_server", str(port), str(directory)]
+        command += [str(site / "404.html")] if not_found else []
+        servers.append(subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         base = f"http://127.0.0.1:{port}/" + (prefix.strip("/") + "/" if prefix else "")
         wait_for(base)
         return base

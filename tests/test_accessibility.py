@@ -1,8 +1,10 @@
-"""Accessibility in a real browser: axe-core finds no WCAG 2.1 A/AA violation on any page type, light or dark,
-and the skip link and keyboard focus work."""
+"""Accessibility and validity: axe-core finds no WCAG 2.1 A/AA or best-practice violation on any page type, light
+or dark, in a real browser; the skip link and keyboard focus work; the Nu Html Checker finds no error in any page."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +12,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dossier.build import build
-from tests.conftest import AXE_JS
+from tests.conftest import AXE_JS, SAMPLE
+from tests.tools import vnu_jar
 
 REPO = Path(__file__).parent.parent
 PAGES = [
@@ -25,13 +28,14 @@ PAGES = [
     "tags/",
     "tags/mediation/",
     "404.html",
+    "search/",
 ]
 
 
 @pytest.fixture(scope="module")
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
-    build(REPO, out, search=False)
+    build(REPO, out)  # with its search index: the search page is one of the pages checked
     return out
 
 
@@ -45,7 +49,7 @@ def test_no_axe_violations_on_any_page_type(
     for rel in PAGES:
         page.goto(base + rel)
         page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa']})")
+        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
         violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
         if violations:
             found[rel] = violations
@@ -97,3 +101,19 @@ def test_print_style_hides_navigation_and_search(bundled_site: Path, serve_stati
     expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
     expect(page.get_by_role("search")).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_the_nu_html_checker_finds_no_error_in_any_page(bundled_site: Path, tmp_path: Path) -> None:
+    sample = tmp_path / "sample"
+    build(SAMPLE, sample, search=False)
+    java = shutil.which("java")
+    assert java, "the Nu Html Checker needs Java: ./test.sh installs it (Debian's default-jre-headless)"
+    result = subprocess.run(
+        [java, "-jar", str(vnu_jar()), "--errors-only", "--skip-non-html", "--also-check-css", str(bundled_site), str(sample)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert errors == []
+    assert result.returncode == 0

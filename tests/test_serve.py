@@ -256,12 +256,12 @@ def test_a_project_broken_from_the_start_is_served_and_recovers(start_serve: Cal
 def test_search_works_in_the_preview(start_serve: Callable[..., Served], page: Page) -> None:
     served = start_serve()  # with the Pagefind index, as users run it
     page.goto(served.url + "search/?q=mediation")
-    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    expect(page.locator(".results a.result-title").first).to_be_visible()
     open_connected(page, served.url + "search/?q=quixotically")
-    expect(page.locator(".pagefind-ui__message")).to_contain_text("No results")
+    expect(page.locator(".search-status")).to_have_text("0 results for “quixotically”.")
     with page.expect_navigation():
         served.edit(EVENT, "summary: Alice called Bob", "summary: Alice quixotically called Bob")
-    expect(page.locator(".pagefind-ui__result-link")).to_have_text([TITLE])  # the new index is served
+    expect(page.locator(".results a.result-title")).to_have_text([TITLE])  # the new index is served
 
 
 def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served], browser: object) -> None:

@@ -1,43 +1,240 @@
-// Search page: Pagefind's Default UI with filters, filled from ?q= so the header box leads straight to results.
+/* The search page, on Pagefind's JavaScript API: one box, filters (type, status, year, month, actor, tag) that work
+   with or without words, results with their type, date and status in the theme's own typography. Everything the
+   reader chooses lives in the URL (?q=...&actor=ID&status=S&sort=newest), so a search survives a reload and can be
+   shared. Text from the index is only ever inserted as text; an excerpt keeps Pagefind's <mark>s and nothing else. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
-  if (!root || typeof PagefindUI === "undefined") return;
-  // The bundle path must be absolute: Pagefind derives the base of its result links from it and
-  // turns a relative one ("../pagefind/") into "/../", which breaks the links under a sub-path.
+  if (!root || !window.URLSearchParams) return;
+  var form = root.querySelector("form.search-form");
+  var input = form.elements.q;
+  var sortField = form.elements.sort;
+  var facetsBox = root.querySelector(".facets");
+  var status = root.querySelector(".search-status");
+  var results = root.querySelector(".results");
+  var more = root.querySelector("button.more");
+  var labels = JSON.parse(document.getElementById("search-labels").textContent);
+  var FACETS = [
+    ["type", "Type"], ["status", "Status"], ["year", "Year"], ["month", "Month"], ["actor", "Actor"], ["tag", "Tag"]
+  ];
+  var ORDER = { type: ["event", "actor", "article"], status: ["confirmed", "reported", "disputed", "planned"] };
+  var SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
+  var PAGE = 20;
+  // Pagefind derives its result links from where the bundle was loaded: give it an absolute path (works under any prefix).
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href).pathname;
-  var params = new URLSearchParams(window.location.search);
-  var orders = { newest: { date: "desc" }, oldest: { date: "asc" } };
-  var order = orders.hasOwnProperty(params.get("sort")) ? params.get("sort") : "";
-  var options = {
-    element: "#search",
-    bundlePath: bundle,
-    showSubResults: true,
-    showImages: false,
-    // On a phone the filters come before the results: keep them folded there.
-    openFilters: window.matchMedia("(min-width: 40em)").matches ? ["type", "year", "tag"] : [],
-    translations: { placeholder: "Search events, actors and articles" }
-  };
-  if (order) options.sort = orders[order];
-  var ui = new PagefindUI(options);
-  // The UI's input is named only by its title; give it a label of its own.
-  var input = root.querySelector("input.pagefind-ui__search-input");
-  if (input) {
-    input.id = "search-input";
-    input.setAttribute("aria-label", "Search events, actors and articles");
+  var pagefind = null;
+  var found = [];
+  var shown = 0;
+  var latest = 0;
+
+  function el(tag, attributes, text) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (key) { node.setAttribute(key, attributes[key]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
   }
-  var query = params.get("q");
-  if (query && query.trim()) ui.triggerSearch(query);
-  // Order: best match by default; by date on request. Changing it reloads the page with the current query.
-  var form = document.querySelector("form.search-order");
-  if (form) {
-    var select = form.querySelector("select");
-    select.value = order;
-    form.hidden = false;
-    form.querySelector("button").hidden = true;
-    form.addEventListener("submit", function () {
-      form.querySelector('input[name="q"]').value = input ? input.value : query || "";
+
+  function label(facet, value) {
+    return (labels[facet] && labels[facet][value]) || (facet === "tag" ? "#" + value : value);
+  }
+
+  function state() {
+    var params = new URLSearchParams(window.location.search);
+    var chosen = {};
+    FACETS.forEach(function (facet) {
+      var values = params.getAll(facet[0]).filter(Boolean);
+      if (values.length) chosen[facet[0]] = values;
     });
-    select.addEventListener("change", function () { form.requestSubmit(); });
+    return { q: (params.get("q") || "").trim(), sort: SORTS[params.get("sort")] ? params.get("sort") : "", filters: chosen };
   }
+
+  function fromForm() {
+    var chosen = {};
+    facetsBox.querySelectorAll("input[type=checkbox]:checked").forEach(function (box) {
+      (chosen[box.name] = chosen[box.name] || []).push(box.value);
+    });
+    return { q: input.value.trim(), sort: sortField.value, filters: chosen };
+  }
+
+  function toUrl(current) {
+    var params = new URLSearchParams();
+    if (current.q) params.set("q", current.q);
+    FACETS.forEach(function (facet) {
+      (current.filters[facet[0]] || []).forEach(function (value) { params.append(facet[0], value); });
+    });
+    if (current.sort) params.set("sort", current.sort);
+    var query = params.toString();
+    history.replaceState(null, "", window.location.pathname + (query ? "?" + query : ""));
+  }
+
+  function ordered(facet, counts) {
+    var values = Object.keys(counts);
+    if (ORDER[facet]) return ORDER[facet].filter(function (v) { return counts[v] !== undefined; });
+    if (facet === "year" || facet === "month") return values.sort();
+    return values.sort(function (a, b) {
+      return counts[b] - counts[a] || label(facet, a).localeCompare(label(facet, b));
+    });
+  }
+
+  function buildFacets(all, chosen) {
+    facetsBox.textContent = "";
+    FACETS.forEach(function (facet) {
+      var name = facet[0];
+      var counts = all[name] || {};
+      var values = ordered(name, counts);
+      if (!values.length) return;
+      var picked = chosen[name] || [];
+      var group = el("details", { class: "facet", "data-facet": name });
+      if (picked.length || name === "type" || name === "status") group.open = true;
+      var summary = el("summary", {}, facet[1]);
+      group.appendChild(summary);
+      var fieldset = el("fieldset");
+      fieldset.appendChild(el("legend", { class: "visually-hidden" }, facet[1]));
+      if (values.length > 12) {
+        var find = el("input", { type: "search", class: "facet-find", "aria-label": "Find a value of " + facet[1].toLowerCase(), placeholder: "Find…" });
+        find.addEventListener("input", function () {
+          var wanted = find.value.trim().toLowerCase();
+          fieldset.querySelectorAll("label.option").forEach(function (option) {
+            option.hidden = wanted !== "" && option.textContent.toLowerCase().indexOf(wanted) < 0;
+          });
+        });
+        find.addEventListener("keydown", function (event) { if (event.key === "Enter") event.preventDefault(); });
+        fieldset.appendChild(find);
+      }
+      var list = el("div", { class: "options" });
+      values.forEach(function (value) {
+        var option = el("label", { class: "option" });
+        var box = el("input", { type: "checkbox", name: name, value: value });
+        box.checked = picked.indexOf(value) >= 0;
+        option.appendChild(box);
+        option.appendChild(el("span", { class: "option-name" }, " " + label(name, value) + " "));
+        option.appendChild(el("span", { class: "count", "data-value": value }, "(" + counts[value] + ")"));
+        list.appendChild(option);
+      });
+      fieldset.appendChild(list);
+      group.appendChild(fieldset);
+      facetsBox.appendChild(group);
+    });
+    facetsBox.hidden = false;
+  }
+
+  function updateCounts(counts) {
+    facetsBox.querySelectorAll(".facet").forEach(function (group) {
+      var facet = counts[group.getAttribute("data-facet")] || {};
+      group.querySelectorAll(".count").forEach(function (count) {
+        count.textContent = "(" + (facet[count.getAttribute("data-value")] || 0) + ")";
+      });
+    });
+  }
+
+  // An excerpt as Pagefind gives it: text with <mark>s. Parsed inertly; only text and <mark> survive.
+  function excerpt(html) {
+    var holder = el("p", { class: "result-excerpt" });
+    var parsed = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html").body.firstChild;
+    (parsed ? parsed.childNodes : []).forEach(function (node) {
+      if (node.nodeType === 3) holder.appendChild(document.createTextNode(node.textContent));
+      else if (node.nodeName === "MARK") holder.appendChild(el("mark", {}, node.textContent));
+      else holder.appendChild(document.createTextNode(node.textContent));
+    });
+    return holder;
+  }
+
+  function render(data) {
+    var meta = data.meta || {};
+    var item = el("li", { class: "result" });
+    var line = el("p", { class: "result-meta" });
+    line.appendChild(el("span", { class: "result-type" }, label("type", meta.type || "").replace(/s$/, "")));
+    if (meta.date) line.appendChild(el("span", { class: "result-date" }, meta.date));
+    if (meta.status) line.appendChild(el("span", { class: "badge status-" + meta.status }, meta.status));
+    item.appendChild(line);
+    var title = el("a", { class: "result-title", href: data.url, dir: "auto" }, meta.title || data.url);
+    item.appendChild(el("p", { class: "result-heading" })).appendChild(title);
+    if (data.excerpt) item.appendChild(excerpt(data.excerpt));
+    return item;
+  }
+
+  function showMore(token) {
+    var slice = found.slice(shown, shown + PAGE);
+    shown += slice.length;
+    return Promise.all(slice.map(function (result) { return result.data(); })).then(function (pages) {
+      if (token !== latest) return;
+      pages.forEach(function (page) { results.appendChild(render(page)); });
+      more.hidden = shown >= found.length;
+    });
+  }
+
+  function describe(current, count) {
+    var parts = [];
+    FACETS.forEach(function (facet) {
+      var values = current.filters[facet[0]];
+      if (values) parts.push(facet[1].toLowerCase() + ": " + values.map(function (v) { return label(facet[0], v); }).join(" or "));
+    });
+    var words = current.q ? " for “" + current.q + "”" : "";
+    var within = parts.length ? " (" + parts.join("; ") + ")" : "";
+    return (count === 1 ? "1 result" : count + " results") + words + within + ".";
+  }
+
+  function run() {
+    var current = fromForm();
+    toUrl(current);
+    var token = ++latest;
+    results.textContent = "";
+    more.hidden = true;
+    found = [];
+    shown = 0;
+    var filters = {};
+    Object.keys(current.filters).forEach(function (name) { filters[name] = { any: current.filters[name] }; });
+    if (!current.q && !Object.keys(filters).length) {
+      status.textContent = "Type words, or choose filters, to search " + root.getAttribute("data-total") + ".";
+      pagefind.filters().then(function (all) { if (token === latest) updateCounts(all); });
+      return Promise.resolve();
+    }
+    status.textContent = "Searching…";
+    var options = { filters: filters };
+    if (current.sort) options.sort = SORTS[current.sort];
+    return pagefind.search(current.q || null, options).then(function (search) {
+      if (token !== latest || !search) return undefined;
+      found = search.results;
+      updateCounts(search.filters || {});
+      status.textContent = describe(current, found.length);
+      return showMore(token);
+    });
+  }
+
+  var typing = null;
+  input.addEventListener("input", function () {
+    clearTimeout(typing);
+    typing = setTimeout(run, 250);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(typing);
+    run();
+  });
+  form.addEventListener("change", function (event) {
+    if (event.target !== input && !event.target.classList.contains("facet-find")) run();
+  });
+  more.addEventListener("click", function () { showMore(latest); });
+
+  var initial = state();
+  input.value = initial.q;
+  sortField.value = initial.sort;
+  root.querySelector(".search-options").hidden = false;
+  import(bundle + "pagefind.js").then(function (module) {
+    pagefind = module;
+    return pagefind.options({ excerptLength: 24 });
+  }).then(function () {
+    return pagefind.init();
+  }).then(function () {
+    return pagefind.filters();
+  }).then(function (all) {
+    var total = 0;
+    Object.keys((all && all.type) || {}).forEach(function (type) { total += all.type[type]; });
+    root.setAttribute("data-total", total + " pages");
+    buildFacets(all || {}, initial.filters);
+    input.focus();
+    return run();
+  }).catch(function (error) {
+    status.textContent = "Search could not load its index (" + error.message + "). Browse the timeline, the actors or the sources instead.";
+  });
 })();
