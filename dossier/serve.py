@@ -302,7 +302,7 @@ def serve(
 ) -> None:
     """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C."""
     preview = Preview(root, out, search)
-    watcher = Watcher(watched_dirs(root), exclude=[preview.out])  # before the first build: saves during it count
+    watcher = Watcher(watched_dirs(root), exclude=[preview.out], within=root)  # before the first build: saves during it count
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     stop = threading.Event()
     loop = asyncio.new_event_loop()
