@@ -7,6 +7,7 @@ point is reached on every run, however busy the machine), and from seeded random
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import random
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 
 from dossier.build import build
+from dossier.errors import PagefindError
+from dossier.index import _checked, index_files
 from tests.helpers import SAMPLE, run_main, tree
 
 REPO = Path(__file__).parent.parent
@@ -243,3 +246,31 @@ def test_a_full_disk_fails_the_build_clearly_and_keeps_the_site(
     )
     assert tree(out) == before
     assert beside(disk) == ["site"]
+
+
+# --- Pagefind ------------------------------------------------------------------------------------------
+
+
+def test_a_pagefind_stopped_by_ctrl_c_is_an_interruption_not_an_indexing_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pagefind = tmp_path / "pagefind"
+    pagefind.write_text("#!/bin/sh\nkill -INT $$\n")  # as when the terminal's Ctrl-C reaches it
+    pagefind.chmod(0o755)
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(pagefind))
+    with pytest.raises(KeyboardInterrupt):
+        index_files(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("files", "what"),
+    [
+        ({"pagefind.js": b"x"}, "no pagefind-entry.json"),
+        ({"pagefind.js": b"x", "pagefind-entry.json": b"{}", "wasm.en.pagefind": b""}, "an empty file"),
+    ],
+)
+def test_an_index_that_is_not_whole_is_refused(files: dict[str, bytes], what: str) -> None:
+    returned = [{"path": path, "content": base64.b64encode(data).decode()} for path, data in files.items()]
+    with pytest.raises(PagefindError) as error:
+        _checked(returned)
+    assert str(error.value) == f"search indexing failed: Pagefind returned an index that is not whole ({what})"
