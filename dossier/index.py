@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 import os
 import signal
@@ -60,7 +61,8 @@ def index_files(site_dir: Path) -> list[Output]:
             files = service.send({"type": "GetFiles", "index_id": index})["files"]
         finally:
             if process.stdin is not None:
-                process.stdin.close()  # the service ends when its input does
+                with contextlib.suppress(OSError):  # a broken pipe: Pagefind has stopped already
+                    process.stdin.close()  # the service ends when its input does
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:
