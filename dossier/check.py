@@ -25,7 +25,7 @@ from dossier.passages import SOURCE_SCHEME, resolve_source
 from dossier.records import Citation, Records
 from dossier.registry import DOSSIER, RecordType, by_name, record_types, schemes
 from dossier.schema import Field, Findings, Ref, Text, construct, validate, walk
-from dossier.slugs import ID_FORM, id_problem, slugify
+from dossier.slugs import ID_FORM, RESERVED, id_problem, slugify
 from dossier.source import KeyPath, SourceFile
 
 _WORDS = re.compile(r"\w+")
@@ -113,10 +113,11 @@ def _check_id(source: SourceFile, seen: dict[tuple[str, str], str], problems: li
     wrong = id_problem(source.id)
     if wrong:
         suffix = source.path.rsplit(".", 1)[-1]
+        why = "is a device name on Windows and cannot be a file name there" if source.id in RESERVED else "is not a valid id"
+        form = "" if source.id in RESERVED else f" ({ID_FORM})"
         problems.append(
             Problem(
-                Location(source.path),
-                f"file name '{source.id}' is not a valid id; rename the file to '{slugify(source.id)}.{suffix}' ({ID_FORM})",
+                Location(source.path), f"file name '{source.id}' {why}; rename the file to '{slugify(source.id)}.{suffix}'{form}"
             )
         )
     other = seen.setdefault((source.kind, source.id), source.path)

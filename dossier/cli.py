@@ -13,6 +13,7 @@ from pathlib import Path
 from dossier import __version__
 from dossier.errors import DossierError, EditorError, PagefindError, Problem, WriteError, plural
 from dossier.new import NEW_TYPES
+from dossier.signals import exit_status, stop_like_ctrl_c
 
 
 def parser() -> argparse.ArgumentParser:
@@ -145,7 +146,15 @@ def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing wa
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    """Run one command; Ctrl-C and SIGTERM stop it cleanly (staging removed, no traceback) with status 130 or 143."""
+    try:
+        with stop_like_ctrl_c():
+            return run(parser().parse_args(argv))
+    except KeyboardInterrupt as interrupt:
+        return exit_status(interrupt)
+
+
+def run(args: argparse.Namespace) -> int:
     root: Path = args.root
     if not root.is_dir():
         print(f"dossier: error: project folder {root} does not exist", file=sys.stderr)
@@ -181,6 +190,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (WriteError, PagefindError) as exc:
         print(f"dossier: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        return 130
     return 0

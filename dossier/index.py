@@ -1,36 +1,135 @@
-"""Index: run Pagefind over a finished site folder so the published site has search."""
+"""Index: make the Pagefind search index of a finished site folder, and write it ourselves.
+
+Pagefind 1.5 exits 0 even when its own writes fail (a full disk leaves empty or cut
+files), so it is never asked to write: its service mode (``pagefind --service``)
+indexes the folder and hands the files back, and they are written here like the
+pages, where a failed write is an error. A small client of our own speaks the
+service's protocol (base64 JSON messages, each ended by a comma): Pagefind's
+Python API polls for each answer every 0.1 s, which a build and every preview
+rebuild would pay.
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import contextlib
+import json
 import os
-import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import IO, Any
 
 from pagefind.service import get_executable
 
 from dossier.errors import PagefindError
-from dossier.write import swap
+from dossier.project import Output
+from dossier.write import MARKER, MARKER_TEXT, remove_leftovers, staging, swap, write_files
+
+BUNDLE = "pagefind"
+REQUIRED = ("pagefind.js", "pagefind-entry.json")  # what the search page loads first
 
 
 def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
-    """Index ``site_dir`` into ``site_dir/pagefind`` with the binary that ``pagefind[bin]`` ships.
+    """Index ``site_dir`` into ``bundle`` (default ``site_dir/pagefind``) with the binary that ``pagefind[bin]`` ships.
 
-    The binary is run directly rather than through ``python -m pagefind``, which costs
-    a second Python start (about 0.1 s) on every build and every preview rebuild.
+    Raises PagefindError when Pagefind fails or returns an index that is not whole, OSError when
+    the index cannot be written, and KeyboardInterrupt when Pagefind was stopped by Ctrl-C.
     """
+    files = index_files(site_dir)
+    write_files([*files, Output(MARKER, MARKER_TEXT)], bundle or site_dir / BUNDLE)  # marked: see write.remove_leftovers
+
+
+def index_files(site_dir: Path) -> list[Output]:
+    """The files of ``site_dir``'s search index, as Pagefind's service hands them back, checked."""
     executable = get_executable()
     if executable is None:
         raise PagefindError(
             "search indexing failed: the Pagefind binary is missing; install dossier with pagefind[bin] or pass --no-search"
         )
-    output = ["--output-path", str(bundle)] if bundle else ["--output-subdir", "pagefind"]
-    command = [str(executable), "--site", str(site_dir), *output, "--silent"]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip()
-        raise PagefindError(f"search indexing failed (pagefind exit code {result.returncode}): {detail}")
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+        except OSError as exc:
+            raise PagefindError(f"search indexing failed: cannot run Pagefind ({exc.strerror})") from None
+        try:
+            service = _Service(process, log)
+            index = service.send({"type": "NewIndex", "config": {}})["index_id"]
+            service.send({"type": "AddDir", "index_id": index, "path": str(site_dir.absolute())})
+            files = service.send({"type": "GetFiles", "index_id": index})["files"]
+        finally:
+            if process.stdin is not None:
+                with contextlib.suppress(OSError):  # a broken pipe: Pagefind has stopped already
+                    process.stdin.close()  # the service ends when its input does
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    return _checked(files)
+
+
+def _checked(files: Any) -> list[Output]:
+    """Decode the service's files; refuse a list that is not a whole index."""
+    try:
+        outputs = [Output(str(f["path"]), base64.b64decode(f["content"], validate=True)) for f in files]
+    except (TypeError, KeyError, binascii.Error):
+        raise PagefindError("search indexing failed: Pagefind returned files that cannot be read") from None
+    names = {output.path for output in outputs}
+    missing = [name for name in REQUIRED if name not in names]
+    if missing or any(not output.data for output in outputs):
+        what = f"no {missing[0]}" if missing else "an empty file"
+        raise PagefindError(f"search indexing failed: Pagefind returned an index that is not whole ({what})")
+    return outputs
+
+
+class _Service:
+    """One running ``pagefind --service``: send a message, wait for its answer."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+        self.process = process
+        self.log = log
+        self.last = 0
+        self.pending = b""
+
+    def send(self, payload: dict[str, Any]) -> dict[str, Any]:
+        self.last += 1
+        message = base64.b64encode(json.dumps({"message_id": self.last, "payload": payload}).encode())
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(message + b",")
+            self.process.stdin.flush()
+        except OSError:
+            self.fail()
+        while True:
+            while b"," not in self.pending:
+                chunk = os.read(self.process.stdout.fileno(), 1 << 20)
+                if not chunk:
+                    self.fail()
+                self.pending += chunk
+            answer, self.pending = self.pending.split(b",", 1)
+            try:
+                response = json.loads(base64.b64decode(answer))
+            except (ValueError, binascii.Error):
+                raise PagefindError("search indexing failed: Pagefind answered something that is not a message") from None
+            if not isinstance(response, dict) or not isinstance(response.get("payload"), dict):
+                continue
+            result: dict[str, Any] = response["payload"]
+            if result.get("type") == "Error":
+                raise PagefindError(f"search indexing failed: {result.get('message') or 'Pagefind reported an error'}")
+            if response.get("message_id") == self.last:
+                return result
+
+    def fail(self) -> None:
+        """Pagefind stopped before answering: interrupted like us, or failed (say what it said)."""
+        code = self.process.wait()
+        if code in (-signal.SIGINT, -signal.SIGTERM):
+            raise KeyboardInterrupt  # Ctrl-C reached Pagefind too: not an indexing failure
+        self.log.seek(0)
+        detail = self.log.read().decode("utf-8", "replace").strip()[-500:]
+        raise PagefindError(f"search indexing failed (pagefind exit code {code}){': ' + detail if detail else ''}")
 
 
 def reindex(site_dir: Path) -> None:
@@ -39,10 +138,12 @@ def reindex(site_dir: Path) -> None:
     The old bundle's chunks that the new one does not have are kept in it (hard links): a page
     that loaded the old index a moment ago goes on finding the chunks it asks for.
     """
-    bundle = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.pagefind-", dir=site_dir.parent))
-    try:
-        run_pagefind(site_dir, bundle)
-        old = site_dir / "pagefind"
+    files = index_files(site_dir)
+    remove_leftovers(site_dir)
+    with staging(site_dir, BUNDLE) as bundle:
+        write_files(files, bundle)
+        os.chmod(bundle, 0o755)
+        old = site_dir / BUNDLE
         if old.is_dir():
             for path in old.rglob("*"):
                 target = bundle / path.relative_to(old)
@@ -50,6 +151,3 @@ def reindex(site_dir: Path) -> None:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     os.link(path, target)
         swap(bundle, old)
-    finally:
-        if bundle.exists():
-            shutil.rmtree(bundle, ignore_errors=True)

@@ -5,12 +5,19 @@ files of every record type in its folder (``content/events/*.yaml``,
 ``content/articles/*.md``, ...), decodes them as UTF-8, parses YAML safely (standard
 tags only, no anchors or aliases, no duplicate keys) and splits front matter from
 the Markdown body. Nothing is interpreted here; problems are returned, never raised.
+
+Only files inside the project are read, and only regular ones: a link under
+``content/`` or ``templates/`` that leads out of the project, a FIFO, a device or a
+socket is a located error, and is never opened (so neither its contents nor a wait on
+it can reach the terminal). YAML is refused beyond :data:`MAX_DEPTH` levels of nesting.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import os
+import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +25,7 @@ from typing import Any
 import yaml
 
 from dossier.errors import Location, Problem
-from dossier.project import DOSSIER_FILE, RAW, ignored
+from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored
 from dossier.registry import RecordType, record_types
 from dossier.source import REFUSED, KeyPath, Pos, SourceFile
 
@@ -30,6 +37,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 _TAG = "tag:yaml.org,2002:"
 _SCALARS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _constructor = yaml.constructor.SafeConstructor()
+MAX_DEPTH = 16  # levels of YAML nesting: the deepest record (a key point's list of events) needs 5
 
 
 @dataclass(frozen=True)
@@ -46,7 +54,7 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
     problems: list[Problem] = []
     files: list[SourceFile] = []
     dossier_path = root / DOSSIER_FILE
-    if dossier_path.is_file():
+    if os.path.lexists(dossier_path):
         files.append(_load_file(root, dossier_path, "dossier", False, problems))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
@@ -55,7 +63,7 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
         directory = root / folder
         if not directory.is_dir():
             continue
-        for path in sorted(directory.iterdir()):
+        for path in _entries(root, directory, problems):
             if ignored(path.name):
                 continue
             if path.is_dir():
@@ -77,7 +85,8 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
                 continue
             files.append(_load_file(root, path, record_type.name, record_type.body, problems))
     raw_dir = root / RAW
-    raw_names = frozenset(p.name for p in raw_dir.iterdir() if p.is_file()) if raw_dir.is_dir() else frozenset()
+    raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
+    problems.extend(template_problems(root))
     return Project(root, tuple(files), raw_names), problems
 
 
@@ -90,11 +99,111 @@ def _rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
+def _entries(root: Path, directory: Path, problems: list[Problem]) -> list[Path]:
+    """The folder's entries in name order; an unreadable folder is a problem and has none."""
+    try:
+        return sorted(directory.iterdir())
+    except OSError as exc:
+        problems.append(
+            Problem(Location(_rel(root, directory)), f"cannot read the folder ({exc.strerror}); fix its permissions or remove it")
+        )
+        return []
+
+
+OUTSIDE = "a link to a file outside the project; copy the file into the project instead (links must stay inside it)"
+OUTSIDE_FOLDER = "a link to a folder outside the project; copy the folder into the project instead (links must stay inside it)"
+
+
+def not_a_file(root: Path, path: Path) -> str | None:
+    """Why the project may not read ``path``: a link out of the project, or not a regular file; None if it may.
+
+    Nothing is opened: the link is resolved and the target's type read from ``stat``.
+    """
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
+        return OUTSIDE
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        return f"cannot read the file ({exc.strerror}); fix or remove it"
+    if not stat.S_ISREG(mode):
+        return f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it"
+    return None
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a special file"
+
+
+def read_file(root: Path, path: Path) -> bytes:
+    """The bytes of a regular file inside the project; OSError (with a message for the editor) otherwise.
+
+    The file is opened without blocking and checked again once open, so a FIFO put in its place
+    after the check is refused rather than waited on.
+    """
+    why = not_a_file(root, path)
+    if why is not None:
+        raise _Unreadable(why)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _Unreadable(f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it")
+        return handle.read()
+
+
+class _Unreadable(OSError):
+    """A file the project may not read; its message is the problem to report."""
+
+
+def template_problems(root: Path) -> list[Problem]:
+    """Every file under the project's ``templates/`` that a build may not read (see :func:`not_a_file`).
+
+    Folders linked from inside are followed when they stay in the project (each real folder once,
+    so links in a circle end), as Jinja would follow them.
+    """
+    problems: list[Problem] = []
+    if not_a_file(root, root / TEMPLATES) == OUTSIDE:
+        return [Problem(Location(TEMPLATES), OUTSIDE_FOLDER)]
+    for path, why in _walk(root, root / TEMPLATES, set(), problems):
+        problems.append(Problem(Location(_rel(root, path)), why))
+    return problems
+
+
+def _walk(root: Path, folder: Path, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    try:
+        info = folder.stat()
+    except OSError:
+        return
+    if (info.st_dev, info.st_ino) in seen or not folder.is_dir():
+        return
+    seen.add((info.st_dev, info.st_ino))
+    for path in _entries(root, folder, problems):
+        if ignored(path.name):
+            continue
+        why = not_a_file(root, path)
+        if why is not None and path.is_dir() and why != OUTSIDE:
+            yield from _walk(root, path, seen, problems)
+        elif why is not None:
+            yield path, OUTSIDE_FOLDER if why == OUTSIDE and path.is_dir() else why
+
+
 def _load_file(root: Path, path: Path, kind: str, front_matter: bool, problems: list[Problem]) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     try:
-        raw = path.read_bytes()
+        raw = read_file(root, path)
+    except _Unreadable as exc:
+        problems.append(Problem(Location(rel), str(exc)))
+        return SourceFile(rel, kind, record_id)
     except OSError as exc:
         problems.append(Problem(Location(rel), f"cannot read the file ({exc.strerror}); fix or remove it"))
         return SourceFile(rel, kind, record_id)
@@ -169,8 +278,23 @@ def parse_yaml(
         hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
         problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; {hint}"))
         return None, {}, {}, frozenset()
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a NUL byte: say where
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1 + line_offset, exc.position - (before.rfind("\n") + 1) + 1
+        char = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        problems.append(
+            Problem(Location(rel, line, column), f"invalid YAML: the control character {char} is not allowed; remove it")
+        )
+        return None, {}, {}, frozenset()
     except yaml.YAMLError as exc:
         problems.append(Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc}"))
+        return None, {}, {}, frozenset()
+    except RecursionError:  # only the pure-Python parser recurses; libyaml refuses very deep files itself
+        problems.append(Problem(Location(rel, 1 + line_offset, 1), _TOO_DEEP))
+        return None, {}, {}, frozenset()
+    deep = _too_deep(node)
+    if deep is not None:
+        problems.append(Problem(Location(rel, deep.start_mark.line + 1 + line_offset, deep.start_mark.column + 1), _TOO_DEEP))
         return None, {}, {}, frozenset()
     builder = _Builder(rel, line_offset, text.split("\n"))
     try:
@@ -184,6 +308,27 @@ def parse_yaml(
         return None, {}, {}, frozenset()
     problems.extend(builder.problems)
     return data, builder.positions, builder.key_positions, frozenset(builder.blocks)
+
+
+_TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep, far beyond what any record needs; flatten it"
+
+
+def _too_deep(node: yaml.Node | None) -> yaml.Node | None:
+    """The first node nested deeper than :data:`MAX_DEPTH`, found without recursion, or None."""
+    pending = [(node, 1)] if node is not None else []
+    seen: set[int] = set()
+    while pending:
+        current, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return current
+        if id(current) in seen:  # an alias: the builder refuses it
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            pending.extend((item, depth + 1) for item in reversed(current.value))
+        elif isinstance(current, yaml.MappingNode):
+            pending.extend((value, depth + 1) for _, value in reversed(current.value))
+    return None
 
 
 def _shown(tag: str) -> str:

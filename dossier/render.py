@@ -33,6 +33,7 @@ from dossier.passages import SOURCE_SCHEME, passage_anchor, resolve_source
 from dossier.project import Output, template_dirs
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, TYPES, kind_of, page_url
+from dossier.signals import die_with_parent
 
 ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
 BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
@@ -203,7 +204,8 @@ def render_site(
     size = max(8, min(256, len(jobs) // (workers * 8)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             parts = list(pool.map(_render_chunk, chunks))
     finally:
         _FORKED = None

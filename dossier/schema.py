@@ -27,6 +27,7 @@ URL_RE = re.compile(r"^https?://[^\s]+$")
 BASE_URL_RE = re.compile(r"^https?://[^\s?#]+$")  # pages are appended to it: no ?query or #fragment
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_ITEMS = 200  # entries in any list of one record: far beyond a real dossier, short of a runaway file
+SPLIT = "split the record"  # what to do about a list longer than its limit, unless the field says otherwise
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Field:
     fields: tuple[Field, ...] = ()  # for type "record"
     min_items: int = 0
     max_items: int = MAX_ITEMS
+    too_many: str = SPLIT  # for type "list": what to do when it has more than max_items entries
     attr: str = ""  # the dataclass attribute, when it differs from the key ("from" -> "start")
     cls: builtins.type | None = None  # for type "record": the dataclass its values become (else a dict)
     not_before: str = ""  # for dates: the key of a date in the same mapping this one may not precede ("end" -> "date")
@@ -164,7 +166,7 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
         if len(value) < spec.min_items:
             problem(f"'{name}' needs at least {spec.min_items} item(s): {spec.help}")
         if len(value) > spec.max_items:
-            problem(f"'{name}' has {len(value)} entries, more than the {spec.max_items} a record may hold; split the record")
+            problem(f"'{name}' has {len(value)} entries, more than the {spec.max_items} allowed; {spec.too_many}")
             return []
         assert spec.item is not None
         return [_value(spec.item, item, source, (*path, index), found) for index, item in enumerate(value)]

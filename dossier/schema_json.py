@@ -13,7 +13,7 @@ from typing import Any
 
 from dossier.dates import DATE_FORMS
 from dossier.registry import by_name, every_type
-from dossier.schema import BASE_URL_RE, LANG_RE, URL_RE, Field
+from dossier.schema import BASE_URL_RE, LANG_RE, MAX_ITEMS, URL_RE, Field
 from dossier.slugs import ID_RE
 
 SCHEMAS_DIR = "schemas"  # in the project, beside content/
@@ -82,6 +82,8 @@ def _json_value(spec: Field) -> dict[str, Any]:
         schema = {**described, "type": "array", "items": _json_value(spec.item)}
         if spec.min_items:
             schema["minItems"] = spec.min_items
+        if spec.max_items < MAX_ITEMS:  # a limit of its own, stricter than any list's
+            schema["maxItems"] = spec.max_items
         return schema
     if spec.type == "record":
         return {**described, **_json_record(spec.fields)}

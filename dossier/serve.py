@@ -15,6 +15,7 @@ until Ctrl-C.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import logging
 import os
@@ -36,6 +37,7 @@ from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
 from tornado.ioloop import IOLoop
+from tornado.websocket import WebSocketHandler
 
 from dossier.build import build
 from dossier.diagnostics import relative, template_problem
@@ -161,7 +163,7 @@ class Preview:
             if not stop.is_set():
                 # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-                if self.refresh_index():
+                if self.refresh_index() and not stop.is_set():
                     loop.add_callback(reload_search_tabs)
 
     def refresh_index(self) -> bool:
@@ -171,6 +173,8 @@ class Preview:
         started = time.perf_counter()
         try:
             reindex(self.out)
+        except KeyboardInterrupt:  # Ctrl-C reached Pagefind: the server is stopping (or the next save re-indexes)
+            return False
         except (PagefindError, OSError) as exc:
             print(f"dossier: error: {exc}", file=sys.stderr, flush=True)
             return False
@@ -208,7 +212,7 @@ class PageHandler(StaticFileHandler):
             self.set_header("Content-Type", "text/html; charset=UTF-8")
             self.respond(error_page(problems).encode(), include_body)
             return
-        for _ in range(50):  # the build swaps the output folder with two renames; wait out that instant
+        for _ in range(50):  # where the swap is two renames (not Linux), there is an instant without a folder
             if os.path.isdir(self.root) or not self.preview.building:
                 break
             await asyncio.sleep(0.01)
@@ -247,14 +251,34 @@ class PageHandler(StaticFileHandler):
 
 
 class TabHandler(LiveReloadHandler):
-    """livereload's websocket, remembering which page each tab shows (its handshake says)."""
+    """livereload's websocket, remembering which page each tab shows (its handshake says).
+
+    Only pages of the preview itself may connect (livereload lets any site's pages in),
+    and a message that is not livereload's closes the connection instead of raising.
+    """
 
     page_url = ""
 
+    def check_origin(self, origin: str) -> bool:
+        if WebSocketHandler.check_origin(self, origin):  # tornado's rule: the Origin's host:port is the one asked for
+            return True
+        print(
+            f"dossier: refused a live-reload connection from a page of {origin}: only pages of this preview may connect",
+            file=sys.stderr,
+            flush=True,
+        )
+        return False
+
     def on_message(self, message: str | bytes) -> None:
+        try:
+            info = json.loads(message)
+        except ValueError:  # not JSON, or not UTF-8
+            info = None
+        if not isinstance(info, dict) or not isinstance(info.get("command"), str):
+            self.close(1003, "not a livereload message")
+            return
         super().on_message(message)
-        info = json.loads(message)
-        if isinstance(info, dict) and info.get("command") == "info":
+        if info["command"] == "info":
             self.page_url = str(info.get("url", ""))
 
 
@@ -292,6 +316,16 @@ class PreviewServer(Server):
         return [(r"/(.*)", PageHandler, options)]
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name: it may resolve to any address
+
+
 def interrupt(signum: int, frame: object) -> None:
     """Treat SIGTERM like Ctrl-C, so both stop the server the same clean way."""
     raise KeyboardInterrupt
@@ -301,8 +335,15 @@ def serve(
     root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, search: bool = True
 ) -> None:
     """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C."""
+    if not is_loopback(host):
+        print(
+            f"dossier: warning: serving on {host} lets other machines on the network see the preview and its errors; "
+            "it is meant for this machine (leave out --host to serve on 127.0.0.1 only)",
+            file=sys.stderr,
+            flush=True,
+        )
     preview = Preview(root, out, search)
-    watcher = Watcher(watched_dirs(root), exclude=[preview.out])  # before the first build: saves during it count
+    watcher = Watcher(watched_dirs(root), exclude=[preview.out], within=root)  # before the first build: saves during it count
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     stop = threading.Event()
     loop = asyncio.new_event_loop()

@@ -3,7 +3,8 @@
 A polling loop of our own rather than livereload's watcher (0.8 s polls): it compares
 each file's (mtime, size, inode) every 50 ms, skips editor noise, and waits until the
 saves have been quiet for 0.1 s, counted from the newest save itself, before it reports
-them. The clock, the scanner and the stop event can be replaced, so tests drive time
+them. It follows a linked folder only into the project, and scans each real folder
+once, so links in a circle cannot make a scan grow without end. The clock, the scanner and the stop event can be replaced, so tests drive time
 themselves instead of sleeping.
 """
 
@@ -43,8 +44,10 @@ class Watcher:
         quiet: float = QUIET,
         clock: Callable[[], float] = time.time,
         scanner: Scanner | None = None,
+        within: Path | None = None,
     ):
         self.dirs = sorted({d.resolve() for d in dirs})
+        self.within = os.path.realpath(within) if within is not None else None  # linked folders followed only inside it
         self.exclude = {str(e.resolve()) for e in exclude}
         self.interval = interval
         self.quiet = quiet
@@ -58,8 +61,13 @@ class Watcher:
         started = time.perf_counter()
         stamps: dict[str, Stamp] = {}
         pending = [str(d) for d in self.dirs]
+        seen: set[str] = set()  # real folders scanned: a folder linked twice, or links in a circle, once
         while pending:
             folder = pending.pop()
+            real = os.path.realpath(folder)
+            if real in seen:
+                continue
+            seen.add(real)
             try:
                 entries = list(os.scandir(folder))
             except OSError:  # missing, or removed while we looked
@@ -68,8 +76,10 @@ class Watcher:
                 if ignored(entry.name) or entry.path in self.exclude:
                     continue
                 try:
-                    if entry.is_dir():
+                    if entry.is_dir(follow_symlinks=False) or (entry.is_dir() and self._inside(entry.path)):
                         pending.append(entry.path)
+                    elif entry.is_dir():
+                        continue  # a link to a folder out of the project: the build refuses it, never scan it
                     else:
                         st = entry.stat()
                         stamps[entry.path] = (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -78,6 +88,11 @@ class Watcher:
         # Keep polling cheap on very large projects: never spend more than a fifth of the time scanning.
         self.pause = max(self.interval, 4 * (time.perf_counter() - started))
         return stamps
+
+    def _inside(self, path: str) -> bool:
+        if self.within is None:
+            return False
+        return os.path.commonpath([os.path.realpath(path), self.within]) == self.within
 
     def changes(self) -> tuple[set[str], float]:
         """Files added, changed or removed since the last call, and the newest modification time among them."""

@@ -2,22 +2,36 @@
 
 Files go into a fresh folder beside the output folder; an optional step (search
 indexing) runs on it; only when everything succeeded is it swapped in for the
-previous output. A failed build leaves the previous site exactly as it was.
+previous output, in one step: on Linux the two folders are exchanged atomically
+(``renameat2`` with ``RENAME_EXCHANGE``), so a whole site is in place at every
+instant, even if the process is killed. A failed build leaves the previous site
+exactly as it was; a killed one may leave its staging folder, which carries
+dossier's marker and is removed by the next build.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from dossier.errors import WriteError
 from dossier.project import Output
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on POSIX
+    fcntl = None  # type: ignore[assignment]
+
 MARKER = ".dossier-site"
 MARKER_TEXT = b"This folder is written by `dossier build`; it is replaced on every build.\n"
+KINDS = ("new", "old", "pagefind")  # the folders a build makes beside its output: .site.new-*, ...
 
 
 def check_outputs(outputs: Sequence[Output]) -> None:
@@ -40,33 +54,157 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
         raise WriteError(f"{out_dir} is a file, not a folder; choose another --out folder")
     if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
         raise WriteError(f"{out_dir} exists and was not written by dossier; remove it or choose another --out folder")
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
     try:
-        made: set[Path] = set()
-        for output in outputs:
-            target = staging / output.path
-            if target.parent not in made:  # one mkdir per folder, not one per file
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(output.data)
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        if finish is not None:
-            finish(staging)
-        os.chmod(staging, 0o755)
-        swap(staging, out_dir)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        remove_leftovers(out_dir)
+        with staging(out_dir, "new") as folder:
+            write_files(outputs, folder)
+            if finish is not None:
+                finish(folder)
+            os.chmod(folder, 0o755)
+            swap(folder, out_dir)
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
+
+
+def write_files(outputs: Sequence[Output], folder: Path) -> None:
+    """Write each output under ``folder``, making its sub-folders."""
+    made: set[Path] = set()
+    for output in outputs:
+        target = folder / output.path
+        if target.parent not in made:  # one mkdir per folder, not one per file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(output.data)
+
+
+def write_error(exc: OSError, out_dir: Path) -> WriteError:
+    """What a failed write means to the user (a full disk above all); the previous site is untouched."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return WriteError(
+            f"cannot write the site: no space left on the disk holding {out_dir.parent}; free some space and build again "
+            "(the previous site is unchanged)"
+        )
+    where = f" {exc.filename}" if exc.filename else ""
+    return WriteError(
+        f"cannot write the site ({exc.strerror or exc}{':' if where else ''}{where}); the previous site is unchanged"
+    )
+
+
+@contextlib.contextmanager
+def staging(out_dir: Path, kind: str) -> Iterator[Path]:
+    """A fresh folder ``.NAME.KIND-*`` beside ``out_dir``, marked as dossier's and locked while it is in use;
+    removed on the way out, whatever happened (what a kill leaves, the next build removes)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}-", dir=out_dir.parent))
+    lock = _lock(folder)
+    try:
+        (folder / MARKER).write_bytes(MARKER_TEXT)  # first: whatever a kill leaves in it, it is dossier's
+        yield folder
     finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        remove_folder(folder)
+        if lock is not None:
+            os.close(lock)
 
 
-def swap(new: Path, out_dir: Path) -> None:
-    """Replace ``out_dir`` by ``new`` with two renames; the old folder is removed afterwards."""
-    old = None
-    if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-        os.rmdir(old)
-        os.rename(out_dir, old)
-    os.rename(new, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _lock(folder: Path) -> int | None:
+    """Hold an exclusive lock on ``folder`` until this process closes it or dies."""
+    if fcntl is None:  # pragma: no cover - not on POSIX
+        return None
+    fd = os.open(folder, os.O_RDONLY)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
+
+
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Remove the staging and old folders that killed builds left beside ``out_dir``; return them.
+
+    Only folders with dossier's marker (or empty ones, made just before a kill) whose lock is
+    free: a build running at the same time keeps its own.
+    """
+    removed = []
+    prefixes = tuple(f".{out_dir.name}.{kind}-" for kind in KINDS)
+    for entry in os.scandir(out_dir.parent):
+        if not entry.name.startswith(prefixes) or not entry.is_dir(follow_symlinks=False):
+            continue
+        path = Path(entry.path)
+        try:
+            if not (path / MARKER).is_file() and any(path.iterdir()):
+                continue  # not ours
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if fcntl is not None:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # in use by a running build
+            remove_folder(path)
+            removed.append(path)
+        finally:
+            os.close(fd)
+    return removed
+
+
+def remove_folder(folder: Path) -> None:
+    """Remove a folder dossier made, its marker last: interrupted, it is still known as dossier's."""
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            if entry.name == MARKER:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.unlink(folder / MARKER)
+    with contextlib.suppress(OSError):
+        os.rmdir(folder)
+
+
+def swap(new: Path, target: Path) -> None:
+    """Put ``new`` in place of ``target`` in one step; afterwards ``new`` holds the previous ``target``, if any.
+
+    On Linux the two folders are exchanged atomically; elsewhere (or on a file system that
+    cannot exchange) the old folder is renamed aside first, leaving an instant without one.
+    """
+    if not target.exists():
+        os.rename(new, target)
+        return
+    if exchange(new, target):
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+    os.rmdir(old)
+    os.rename(target, old)
+    os.rename(new, target)
+    os.rename(old, new)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths atomically with Linux's ``renameat2(RENAME_EXCHANGE)``; False where it is not available."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False  # an old kernel, or a file system that cannot exchange
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _renameat2() -> Callable[..., int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    function.restype = ctypes.c_int
+    return function

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
+
+import pytest
 
 from dossier.errors import Location, Problem
-from dossier.load import decode, load_project, parse_yaml
+from dossier.load import MAX_DEPTH, OUTSIDE, OUTSIDE_FOLDER, decode, load_project, parse_yaml
+from tests.helpers import run_main
+
+T = TypeVar("T")
 
 
 def test_every_value_and_key_keeps_its_line_and_column() -> None:
@@ -108,3 +118,144 @@ def test_block_scalars_are_located_at_their_first_line_of_text() -> None:
     assert positions[("summary",)] == (4, 5)  # one line of front matter fence before it
     assert positions[("note",)] == (7, 3)
     assert blocks == frozenset({("summary",)})  # only a literal block keeps its lines one to one
+
+
+# --- files that are not files, links out of the project, folders that cannot be read -----------------
+
+SECRET = "root:x:0:0:do-not-print-me"
+
+
+def finishes(work: Callable[[], T], seconds: float = 60) -> T:
+    """``work()``'s result; fails (instead of hanging the test run) if it blocks, e.g. in ``open()`` of a FIFO."""
+    result: list[T] = []
+    worker = threading.Thread(target=lambda: result.append(work()), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert result, f"still blocked after {seconds} s"
+    return result[0]
+
+
+def messages(root: Path) -> list[str]:
+    _, problems = finishes(lambda: load_project(root))
+    return [str(p) for p in problems]
+
+
+def test_a_fifo_record_is_a_located_error_and_never_opened(make_project: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = make_project({"content/dossier.yaml": "title: T\n"})
+    (root / "content/events").mkdir()
+    os.mkfifo(root / "content/events/x.yaml")
+    assert messages(root) == [
+        "content/events/x.yaml:1:1: error: a named pipe (FIFO), not a regular file; only ordinary files are read: remove it"
+    ]
+
+
+def test_a_fifo_named_dossier_yaml_is_not_reported_as_missing(make_project: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = make_project({"content/events/.keep": ""})
+    os.mkfifo(root / "content/dossier.yaml")
+    assert messages(root) == [
+        "content/dossier.yaml:1:1: error: a named pipe (FIFO), not a regular file; only ordinary files are read: remove it"
+    ]
+
+
+def test_a_device_is_refused_without_being_opened(make_project: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = make_project({"content/dossier.yaml": "title: T\n", "content/events/.keep": ""})
+    os.mknod(root / "content/events/zero.yaml", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero: reading never ends
+    assert messages(root) == [
+        "content/events/zero.yaml:1:1: error: a device, not a regular file; only ordinary files are read: remove it"
+    ]
+
+
+def test_a_fifo_swapped_in_after_the_check_is_refused_not_waited_on(
+    make_project: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"content/dossier.yaml": "title: T\n", "content/events/x.yaml": "title: x\n"})
+    monkeypatch.setattr("dossier.load.not_a_file", lambda root, path: None)  # the check saw a regular file ...
+    (root / "content/events/x.yaml").unlink()
+    os.mkfifo(root / "content/events/x.yaml")  # ... then a FIFO took its place
+    assert messages(root) == [
+        "content/events/x.yaml:1:1: error: a named pipe (FIFO), not a regular file; only ordinary files are read: remove it"
+    ]
+
+
+def test_links_out_of_the_project_are_errors_that_never_quote_the_target(
+    make_project: Callable[[dict[str, str | bytes]], Path], tmp_path: Path
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "passwd").write_text(SECRET + "\n")
+    root = make_project({"content/dossier.yaml": "title: T\n", "templates/static/site.css": "body {}\n"})
+    (root / "content/events").mkdir()
+    (root / "content/events/leak.yaml").symlink_to(outside / "passwd")
+    (root / "templates/static/passwd.txt").symlink_to(outside / "passwd")
+    (root / "templates/partials").symlink_to(outside)
+    assert messages(root) == [
+        f"content/events/leak.yaml:1:1: error: {OUTSIDE}",
+        f"templates/partials:1:1: error: {OUTSIDE_FOLDER}",
+        f"templates/static/passwd.txt:1:1: error: {OUTSIDE}",
+    ]
+    result = run_main("-C", str(root), "build", "--no-search")
+    assert result.returncode == 1 and SECRET not in result.stdout + result.stderr
+    assert not (root / "site").exists()
+
+
+def test_links_that_stay_inside_the_project_are_followed(make_project: Callable[[dict[str, str | bytes]], Path]) -> None:
+    root = make_project({"content/dossier.yaml": "title: T\n", "shared/a.yaml": "title: A\n", "shared/theme/x.css": "x\n"})
+    (root / "content/events").mkdir()
+    (root / "content/events/a.yaml").symlink_to("../../shared/a.yaml")
+    (root / "templates").mkdir()
+    (root / "templates/static").symlink_to("../shared/theme")
+    (root / "templates/static/again").symlink_to("..")  # a circle: each real folder is visited once
+    project, problems = finishes(lambda: load_project(root))
+    assert problems == []
+    assert [f.data for f in project.files if f.kind == "event"] == [{"title": "A"}]
+
+
+def test_a_folder_that_cannot_be_read_is_a_located_error(
+    make_project: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project({"content/dossier.yaml": "title: T\n", "content/events/a.yaml": "title: A\n", "templates/x/y.html": ""})
+    iterdir = Path.iterdir
+
+    def denied(self: Path) -> Iterator[Path]:  # as root, chmod 000 does not stop us: refuse as the kernel would
+        if self.name in ("events", "x"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return iterdir(self)
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    assert messages(root) == [
+        "content/events:1:1: error: cannot read the folder (Permission denied); fix its permissions or remove it",
+        "templates/x:1:1: error: cannot read the folder (Permission denied); fix its permissions or remove it",
+    ]
+
+
+# --- hostile YAML ------------------------------------------------------------------------------------
+
+
+def test_a_nul_byte_is_reported_at_its_line_and_column() -> None:
+    problems: list[Problem] = []
+    parse_yaml("e.yaml", "title: x\nkind: call\nsum\0mary: x\n", problems, line_offset=1)
+    assert [str(p) for p in problems] == [
+        "e.yaml:4:4: error: invalid YAML: the control character #x0000 is not allowed; remove it"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("title: " + "[" * 600 + "]" * 600 + "\n", "1:23"),  # flow style: RecursionError before
+        ("a:\n" + "".join("  " * i + "b:\n" for i in range(1, 700)), "17:33"),  # block style
+        ("a: " + "{b: " * 15 + "c" + "}" * 15 + "\n", "1:64"),  # one level past the limit: the scalar
+    ],
+)
+def test_yaml_nested_beyond_what_a_record_needs_is_refused_where_it_gets_too_deep(text: str, where: str) -> None:
+    problems: list[Problem] = []
+    assert parse_yaml("e.yaml", text, problems)[0] is None
+    assert [str(p) for p in problems] == [
+        f"e.yaml:{where}: error: invalid YAML: nested more than {MAX_DEPTH} levels deep, far beyond what any record needs; flatten it"
+    ]
+
+
+def test_the_deepest_nesting_a_record_needs_is_accepted() -> None:
+    problems: list[Problem] = []
+    text = "a: " + "{b: " * 14 + "c" + "}" * 14 + "\n"  # 16 levels: the root mapping, 14 mappings, the scalar
+    assert parse_yaml("e.yaml", text, problems)[0] is not None and problems == []

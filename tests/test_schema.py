@@ -125,6 +125,8 @@ CASES = [
     ("wrong type (list at the top)", "event", "- a\n- b\n", False),
     ("empty text", "event", replace(EVENT, "title: Bennett offers mediation", 'title: "  "'), False),
     ("empty sources list", "event", replace(EVENT, EVENT[EVENT.index("sources:") :], "sources: []\n"), False),
+    ("as many tags as an event may have", "event", EVENT + f"tags: [{', '.join(f't{i}' for i in range(20))}]\n", True),
+    ("more tags than an event may have", "event", EVENT + f"tags: [{', '.join(f't{i}' for i in range(21))}]\n", False),
     ("valid minimal actor", "actor", ACTOR, True),
     ("valid full actor", "actor", FULL_ACTOR, True),
     ("bad actor kind", "actor", replace(ACTOR, "person", "human"), False),
@@ -189,3 +191,27 @@ def test_the_bundled_dossier_passes_the_schemas() -> None:
             text = split[0]
         errors = list(jsonschema.Draft7Validator(json_schema(kind)).iter_errors(yaml.load(text, Loader=LanguageServerLoader)))
         assert not errors, f"{path}: {errors[0].message}"
+
+
+def located_problems(kind: str, text: str) -> list[str]:
+    problems: list[Any] = []
+    data, positions, keys, _ = parse_yaml("x.yaml", text, problems)
+    found = Findings()
+    validate(SourceFile("x.yaml", kind, "x", data, positions, keys), by_name(kind).fields, found)
+    return [str(p) for p in problems + found.problems]
+
+
+def test_too_many_tags_on_an_event_say_why_and_what_to_do() -> None:
+    text = EVENT + f"tags: [{', '.join(f't{i}' for i in range(1000))}]\n"
+    assert located_problems("event", text) == [
+        "x.yaml:8:7: error: 'tags' has 1000 entries, more than the 20 allowed; each tag's page lists the event "
+        "with every tag it has: keep the few topics it is about"
+    ]
+
+
+def test_any_other_list_is_capped_far_beyond_a_real_dossier() -> None:
+    sources = "".join(f"  - article: a{i}\n    quote: q\n" for i in range(201))
+    text = replace(EVENT, EVENT[EVENT.index("sources:") :], "sources:\n" + sources)
+    assert located_problems("event", text) == [
+        "x.yaml:6:3: error: 'sources' has 201 entries, more than the 200 allowed; split the record"
+    ]

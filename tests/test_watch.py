@@ -97,3 +97,22 @@ def test_watched_dirs_cover_content_templates_and_theme(tmp_path: Path) -> None:
     (tmp_path / "templates").mkdir()
     dirs = watched_dirs(tmp_path)
     assert dirs == sorted({(tmp_path / "content").resolve(), (tmp_path / "templates").resolve(), THEME.resolve()})
+
+
+def test_folder_links_in_a_circle_or_out_of_the_project_are_not_followed(tmp_path: Path) -> None:
+    project, outside = tmp_path / "project", tmp_path / "outside"
+    (project / "content/events").mkdir(parents=True)
+    (project / "shared").mkdir()
+    (outside / "big").mkdir(parents=True)
+    (outside / "big/file.txt").write_text("x")
+    (project / "content/events/a.yaml").write_text("title: A\n")
+    (project / "shared/b.yaml").write_text("title: B\n")
+    (project / "content/events/one").symlink_to("two")  # two links that refer to each other
+    (project / "content/events/two").symlink_to("../events")
+    (project / "content/events/shared").symlink_to("../../shared")  # inside the project: followed
+    (project / "content/events/out").symlink_to(outside)  # out of it: never scanned
+    watcher = Watcher([project / "content"], within=project)
+    assert sorted(Path(p).relative_to(project).as_posix() for p in watcher.stamps) == [
+        "content/events/a.yaml",
+        "content/events/shared/b.yaml",
+    ]

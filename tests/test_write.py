@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 import pytest
 
+from dossier import write
 from dossier.errors import WriteError
 from dossier.project import Output
-from dossier.write import MARKER, check_outputs, write_site
+from dossier.write import MARKER, check_outputs, remove_folder, staging, write_site
 from tests.helpers import tree
 
 
@@ -65,3 +68,89 @@ def test_refuses_duplicate_and_escaping_paths(outputs: list[Output], message: st
     with pytest.raises(WriteError) as error:
         check_outputs(outputs)
     assert str(error.value) == message
+
+
+# --- the swap, leftovers of killed builds, full disks -----------------------------------------------
+
+
+def test_the_swap_exchanges_the_folders_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write_site([Output("index.html", b"1")], out)
+
+    def no_rename(*args: object) -> None:
+        raise AssertionError("a rename while a site is in place leaves an instant without one")
+
+    monkeypatch.setattr(write.os, "rename", no_rename)
+    write_site([Output("index.html", b"2")], out)
+    assert (out / "index.html").read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_without_an_atomic_exchange_the_swap_falls_back_to_renames(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "_renameat2", lambda: None)  # not Linux, or a C library without renameat2
+    out = tmp_path / "site"
+    write_site([Output("index.html", b"1")], out)
+    write_site([Output("index.html", b"2")], out)
+    assert (out / "index.html").read_bytes() == b"2"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def leftover(parent: Path, name: str, files: dict[str, bytes]) -> Path:
+    folder = parent / name
+    folder.mkdir()
+    for rel, data in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_bytes(data)
+    return folder
+
+
+def test_the_next_build_removes_what_killed_builds_left_and_nothing_else(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    leftover(tmp_path, ".site.new-abc", {MARKER: b"", "index.html": b"half", "events/x/index.html": b"x"})
+    leftover(tmp_path, ".site.old-def", {MARKER: b"", "index.html": b"old"})
+    leftover(tmp_path, ".site.pagefind-ghi", {MARKER: b"", "pagefind.js": b""})
+    leftover(tmp_path, ".site.new-empty", {})  # killed between mkdtemp and the marker
+    leftover(tmp_path, ".site.new-notours", {"thesis.txt": b"precious"})  # no marker: not ours
+    leftover(tmp_path, ".other.new-abc", {MARKER: b""})  # beside another output folder
+    write_site([Output("index.html", b"new")], out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".other.new-abc", ".site.new-notours", "site"]
+    assert (tmp_path / ".site.new-notours/thesis.txt").read_bytes() == b"precious"
+
+
+def test_a_staging_folder_in_use_by_another_build_is_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with staging(out, "new") as running:  # another build, still writing
+        write_site([Output("index.html", b"new")], out)
+        assert (running / MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_folder_is_removed_with_its_marker_last(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = leftover(tmp_path, ".site.old-x", {MARKER: b"", "a/b.html": b"", "c.html": b""})
+    removed: list[str] = []
+    unlink = os.unlink
+    monkeypatch.setattr(os, "unlink", lambda path, **kw: (removed.append(Path(path).name), unlink(path, **kw)))
+    remove_folder(folder)
+    assert removed[-1] == MARKER and not folder.exists()
+
+
+def test_a_write_error_is_a_clear_message_and_the_previous_site_stays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    write_site([Output("index.html", b"good")], out)
+    before = tree(out)
+    write_bytes = Path.write_bytes
+
+    def full(self: Path, data: bytes) -> int:
+        if self.name == "b.html":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return write_bytes(self, data)
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(WriteError) as error:
+        write_site([Output("a.html", b"a"), Output("b.html", b"b")], out)
+    assert str(error.value) == (
+        f"cannot write the site: no space left on the disk holding {tmp_path}; free some space and build again "
+        "(the previous site is unchanged)"
+    )
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

@@ -1,0 +1,66 @@
+"""Signals: Ctrl-C and SIGTERM stop a command cleanly, and no worker process outlives its parent.
+
+A command turns SIGTERM into the same exception as Ctrl-C, so both run every
+``finally`` (a build removes its staging folder) and end without a traceback. Forked
+render workers ask the kernel to kill them when their parent dies, however it dies
+(``prctl(PR_SET_PDEATHSIG)`` on Linux), and are stopped by Ctrl-C without a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+PR_SET_PDEATHSIG = 1
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C; ``signum`` gives the exit status (128 + signal)."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__()
+        self.signum = signum
+
+
+def exit_status(interrupt: KeyboardInterrupt) -> int:
+    """The shell's status for a command stopped by a signal: 130 for Ctrl-C, 143 for SIGTERM."""
+    return 128 + (interrupt.signum if isinstance(interrupt, Terminated) else signal.SIGINT)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def stop_like_ctrl_c() -> Iterator[None]:
+    """While in the block, SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) and Ctrl-C raises
+    KeyboardInterrupt; the previous handlers come back afterwards. Only the main thread can do this."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, handler) for sig, handler in _HANDLERS.items()}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+_HANDLERS = {signal.SIGTERM: _terminate, signal.SIGINT: signal.default_int_handler}
+
+
+def die_with_parent(parent: int) -> None:
+    """Initializer of a forked worker: die when ``parent`` does, and die quietly on Ctrl-C or SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # not the parent's KeyboardInterrupt: no traceback per worker
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request was made
+        os._exit(1)
