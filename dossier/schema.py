@@ -55,10 +55,11 @@ class Field:
         return self.attr or self.name
 
 
-def ids(name: str, ref: str, help: str, required: bool = False, min_items: int = 0) -> Field:
+def ids(name: str, ref: str, help: str, required: bool = False, min_items: int = 0, example: str = "") -> Field:
     """A list of references to records of type ``ref``."""
     article = "an" if ref[0] in "aeiou" else "a"
-    return Field(name, "list", help, required, item=Field("", "id", f"id of {article} {ref}", ref=ref), min_items=min_items)
+    item = Field("", "id", f"id of {article} {ref}", ref=ref)
+    return Field(name, "list", help, required, item=item, min_items=min_items, example=example)
 
 
 @dataclass(frozen=True)

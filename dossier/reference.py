@@ -1,0 +1,238 @@
+"""Reference: the format reference (``docs/reference.md``), written from the declarations it documents.
+
+Every key of every record type, with its type, whether it is required, what it holds and an example, comes from
+``registry``; the statuses and their meanings, the link forms and the whole-project checks (their docstrings) come
+from the modules that define them; the templates and their variables are checked against the site map by a test.
+Regenerate with ``python -m dossier.reference`` (a test fails while the committed file differs).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from dossier.check import CHECKS
+from dossier.dates import DATE_FORMS
+from dossier.registry import ACTOR_KIND_LABELS, DOSSIER, EVENT_KINDS, STATUS_MEANINGS, RecordType, every_type
+from dossier.schema import MAX_ITEMS, Field
+
+TARGET = Path("docs/reference.md")
+
+TYPE_NAMES = {
+    "text": "text",
+    "markdown": "Markdown",
+    "date": f"date ({DATE_FORMS})",
+    "datetime": f"date ({DATE_FORMS}), optionally with HH:MM",
+    "time": "time of day, HH:MM (quoted)",
+    "bool": "true or false",
+    "choice": "one of",
+    "id": "id",
+    "slug": "id",
+    "url": "http(s) address",
+    "base_url": "http(s) address, no ?query or #fragment",
+    "lang": "language code",
+    "capture": "file name in content/raw/",
+    "record": "mapping",
+}
+
+# Every page template and the variables it receives besides the ones every page gets (site, root, section).
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "index.html": ("/", "the overview: title, as-of date, bottom line, key points, open questions, key actors, latest events"),
+    "timeline.html": ("/timeline/", "every event in order, its overview picture, month index and filters"),
+    "actors.html": ("/actors/", "actors grouped by kind; those in no event apart"),
+    "articles.html": ("/articles/", "the source articles, by date"),
+    "tags.html": ("/tags/", "every tag, with its number of events"),
+    "search.html": ("/search/", "the search page (Pagefind)"),
+    "404.html": ("/404.html", "page not found; works at any depth (variable: sections, the site's top folders)"),
+    "event.html": ("/events/ID/", "an event (variable: event)"),
+    "actor.html": ("/actors/ID/", "an actor (variable: actor)"),
+    "article.html": ("/articles/ID/", "an article with its cited passages marked (variable: article)"),
+    "tag.html": ("/tags/ID/", "the events with one tag (variables: tag, events)"),
+    "sitemap.xml": ("/sitemap.xml", "with base_url only (variable: urls)"),
+    "feed.xml": ("/feed.xml", "Atom feed of the events, with base_url only"),
+}
+
+COMMON_VARIABLES = {
+    "site": "the cross-linked model (`dossier.model.Site`): `site.dossier`, `site.events` (in order), `site.actors`, "
+    "`site.articles`, `site.event[id]`, `site.actor[id]`, `site.article[id]`, `site.timeline`, `site.tags`, and the "
+    "views each page uses (`site.actor_events[id]`, `site.disputes[id]`, `site.cited[id]`, …)",
+    "root": 'the relative path from the page to the site root ("", "../", "../../"); every link starts with it',
+    "section": 'the navigation entry the page belongs to ("overview", "timeline", "actors", "articles", "tags", "search")',
+}
+
+FILTERS = {
+    "md": "Markdown to HTML, links resolved relative to the page: `{{ event.summary|md(event) }}` (the event resolves `source:N`)",
+    "url": "a record's page: `{{ actor|url }}`",
+    "when": "an event's date as shown: `c. Feb 2022`, `27 Feb 2022, 12:00`, `2021 – Jan 2022`",
+    "date": "a date as written, or `date not given`",
+    "published": "an article's date, `c.` when inferred",
+    "lookup": "ids to records: `{{ event.actors|lookup(site.actor) }}`",
+}
+GLOBALS = {
+    "url_for": "`url_for('event', id)`, `url_for('tag', tag)`, `url_for('timeline')`",
+    "statuses": "each status and what it means",
+    "actor_kinds": "each actor kind and its heading",
+}
+
+
+def _example(spec: Field) -> str:
+    if spec.example:
+        return f"`{spec.example}`"
+    if spec.choices:
+        return f"`{spec.choices[0]}`"
+    return ""
+
+
+def _kind(spec: Field) -> str:
+    if spec.type == "list":
+        assert spec.item is not None
+        inner = _kind(spec.item)
+        bounds = [f"at least {spec.min_items}"] if spec.min_items else []
+        bounds += [f"at most {spec.max_items}"] if spec.max_items != MAX_ITEMS else []
+        return f"list of {inner}" + "".join(f", {bound}" for bound in bounds)
+    if spec.type == "choice":
+        return "one of " + ", ".join(f"`{c}`" for c in spec.choices)
+    if spec.type == "id" and spec.ref:
+        return f"{spec.ref} id"
+    return TYPE_NAMES.get(spec.type, spec.type)
+
+
+def _table(fields: tuple[Field, ...], prefix: str = "") -> list[str]:
+    lines = ["| key | type | required | what it holds | example |", "| --- | --- | --- | --- | --- |"]
+    nested: list[tuple[str, Field]] = []
+    for spec in fields:
+        name = f"{prefix}{spec.name}"
+        lines.append(f"| `{name}` | {_kind(spec)} | {'yes' if spec.required else ''} | {spec.help} | {_example(spec)} |")
+        record = spec.item if spec.type == "list" and spec.item is not None and spec.item.type == "record" else spec
+        if record.type == "record":
+            nested.append((name + ("[]" if spec.type == "list" else ""), record))
+    for name, record in nested:
+        lines += ["", f"Each `{name}` entry:", "", *_table(record.fields)]
+    return lines
+
+
+def _record_type(record_type: RecordType) -> list[str]:
+    if record_type is DOSSIER:
+        where = "`content/dossier.yaml` (one per project)"
+    else:
+        suffixes = " or ".join(f"`{s}`" for s in record_type.suffixes)
+        where = f"`content/{record_type.folder}/ID{record_type.suffixes[0]}` (one file per record; {suffixes})"
+    lines = [f"### {record_type.name}", "", f"File: {where}."]
+    if record_type.body:
+        lines.append("The file starts with YAML front matter between two `---` lines; the Markdown after it is the text.")
+    if record_type.template:
+        lines.append(
+            f"Page: `/{record_type.section}/ID/` (template `{record_type.template}`); link: `[text]({record_type.name}:ID)`."
+        )
+    return [*lines, "", *_table(record_type.fields)]
+
+
+def reference() -> str:
+    """The whole format reference, as Markdown."""
+    out = [
+        "# Format reference",
+        "",
+        "<!-- Generated by `python -m dossier.reference` from the declarations in dossier/; do not edit by hand. -->",
+        "",
+        "A dossier project is a folder holding `content/` (and, optionally, `templates/`). Every record lives in its",
+        "own file, and **the file's name without its extension is the record's id**: lowercase letters, digits and",
+        "single hyphens (`naftali-bennett`, `2022-02-27-bennett-putin-call`). Unknown keys are errors (they are",
+        f"usually typos). A list holds at most {MAX_ITEMS} entries. Text is YAML: quote a value that YAML would read",
+        'as something else (`"2022-02-27"`, `"12:00"`, `"yes"`).',
+        "",
+        "```",
+        "content/dossier.yaml          the dossier: title, as-of date, bottom line, key points",
+        "content/events/ID.yaml        one event per file",
+        "content/actors/ID.yaml        one actor (person, organisation, state, place) per file",
+        "content/articles/ID.md        one cleaned source article per file: front matter + its own text",
+        "content/raw/                  the original captures, unchanged",
+        "templates/                    optional: your own templates, overriding the default theme file by file",
+        "```",
+        "",
+        "## Records",
+        "",
+    ]
+    for record_type in every_type():
+        out += [*_record_type(record_type), ""]
+    out += [
+        "Actor kinds: " + ", ".join(f"`{k}` ({v.lower()})" for k, v in ACTOR_KIND_LABELS.items()) + ".",
+        "Event kinds: " + ", ".join(f"`{k}`" for k in EVENT_KINDS) + ".",
+        "",
+        "## Dates",
+        "",
+        f"A date is written {DATE_FORMS}; YAML may hand it over as a date, and both are accepted. Its precision is",
+        'shown as written ("2021", "Oct 2021", "27 Feb 2022"); `approximate: true` shows it as "c. Oct 2021". A date',
+        'a source gives relatively ("last Friday", "early March") is resolved against the article\'s date and marked',
+        "approximate when it is not exact. `end` may not be before `date`, nor a role's `to` before its `from`.",
+        "",
+        "**Order.** The timeline shows events by day, then by `time` (events of a day without a time after those",
+        'with one); an event known only to the month closes its month, under "February 2022 — day not given", and one',
+        "known only to the year closes its year, because nothing says it came first. `after: [ids]` says that the",
+        "sources place an event after others: it is honoured without inventing a date, may not contradict the dates",
+        "(or the times of one day) and may not go round in a circle. Ties go by id.",
+        "",
+        "## Statuses",
+        "",
+        "| status | means |",
+        "| --- | --- |",
+        *(f"| `{status}` | {meaning} |" for status, meaning in STATUS_MEANINGS.items()),
+        "",
+        "Sources that only differ in detail (wording, time of day, how precise, a photo caption against the text) do",
+        "not make an event disputed: keep its status and say in a source's `note` how they differ. A disputed event",
+        "says what is in dispute and who says what: two or more of its sources carry the same `aspect` (the fact) and",
+        'each a short `says` (its account). Its page opens with "Who says what" and the overview lists it among the',
+        "open questions.",
+        "",
+        "## Links in Markdown",
+        "",
+        "| link | leads to |",
+        "| --- | --- |",
+        "| `[text](https://…)`, `http://…`, `mailto:…` | the address |",
+        *(f"| `[text]({t.name}:ID)` | the {t.name}'s page |" for t in every_type() if t is not DOSSIER),
+        '| `[text](article:ID "exact words")` | that passage of the article, highlighted, checked like a quote |',
+        "| `[text](source:N)` | in an event's summary, notes and `says`: the passage of its N-th source |",
+        "",
+        "Every other link (`javascript:`, relative paths) is an error; images are not supported; raw HTML is shown",
+        "as text. An article's caption block keeps a photo caption, once:",
+        "",
+        "```markdown",
+        "::: caption",
+        "RUSSIAN PRESIDENT Vladimir Putin meets with Prime Minister Naftali Bennett in Sochi last month.",
+        ":::",
+        "```",
+        "",
+        "## Checks",
+        "",
+        "`dossier check` (and `build`, and `serve` on every save) reads every file, checks each against its keys,",
+        "then runs the whole-project checks in this order, and lists every problem as `path:line:column: error: …`:",
+        "",
+        *(f"- **{name}**: {' '.join((run.__doc__ or '').split())}" for name, run in CHECKS),
+        "",
+        "## Pages and templates",
+        "",
+        "Templates are plain Jinja (autoescaped, strict about undefined variables). A project's `templates/` overrides",
+        "the default theme file by file. Every page template gets:",
+        "",
+        *(f"- `{name}`: {text}" for name, text in COMMON_VARIABLES.items()),
+        "",
+        "| page | template | what it shows |",
+        "| --- | --- | --- |",
+        *(f"| `{url}` | `{name}` | {text} |" for name, (url, text) in TEMPLATES.items()),
+        "",
+        "Filters: " + "; ".join(f"`{name}`, {text}" for name, text in FILTERS.items()) + ".",
+        "",
+        "Functions: " + "; ".join(f"`{name}`: {text}" for name, text in GLOBALS.items()) + ".",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def main() -> int:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
+    target.write_text(reference(), encoding="utf-8")
+    print(f"wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
