@@ -60,7 +60,14 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """The editor's tools: ``new``, ``import`` and ``schema``."""
+    """The editor's tools: ``init``, ``new``, ``import`` and ``schema``."""
+    init = commands.add_parser(
+        "init",
+        help="start a dossier project",
+        description="Start a dossier project in DIR (default: the current folder): an event, an actor and an article that pass check, the records' JSON Schemas for your editor and a .gitignore. Never overwrites a file.",
+    )
+    init.add_argument("dir", metavar="DIR", nargs="?", type=Path, help="the project folder (made if missing)")
+    init.add_argument("--example", action="store_true", help="start from a copy of the bundled dossier instead")
     new = commands.add_parser(
         "new",
         help="start a new event, actor or article",
@@ -105,7 +112,24 @@ def run_editor_command(args: argparse.Namespace, root: Path) -> int:
 
 
 def editor_command(args: argparse.Namespace, root: Path) -> None:
-    if args.command == "schema":
+    if args.command == "init":
+        from dossier.init import init_project
+
+        target = root / args.dir if args.dir is not None else root
+        started = init_project(target, example=args.example)
+        for path in started.written:
+            print(f"wrote {path}")
+        for path in started.kept:
+            print(f"kept {path} (it was there already)")
+        where = "" if target == Path(".") else f" -C {target}"
+        print(
+            f"started a dossier in {target}. Next:\n"
+            f"  dossier serve{where}    preview it at http://127.0.0.1:8000/; every save reloads the page\n"
+            f'  dossier new event "What happened"{where}    start a record (also: actor, article; dossier import CAPTURE)\n'
+            f"  dossier build{where}    the site, in {target / 'site'}\n"
+            "The format of every record: docs/reference.md of dossier, and your editor completes keys from schemas/."
+        )
+    elif args.command == "schema":
         from dossier.schema_json import SCHEMAS_DIR, write_schemas
 
         for path in write_schemas(args.dir if args.dir is not None else root / SCHEMAS_DIR):
@@ -156,12 +180,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     root: Path = args.root
-    if not root.is_dir():
+    if not root.is_dir() and args.command != "init":
         print(f"dossier: error: project folder {root} does not exist", file=sys.stderr)
         return 2
     out = args.out if getattr(args, "out", None) else root / "site"
     try:
-        if args.command in ("new", "import", "schema"):
+        if args.command in ("init", "new", "import", "schema"):
             return run_editor_command(args, root)
         if args.command == "check":
             from dossier.build import BuildReport, check

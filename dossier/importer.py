@@ -285,7 +285,13 @@ def clean_body(body: list[str], draft: Draft, known: set[str], credited: frozens
 
 def clean_html(data: bytes) -> Draft:
     """Extract the article from a saved HTML page with trafilatura, then tidy its text like a plain capture."""
-    import trafilatura  # imported here: it takes half a second to load and only HTML needs it
+    try:
+        import trafilatura  # imported here: it takes half a second to load and only HTML needs it
+    except ImportError:
+        raise EditorError(
+            "importing an HTML page needs trafilatura: pip install 'dossier-ssg[import]' "
+            "(a .txt capture needs nothing more)"
+        ) from None
 
     doc = trafilatura.bare_extraction(
         data,

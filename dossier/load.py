@@ -91,8 +91,9 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
 
 
 def _missing_dossier(content: Path) -> str:
-    where = "a content/ folder" if content.is_dir() else "no content/ folder"
-    return f"content/dossier.yaml not found (the project has {where}); run dossier in a project folder or pass -C DIR"
+    if content.is_dir():
+        return "content/dossier.yaml not found; write the dossier's title, as_of date and summary in it (docs/reference.md)"
+    return "content/dossier.yaml not found (no content/ folder here); run dossier init to start a project, or pass -C DIR"
 
 
 def _rel(root: Path, path: Path) -> str:

@@ -48,7 +48,7 @@ def quoted(text: str) -> str:
 def content_dir(root: Path) -> Path:
     content = root / "content"
     if not content.is_dir():
-        raise EditorError(f"no content/ folder in {root}; run dossier in a project folder or pass -C DIR")
+        raise EditorError(f"no content/ folder in {root}; run dossier init to start a project there, or pass -C DIR")
     return content
 
 

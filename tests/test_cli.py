@@ -71,8 +71,8 @@ def test_missing_project_folder_and_missing_dossier(tmp_path: Path) -> None:
     result = run("check", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        "content/dossier.yaml:1:1: error: content/dossier.yaml not found (the project has no content/ folder); "
-        "run dossier in a project folder or pass -C DIR\n1 error found; nothing was written\n"
+        "content/dossier.yaml:1:1: error: content/dossier.yaml not found (no content/ folder here); "
+        "run dossier init to start a project, or pass -C DIR\n1 error found; nothing was written\n"
     )
 
 

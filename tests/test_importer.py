@@ -289,3 +289,18 @@ if __name__ == "__main__":
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in rows:
         print(f"| `{r['capture']}` | {r['hand']} | {r['kept']} | {r['missed']} | {r['extra']} | {r['dropped']} | {r['found']} |")
+
+
+def test_without_trafilatura_an_html_import_says_which_extra_to_install(
+    make_project: Callable[[dict[str, str | bytes]], Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    project = make_project({"content/dossier.yaml": "title: T\nas_of: 2022-04-21\nsummary: S\n"})
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # as when the [import] extra is not installed
+    assert main(["-C", str(project), "import", str(Path(__file__).parent / "fixtures/capture.html")]) == 1
+    assert capsys.readouterr().err == (
+        "dossier: error: importing an HTML page needs trafilatura: pip install 'dossier-ssg[import]' "
+        "(a .txt capture needs nothing more)\n"
+    )
+    assert not (project / "content/articles").exists()

@@ -30,7 +30,7 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
         check=True,
         capture_output=True,
     )
-    (wheel,) = wheels.glob("dossier-*.whl")
+    (wheel,) = wheels.glob("dossier_ssg-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for rel in (
         "base.html",
@@ -55,3 +55,11 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(str(unpacked))
     assert (project / "site/static/style.css").read_bytes() == (REPO / "templates/static/style.css").read_bytes()
+    for rel in ("starter/content/dossier.yaml", "starter/gitignore", "starter/vscode/settings.json", "example/dossier.yaml"):
+        assert f"dossier/{rel}" in names, rel
+    bundled = {p.relative_to(REPO / "content").as_posix() for p in (REPO / "content").rglob("*") if p.is_file()}
+    assert {n.removeprefix("dossier/example/") for n in names if n.startswith("dossier/example/")} == bundled
+    metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert "Name: dossier-ssg" in text and "License-Expression: MIT" in text and "Provides-Extra: import" in text
+    assert "Requires-Dist: trafilatura" in text and 'extra == "import"' in text.split("Requires-Dist: trafilatura", 1)[1].split("\n", 1)[0]
