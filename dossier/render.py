@@ -20,17 +20,17 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from dossier import markup
+from dossier import dates, markup
 from dossier.dates import PartialDate
 from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, site_map
-from dossier.passages import SOURCE_SCHEME, passage_anchor, resolve_source
+from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
 from dossier.project import Output, template_dirs
 from dossier.records import Event
-from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, TYPES, kind_of, page_url
+from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 
 ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
 BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
@@ -70,21 +70,12 @@ def make_env(project_root: Path) -> jinja2.Environment:
     return env
 
 
-def _resolve(scheme: str, record_id: str, title: str) -> str | None:
-    """Where a link in Markdown leads: a record's page, or with quoted words as its title, that passage of an article."""
-    if scheme not in TYPES:
-        return None
-    if scheme == "article" and title:
-        return f"{page_url(scheme, record_id)}#{passage_anchor(record_id, title)}"
-    return page_url(scheme, record_id)
-
-
 @lru_cache(maxsize=65536)
 def _md_html(text: str, shift: int, event: Event | None) -> str:
     def resolve(scheme: str, record_id: str, title: str) -> str | None:
         if scheme == SOURCE_SCHEME:
             return resolve_source(event, record_id) if event is not None else None
-        return _resolve(scheme, record_id, title)
+        return resolve_link(scheme, record_id, title)
 
     return markup.render(text, resolve, shift=shift)
 
@@ -121,10 +112,7 @@ def _date(value: PartialDate | None) -> str:
 
 def when(event: Event) -> str:
     """An event's date as shown: precision kept, "c." when approximate, ranges joined with an en dash."""
-    text = event.date.label()
-    if event.end is not None and event.end != event.date:
-        text = f"{text} – {event.end.label()}"
-    return f"c. {text}" if event.approximate else text
+    return dates.when(event.date, event.end, event.approximate)
 
 
 def years(events: Sequence[Event]) -> list[int]:
@@ -154,7 +142,7 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> 
         before = anchors.render(cited=cited, root=root).strip()
         after = backref.render(cited=cited, root=root).strip()
         marks.append(markup.Mark(cited.block, cited.start, cited.end, cited.key, before, after))
-    html = markup.render(article.body, _resolve, shift=1, marks=marks)
+    html = markup.render(article.body, resolve_link, shift=1, marks=marks)
     return Markup(html.replace(markup.ROOT, root))
 
 

@@ -17,6 +17,8 @@ def test_event_source_links_to_marked_passage_and_back(sample_site: Path, serve_
     expect(number).to_have_text("who cites this passage: [3]")
     number.click()
     expect(page).to_have_url(base + "articles/gazette-2022-02-28-offer/#cited-3")
-    page.locator("#cited-3").get_by_role("link", name="27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call").click()
+    page.locator("#cited-3").get_by_role(
+        "link", name="27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
+    ).click()
     expect(page).to_have_url(base + "events/2022-02-27-call/#source-1")
     expect(page.get_by_role("heading", level=1)).to_have_text("Alice Example offers Bob Sample mediation in a phone call")
