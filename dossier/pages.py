@@ -3,8 +3,9 @@
 Each producer is a pure function of the site model that yields :class:`Page` jobs
 (a template to render at a path, with its variables) or finished
 :class:`~dossier.project.Output` files. A new page type or export is one function
-added to :data:`OUTPUTS`; a new record type with a template gets its pages from
-:func:`record_pages` without any change here.
+added to :data:`OUTPUTS` (the exports are in ``exports`` and ``timelines``), or for an
+export, one template ``templates/exports/NAME`` (rendered to ``data/NAME``); a new record
+type with a template gets its pages from :func:`record_pages` without any change here.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dossier import exports, timelines
 from dossier.model import Site
-from dossier.project import Output
+from dossier.project import DATA, EXPORTS, Output
 from dossier.registry import TAG_SECTION, record_types
 
 
@@ -67,6 +69,12 @@ def tag_pages(site: Site) -> Iterator[Job]:
         yield Page(f"{TAG_SECTION}/{tag}/index.html", "tag.html", {"section": "tags", "tag": tag, "events": events})
 
 
+def template_exports(site: Site) -> Iterator[Job]:
+    """Every export template, ``templates/exports/NAME`` of the project or the theme, rendered to ``data/NAME``."""
+    for name in site.export_templates:
+        yield Page(f"{DATA}/{name}", f"{EXPORTS}/{name}", {"section": ""})
+
+
 def feeds(site: Site) -> Iterator[Job]:
     """With a ``base_url``, the sitemap of every page and the Atom feed of events, whose links must be absolute."""
     base = site.dossier.base_url
@@ -86,6 +94,11 @@ OUTPUTS: tuple[tuple[str, Producer], ...] = (
     ("overview and indexes", fixed_pages),
     ("record pages", record_pages),
     ("tag pages", tag_pages),
+    ("dossier.json and its schema", exports.data_json),
+    ("events.csv and actors.csv", exports.spreadsheets),
+    ("events.ics", timelines.calendar),
+    ("timeline.json", timelines.timelinejs),
+    ("export templates", template_exports),
     ("sitemap and feed", feeds),
 )
 

@@ -28,7 +28,7 @@ from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, site_map
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
-from dossier.project import Output, template_dirs
+from dossier.project import EXPORTS, Output, template_dirs
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 
@@ -57,7 +57,7 @@ BYTECODE = MemoryBytecodeCache()
 def make_env(project_root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -68,6 +68,12 @@ def make_env(project_root: Path) -> jinja2.Environment:
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS, statuses=STATUS_MEANINGS)
     return env
+
+
+def autoescape(name: str | None) -> bool:
+    """HTML escaping for every template except the exports in other formats (``exports/events.md``, ``exports/x.csv``)."""
+    name = name or ""
+    return not name.startswith(f"{EXPORTS}/") or name.endswith((".html", ".htm", ".xml", ".svg"))
 
 
 @lru_cache(maxsize=65536)
