@@ -59,7 +59,7 @@ def record_pages(site: Site) -> Iterator[Job]:
             yield Page(
                 f"{record_type.section}/{record.id}/index.html",
                 record_type.template,
-                {"section": record_type.nav, record_type.name: record},
+                {"section": record_type.nav, record_type.name: record, "page_record": record},
             )
 
 

@@ -31,6 +31,7 @@ from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
 from dossier.project import EXPORTS, Output, template_dirs
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
+from dossier.structured import page_meta
 
 ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
 BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
@@ -67,6 +68,7 @@ def make_env(project_root: Path) -> jinja2.Environment:
     )
     env.filters.update(md=_md, url=_url, when=when, date=_date, lookup=_lookup, years=years, span=span)
     env.globals.update(url_for=_url_for, article_html=_article_html, actor_kinds=ACTOR_KIND_LABELS, statuses=STATUS_MEANINGS)
+    env.globals.update(page_meta=page_meta)
     return env
 
 
@@ -233,7 +235,7 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
                 outputs.append(job)
                 continue
             template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
-            html = template.render({"site": site, "root": job.root, **job.variables})
+            html = template.render({"site": site, "root": job.root, "page_path": job.path, **job.variables})
             outputs.append(Output(job.path, html.encode("utf-8")))
     except Exception as exc:
         problem = template_problem(exc, root)

@@ -38,6 +38,7 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
         "feed.xml",
         "sitemap.xml",
         "partials/header.html",
+        "partials/meta.html",
         "static/style.css",
         "static/search.js",
     ):
