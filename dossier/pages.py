@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dossier import exports, timelines
+from dossier import brief, exports, timelines
 from dossier.model import Site
 from dossier.project import DATA, EXPORTS, Output
 from dossier.registry import TAG_SECTION, record_types
@@ -46,6 +46,7 @@ def fixed_pages(site: Site) -> Iterator[Job]:
     yield Page("articles/index.html", "articles.html", {"section": "articles"})
     yield Page(f"{TAG_SECTION}/index.html", "tags.html", {"section": "tags"})
     yield Page("search/index.html", "search.html", {"section": "search"})
+    yield Page(brief.PATH, "brief.html", {"section": "brief", "brief": brief.make_brief(site)})
     # A host serves 404.html at any depth: with a base_url its links are absolute, else relative to the root.
     yield Page("404.html", "404.html", {"section": "", "root": site.dossier.base_url or ""})
 
@@ -91,7 +92,7 @@ def feeds(site: Site) -> Iterator[Job]:
 
 
 OUTPUTS: tuple[tuple[str, Producer], ...] = (
-    ("overview and indexes", fixed_pages),
+    ("overview, indexes and brief", fixed_pages),
     ("record pages", record_pages),
     ("tag pages", tag_pages),
     ("dossier.json and its schema", exports.data_json),

@@ -25,6 +25,7 @@ PAGES = [
     "tags/",
     "tags/mediation/",
     "404.html",
+    "brief/",
 ]
 
 

@@ -49,7 +49,7 @@ def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
     result = run("-C", str(SAMPLE), "build", "--out", str(out), "--no-search")
     assert result.returncode == 0
     assert re.fullmatch(
-        rf"built 18 pages \(26 files\) into {re.escape(str(out))} in \d+\.\d\ds "
+        rf"built 19 pages \(28 files\) into {re.escape(str(out))} in \d+\.\d\ds "
         r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n",
         result.stdout,
     )

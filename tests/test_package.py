@@ -39,7 +39,9 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
         "sitemap.xml",
         "partials/header.html",
         "partials/meta.html",
+        "brief.html",
         "static/style.css",
+        "static/brief.css",
         "static/search.js",
     ):
         assert f"dossier/theme/{rel}" in names

@@ -54,7 +54,7 @@ def test_hostile_text_in_every_field_is_escaped(make_project: Callable[[dict[str
     out = tmp_path / "site"
     build(root, out, search=False)
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 11  # 7 fixed pages, one event, actor, article and tag
+    assert len(pages) == 12  # 8 fixed pages, one event, actor, article and tag
     for page in pages:
         audit = Audit()
         html = page.read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def test_hostile_text_cannot_run_in_a_browser(
 
 def test_every_page_of_the_site_map_is_built(sample_site: Path) -> None:
     expected = {
-        "index.html", "404.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html", "search/index.html",
+        "index.html", "404.html", "brief/index.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html", "search/index.html",
         "events/2022-02-27-call/index.html", "events/2022-02-disputed-venue/index.html", "events/2021-aid/index.html",
         "actors/alice-example/index.html", "actors/bob-sample/index.html", "actors/examplia/index.html", "actors/capital-city/index.html",
         "articles/gazette-2022-02-28-offer/index.html", "articles/herald-2022-03-01-venue/index.html",
@@ -249,7 +249,7 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     build(project, out, search=False)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
     locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert len(locs) == 17 and "https://example.org/dossier/" in locs
+    assert len(locs) == 18 and "https://example.org/dossier/brief/" in locs
     assert "https://example.org/dossier/events/2022-02-27-call/" in locs
     assert not any(loc.endswith("404.html") for loc in locs)
     feed = ET.parse(out / "feed.xml").getroot()

@@ -110,6 +110,7 @@ def test_with_a_base_url_pages_have_canonical_links_and_absolute_addresses(tmp_p
         ("index.html", "https://example.org/d/"),
         ("events/2022-02-27-call/index.html", "https://example.org/d/events/2022-02-27-call/"),
         ("tags/venue/index.html", "https://example.org/d/tags/venue/"),
+        ("brief/index.html", "https://example.org/d/brief/"),
     ):
         parsed = head(out / rel)
         assert parsed.links["canonical"] == parsed.meta["og:url"] == canonical
