@@ -17,16 +17,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from dossier.check import check_project
-from dossier.errors import DossierError, Problem, errors_in, plural
+from dossier.errors import DossierError, Location, Problem, errors_in, plural, warning
 from dossier.index import run_pagefind
 from dossier.load import load_project
 from dossier.model import link_records
-from dossier.project import export_templates
+from dossier.project import DOSSIER_FILE, export_templates
 from dossier.records import Records
 from dossier.render import make_env, render_site, static_files
 from dossier.write import write_site
 
 T = TypeVar("T")
+NO_BASE_URL = (
+    "no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
+    "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, "
+    "or for one build pass --base-url URL or set DOSSIER_BASE_URL"
+)
 
 
 @dataclass
@@ -87,6 +92,8 @@ def build(
     records = check(root, report, strict)
     if base_url:
         records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
+    if not records.dossier.base_url:
+        report.warnings.append(warning(Location(DOSSIER_FILE), NO_BASE_URL))
     site = timed(report, "model", lambda: link_records(records))
     site = dataclasses.replace(site, export_templates=export_templates(root))
     env = make_env(root)

@@ -6,10 +6,17 @@ Each producer is a pure function of the site model that yields :class:`Page` job
 added to :data:`OUTPUTS` (the exports are in ``exports`` and ``timelines``), or for an
 export, one template ``templates/exports/NAME`` (rendered to ``data/NAME``); a new record
 type with a template gets its pages from :func:`record_pages` without any change here.
+
+With ``base_url`` the sitemap and the Atom feed are written too. Their ``lastmod`` and
+``updated`` are when the records last changed, not when the events happened: a record
+page's is its file's modification time (clamped to ``SOURCE_DATE_EPOCH`` when that is
+set, see ``load.last_change``), a list's the latest of the records it shows, so two
+builds of the same files are byte-identical.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,14 +88,32 @@ def feeds(site: Site) -> Iterator[Job]:
     base = site.dossier.base_url
     if not base:
         return
-    urls = [
-        job.path.removesuffix("index.html")
+    pages = [
+        (job.path.removesuffix("index.html"), changed(site, job))
         for producer in (fixed_pages, record_pages, tag_pages)
         for job in producer(site)
         if isinstance(job, Page) and job.path.endswith(".html") and job.path != "404.html"
     ]
-    yield Page("sitemap.xml", "sitemap.xml", {"section": "", "root": base, "urls": urls})
-    yield Page("feed.xml", "feed.xml", {"section": "", "root": base})
+    updated = {event.id: timestamp(site.changed.get(event.path, 0)) for event in site.events}
+    everything = timestamp(max(site.changed.values(), default=0))
+    yield Page("sitemap.xml", "sitemap.xml", {"section": "", "root": base, "pages": pages})
+    yield Page("feed.xml", "feed.xml", {"section": "", "root": base, "updated": updated, "feed_updated": everything})
+
+
+def changed(site: Site, page: Page) -> str:
+    """When what a page shows last changed: its record's file, a tag page's events, else any record."""
+    record = page.variables.get("page_record")
+    if record is not None:
+        return timestamp(site.changed.get(record.path, 0))
+    events = page.variables.get("events") if "tag" in page.variables else None
+    if events is not None:
+        return timestamp(max((site.changed.get(e.path, 0) for e in events), default=0))
+    return timestamp(max(site.changed.values(), default=0))
+
+
+def timestamp(seconds: int) -> str:
+    """Seconds since 1970 as a W3C / RFC 3339 date and time in UTC."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 OUTPUTS: tuple[tuple[str, Producer], ...] = (

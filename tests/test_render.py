@@ -235,7 +235,8 @@ def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Pat
     assert (out / "static/style.css").is_file()
 
 
-def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_path: Path) -> None:
+def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_path: Path, monkeypatch) -> None:
+    import os
     import shutil
     import xml.etree.ElementTree as ET
 
@@ -245,20 +246,40 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     shutil.copytree(SAMPLE, project)
     config = project / "content/dossier.yaml"
     config.write_text(config.read_text() + "base_url: https://example.org/dossier\n")
+    # when each record last changed: the files' modification times, whatever the events' dates
+    day = 1_700_000_000  # 2023-11-14T22:13:20Z
+    for path in (project / "content").rglob("*.*"):
+        os.utime(path, (day, day))
+    os.utime(project / "content/events/2022-02-27-call.yaml", (day + 3600, day + 3600))
+    os.utime(project / "content/actors/bob-sample.yaml", (day + 7200, day + 7200))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "site"
     build(project, out, search=False)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
-    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert len(locs) == 18 and "https://example.org/dossier/brief/" in locs
-    assert "https://example.org/dossier/events/2022-02-27-call/" in locs
-    assert not any(loc.endswith("404.html") for loc in locs)
+    urls = {
+        e.find("s:loc", ns).text: e.find("s:lastmod", ns).text
+        for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)
+    }
+    assert len(urls) == 18 and "https://example.org/dossier/brief/" in urls
+    assert not any(loc.endswith("404.html") for loc in urls)
+    assert urls["https://example.org/dossier/events/2022-02-27-call/"] == "2023-11-14T23:13:20Z"
+    assert urls["https://example.org/dossier/events/2021-aid/"] == "2023-11-14T22:13:20Z"
+    assert urls["https://example.org/dossier/tags/mediation/"] == "2023-11-14T23:13:20Z"  # its newest event
+    assert urls["https://example.org/dossier/tags/venue/"] == "2023-11-14T22:13:20Z"
+    assert urls["https://example.org/dossier/actors/bob-sample/"] == "2023-11-15T00:13:20Z"
+    assert urls["https://example.org/dossier/"] == urls["https://example.org/dossier/timeline/"] == "2023-11-15T00:13:20Z"
     feed = ET.parse(out / "feed.xml").getroot()
-    assert feed.find("a:updated", ns).text == "2022-03-01T00:00:00Z"
+    assert feed.find("a:updated", ns).text == "2023-11-15T00:13:20Z"  # the newest change of any record
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:id", ns).text for e in entries] == [
         "https://example.org/dossier/events/2022-02-disputed-venue/",
         "https://example.org/dossier/events/2022-02-27-call/",
         "https://example.org/dossier/events/2021-aid/",
+    ]
+    assert [e.find("a:updated", ns).text for e in entries] == [
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T23:13:20Z",
+        "2023-11-14T22:13:20Z",
     ]
     assert entries[1].find("a:title", ns).text == "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
     assert entries[1].find("a:summary", ns).text == "<p>Alice called Bob and offered to mediate.</p>\n"
@@ -269,6 +290,17 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     )
     missing = (out / "404.html").read_text(encoding="utf-8")
     assert '<a href="https://example.org/dossier/timeline/">timeline</a>' in missing
+
+    # SOURCE_DATE_EPOCH clamps every later change to it: a reproducible build says when the sources were fixed
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(day + 1800))
+    build(project, out, search=False)
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.find("a:updated", ns).text == "2023-11-14T22:43:20Z"
+    assert [e.find("a:updated", ns).text for e in feed.findall("a:entry", ns)] == [
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:43:20Z",
+        "2023-11-14T22:13:20Z",
+    ]
 
 
 def test_templates_compiled_in_an_earlier_build_are_recompiled_when_edited(tmp_path: Path) -> None:
