@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -30,7 +29,7 @@ from urllib.parse import urlsplit
 
 from dossier import markup
 from dossier.dates import PartialDate, when
-from dossier.exports import address, plain, resolver, source_name, wanted
+from dossier.exports import address, json_lines, plain, resolver, source_name, wanted
 from dossier.model import Site
 from dossier.passages import source_anchor
 from dossier.project import DATA, Output
@@ -112,8 +111,7 @@ def fold(line: str) -> bytes:
 def timelinejs(site: Site) -> Iterator[Output]:
     """``data/timeline.json``: the dossier's events as a TimelineJS3 timeline."""
     if wanted(site, "timeline.json"):
-        data = timeline_data(site)
-        yield Output(f"{DATA}/timeline.json", (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        yield Output(f"{DATA}/timeline.json", json_lines(timeline_data(site), sort_keys=False))
 
 
 def timeline_data(site: Site) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from dossier.build import build, check
-from dossier.exports import csv_bytes, inert
+from dossier.exports import csv_bytes, inert, json_lines
 from dossier.model import link_records
 from tests.helpers import SAMPLE, run_main
 from tests.test_render import PAYLOAD, hostile_project
@@ -58,6 +58,14 @@ def test_dossier_json_of_the_first_dossier_validates_against_its_published_schem
     for record, article in zip(data["articles"], FIRST.articles, strict=True):
         assert record["body"]["markdown"] == article.body  # the article's own text, whole
         assert record["file"] == article.path and record["page"] == f"articles/{article.id}/"
+
+
+def test_json_exports_put_one_record_on_a_line() -> None:
+    data = {"b": [1, {"y": "é", "x": [2]}], "a": "t", "c": []}
+    text = json_lines(data)
+    assert text == b'{\n"a": "t",\n"b": [\n1,\n{"x": [2], "y": "\xc3\xa9"}\n],\n"c": []\n}\n'
+    assert json.loads(text) == data
+    assert json_lines({"z": 1, "a": 2}, sort_keys=False).startswith(b'{\n"z": 1,')
 
 
 def test_the_schema_refuses_what_the_export_does_not_write(first_dossier: Path) -> None:
