@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from dossier import __version__
-from dossier.build import NO_BASE_URL
 from dossier.cli import main, parser
 from tests.helpers import SAMPLE, run_main, tree
 
@@ -55,7 +54,11 @@ def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
         result.stdout,
     )
     assert (out / "index.html").is_file() and not (out / "pagefind").exists()
-    assert result.stderr == f"content/dossier.yaml:1:1: warning: {NO_BASE_URL}\n1 warning found\n"
+    assert result.stderr == (
+        "content/dossier.yaml:1:1: warning: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical "
+        "links and the event links of data/events.ics, and the other exports link to pages relative to the site root; "
+        "set base_url here, or for one build pass --base-url URL or set DOSSIER_BASE_URL\n1 warning found\n"
+    )
 
 
 def test_base_url_for_one_build_from_the_option_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
