@@ -6,6 +6,7 @@ into a staging folder that replaces the output folder only when all of it succee
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -16,15 +17,21 @@ from pathlib import Path
 from typing import TypeVar
 
 from dossier.check import check_project
-from dossier.errors import DossierError, Problem, errors_in, plural
+from dossier.errors import DossierError, Location, Problem, errors_in, plural, warning
 from dossier.index import run_pagefind
 from dossier.load import load_project
 from dossier.model import link_records
+from dossier.project import DOSSIER_FILE, export_templates
 from dossier.records import Records
 from dossier.render import make_env, render_site, static_files
 from dossier.write import write_site
 
 T = TypeVar("T")
+NO_BASE_URL = (
+    "no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
+    "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, "
+    "or for one build pass --base-url URL or set DOSSIER_BASE_URL"
+)
 
 
 @dataclass
@@ -67,15 +74,28 @@ def check(root: Path, report: BuildReport | None = None, strict: bool = False) -
     return records
 
 
-def build(root: Path, out_dir: Path, search: bool = True, keep_index: bool = False, strict: bool = False) -> BuildReport:
+def build(
+    root: Path,
+    out_dir: Path,
+    search: bool = True,
+    keep_index: bool = False,
+    strict: bool = False,
+    base_url: str | None = None,
+) -> BuildReport:
     """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
 
     With ``keep_index`` (and no ``search``), the previous site's search index is carried
-    over as it is, for a preview that re-indexes after the browser has reloaded.
+    over as it is, for a preview that re-indexes after the browser has reloaded. A
+    ``base_url`` (checked and ending with "/") replaces the dossier's for this build.
     """
     report = BuildReport()
     records = check(root, report, strict)
+    if base_url:
+        records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
+    if not records.dossier.base_url:
+        report.warnings.append(warning(Location(DOSSIER_FILE), NO_BASE_URL))
     site = timed(report, "model", lambda: link_records(records))
+    site = dataclasses.replace(site, export_templates=export_templates(root))
     env = make_env(root)
     outputs = timed(report, "render", lambda: render_site(site, env, root).outputs + static_files(root))
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))

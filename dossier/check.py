@@ -97,7 +97,7 @@ def check_project(project: Project, types: Iterable[RecordType] | None = None) -
     if any(p.is_error for p in problems) or dossier is None:
         return None, sorted(problems)
     by_type = {t.name: tuple(records[t.name][i] for i in sorted(records[t.name])) for t in types}
-    return Records(dossier, by_type), sorted(problems)
+    return Records(dossier, by_type, project.changed), sorted(problems)
 
 
 def _record(record_type: RecordType, source: SourceFile, values: dict[str, Any]) -> Any:

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from dossier import dates
 from dossier.dates import MONTH_NAMES
 from dossier.records import Event
 
@@ -79,10 +80,7 @@ def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[st
 
 def when(event: Event) -> str:
     """An event's date as shown: precision kept, its time if given, "c." when approximate, ranges joined with an en dash."""
-    text = event.date.label() + (f", {event.time}" if event.time else "")
-    if event.end is not None and event.end != event.date:
-        text = f"{text} – {event.end.label()}"
-    return f"c. {text}" if event.approximate else text
+    return dates.when(event.date, event.end, event.approximate, event.time)
 
 
 def cycle(after: Mapping[str, Sequence[str]]) -> list[str] | None:

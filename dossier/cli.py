@@ -6,6 +6,7 @@ Only this module and ``serve`` (which reports each rebuild as it happens) print.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,8 @@ from dossier import __version__
 from dossier.errors import DossierError, EditorError, PagefindError, Problem, WriteError, plural
 from dossier.new import NEW_TYPES
 from dossier.signals import exit_status, stop_like_ctrl_c
+
+BASE_URL_VARIABLE = "DOSSIER_BASE_URL"  # sets the base_url for one build, like --base-url
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", metavar="DIR", type=Path, help="write the site to DIR (default: site/ in the project)")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the site's public address for this build, instead of base_url in content/dossier.yaml (default: ${BASE_URL_VARIABLE})",
+    )
 
     commands.add_parser(
         "check",
@@ -117,10 +125,10 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
 
         target = root / args.dir if args.dir is not None else root
         started = init_project(target, example=args.example)
-        for path in started.written:
-            print(f"wrote {path}")
-        for path in started.kept:
-            print(f"kept {path} (it was there already)")
+        for name in started.written:
+            print(f"wrote {name}")
+        for name in started.kept:
+            print(f"kept {name} (it was there already)")
         where = "" if target == Path(".") else f" -C {target}"
         print(
             f"started a dossier in {target}. Next:\n"
@@ -169,6 +177,23 @@ def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing wa
     print(f"{' and '.join(counts)} found{'; ' + wrote if wrote else ''}", file=sys.stderr)
 
 
+class UsageError(Exception):
+    """A value given on the command line (or in the environment) that the command cannot use."""
+
+
+def build_base_url(option: str | None, variable: str) -> str | None:
+    """The base_url for one build: ``--base-url``, else the environment variable, else None (the dossier's own)."""
+    from dossier.schema import BASE_URL_FORM, as_base_url
+
+    for name, value in (("--base-url", option or ""), (BASE_URL_VARIABLE, variable)):
+        if value.strip():
+            checked = as_base_url(value)
+            if checked is None:
+                raise UsageError(f"{name} must be {BASE_URL_FORM}, got '{value}'")
+            return checked
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; Ctrl-C and SIGTERM stop it cleanly (staging removed, no traceback) with status 130 or 143."""
     try:
@@ -201,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
         elif args.command == "build":
             from dossier.build import build
 
-            report = build(root, out, search=not args.no_search)
+            base_url = build_base_url(args.base_url, os.environ.get(BASE_URL_VARIABLE, ""))
+            report = build(root, out, search=not args.no_search, base_url=base_url)
             report_problems(report.warnings, wrote=None)
             print(report.summary(out))
         else:
@@ -211,7 +237,7 @@ def run(args: argparse.Namespace) -> int:
     except DossierError as exc:
         report_problems(exc.problems)
         return 1
-    except (WriteError, PagefindError) as exc:
+    except (WriteError, PagefindError, UsageError) as exc:
         print(f"dossier: error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -67,6 +67,14 @@ class PartialDate:
         return str(self.year)
 
 
+def when(date: PartialDate, end: PartialDate | None = None, approximate: bool = False, time: str | None = None) -> str:
+    """A date as shown: precision kept, its time if given, "c." when approximate, a range joined with an en dash."""
+    text = date.label() + (f", {time}" if time else "")
+    if end is not None and end != date:
+        text = f"{text} – {end.label()}"
+    return f"c. {text}" if approximate else text
+
+
 def parse_time(text: str) -> str | None:
     """A time of day written ``HH:MM`` (24-hour clock) in that form, or None."""
     match = _TIME_RE.match(text.strip())

@@ -289,8 +289,7 @@ def clean_html(data: bytes) -> Draft:
         import trafilatura  # imported here: it takes half a second to load and only HTML needs it
     except ImportError:
         raise EditorError(
-            "importing an HTML page needs trafilatura: pip install 'dossier-ssg[import]' "
-            "(a .txt capture needs nothing more)"
+            "importing an HTML page needs trafilatura: pip install 'dossier-ssg[import]' (a .txt capture needs nothing more)"
         ) from None
 
     doc = trafilatura.bare_extraction(

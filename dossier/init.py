@@ -30,7 +30,9 @@ class Started:
 def init_project(root: Path, example: bool = False) -> Started:
     """Start a project in ``root`` (made if missing): the starter records, or the bundled dossier with ``example``."""
     if (root / CONTENT).exists():
-        raise EditorError(f"{root / CONTENT} already exists: {root} is a dossier project already; edit it, or choose another folder")
+        raise EditorError(
+            f"{root / CONTENT} already exists: {root} is a dossier project already; edit it, or choose another folder"
+        )
     if root.exists() and not root.is_dir():
         raise EditorError(f"{root} is a file; choose a folder for the project")
     source = EXAMPLE if example else STARTER / CONTENT

@@ -17,8 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class Project:
     root: Path
     files: tuple[SourceFile, ...]
     raw_names: frozenset[str]
+    changed: Mapping[str, int] = field(default_factory=dict)  # file path -> its last change (see last_change)
 
 
 def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple[Project, list[Problem]]:
@@ -87,7 +88,25 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
-    return Project(root, tuple(files), raw_names), problems
+    clamp = source_date_epoch()
+    changed = {f.path: last_change(root / f.path, clamp) for f in files}
+    return Project(root, tuple(files), raw_names, changed), problems
+
+
+def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
+    """``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC), the reproducible-builds convention, when set to a number."""
+    value = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def last_change(path: Path, clamp: int | None = None) -> int:
+    """When a record last changed: its file's modification time (whole seconds since 1970, UTC), clamped to
+    ``clamp`` (``SOURCE_DATE_EPOCH``) when given, so that a build of the same files says the same thing."""
+    try:
+        seconds = int(path.stat().st_mtime)
+    except OSError:
+        seconds = 0  # unreadable: load reports it
+    return min(seconds, clamp) if clamp is not None else seconds
 
 
 def _missing_dossier(content: Path) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dossier import markup
@@ -93,6 +93,8 @@ class Site:
     key_actors: tuple[Actor, ...]  # the actors in most events
     eventless: tuple[Actor, ...]  # actors named in the sources but in no event, by name
     latest: tuple[Event, ...]  # the last events, newest first
+    changed: Mapping[str, int] = field(default_factory=dict)  # record file path -> when it last changed (seconds, UTC)
+    export_templates: tuple[str, ...] = ()  # names under templates/exports/, each rendered to data/NAME (see pages)
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -196,6 +198,7 @@ def link_records(records: Records) -> Site:
         eventless=tuple(sorted((a for a in actors if not actor_events[a.id]), key=lambda a: (a.name.casefold(), a.id))),
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
+        changed=records.changed,
     )
 
 

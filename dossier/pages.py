@@ -3,18 +3,27 @@
 Each producer is a pure function of the site model that yields :class:`Page` jobs
 (a template to render at a path, with its variables) or finished
 :class:`~dossier.project.Output` files. A new page type or export is one function
-added to :data:`OUTPUTS`; a new record type with a template gets its pages from
-:func:`record_pages` without any change here.
+added to :data:`OUTPUTS` (the exports are in ``exports`` and ``timelines``), or for an
+export, one template ``templates/exports/NAME`` (rendered to ``data/NAME``); a new record
+type with a template gets its pages from :func:`record_pages` without any change here.
+
+With ``base_url`` the sitemap and the Atom feed are written too. Their ``lastmod`` and
+``updated`` are when the records last changed, not when the events happened: a record
+page's is its file's modification time (clamped to ``SOURCE_DATE_EPOCH`` when that is
+set, see ``load.last_change``), a list's the latest of the records it shows, so two
+builds of the same files are byte-identical.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from dossier import brief, exports, timelines
 from dossier.model import Site
-from dossier.project import Output
+from dossier.project import DATA, EXPORTS, Output
 from dossier.registry import TAG_SECTION, record_types
 
 
@@ -44,6 +53,7 @@ def fixed_pages(site: Site) -> Iterator[Job]:
     yield Page("articles/index.html", "articles.html", {"section": "articles"})
     yield Page(f"{TAG_SECTION}/index.html", "tags.html", {"section": "tags"})
     yield Page("search/index.html", "search.html", {"section": "search"})
+    yield Page(brief.PATH, "brief.html", {"section": "brief", "brief": brief.make_brief(site)})
     # A host serves 404.html at any depth: with a base_url its links are absolute; without, they start at "/" and
     # the page finds the site's folder from the address (the first known section in it) and mends them.
     sections = sorted(
@@ -61,7 +71,7 @@ def record_pages(site: Site) -> Iterator[Job]:
             yield Page(
                 f"{record_type.section}/{record.id}/index.html",
                 record_type.template,
-                {"section": record_type.nav, record_type.name: record},
+                {"section": record_type.nav, record_type.name: record, "page_record": record},
             )
 
 
@@ -71,25 +81,54 @@ def tag_pages(site: Site) -> Iterator[Job]:
         yield Page(f"{TAG_SECTION}/{tag}/index.html", "tag.html", {"section": "tags", "tag": tag, "events": events})
 
 
+def template_exports(site: Site) -> Iterator[Job]:
+    """Every export template, ``templates/exports/NAME`` of the project or the theme, rendered to ``data/NAME``."""
+    for name in site.export_templates:
+        yield Page(f"{DATA}/{name}", f"{EXPORTS}/{name}", {"section": ""})
+
+
 def feeds(site: Site) -> Iterator[Job]:
     """With a ``base_url``, the sitemap of every page and the Atom feed of events, whose links must be absolute."""
     base = site.dossier.base_url
     if not base:
         return
-    urls = [
-        job.path.removesuffix("index.html")
+    pages = [
+        (job.path.removesuffix("index.html"), changed(site, job))
         for producer in (fixed_pages, record_pages, tag_pages)
         for job in producer(site)
         if isinstance(job, Page) and job.path.endswith(".html") and job.path != "404.html"
     ]
-    yield Page("sitemap.xml", "sitemap.xml", {"section": "", "root": base, "urls": urls})
-    yield Page("feed.xml", "feed.xml", {"section": "", "root": base})
+    updated = {event.id: timestamp(site.changed.get(event.path, 0)) for event in site.events}
+    everything = timestamp(max(site.changed.values(), default=0))
+    yield Page("sitemap.xml", "sitemap.xml", {"section": "", "root": base, "pages": pages})
+    yield Page("feed.xml", "feed.xml", {"section": "", "root": base, "updated": updated, "feed_updated": everything})
+
+
+def changed(site: Site, page: Page) -> str:
+    """When what a page shows last changed: its record's file, a tag page's events, else any record."""
+    record = page.variables.get("page_record")
+    if record is not None:
+        return timestamp(site.changed.get(record.path, 0))
+    events = page.variables.get("events") if "tag" in page.variables else None
+    if events is not None:
+        return timestamp(max((site.changed.get(e.path, 0) for e in events), default=0))
+    return timestamp(max(site.changed.values(), default=0))
+
+
+def timestamp(seconds: int) -> str:
+    """Seconds since 1970 as a W3C / RFC 3339 date and time in UTC."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 OUTPUTS: tuple[tuple[str, Producer], ...] = (
-    ("overview and indexes", fixed_pages),
+    ("overview, indexes and brief", fixed_pages),
     ("record pages", record_pages),
     ("tag pages", tag_pages),
+    ("dossier.json and its schema", exports.data_json),
+    ("events.csv and actors.csv", exports.spreadsheets),
+    ("events.ics", timelines.calendar),
+    ("timeline.json", timelines.timelinejs),
+    ("export templates", template_exports),
     ("sitemap and feed", feeds),
 )
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from dossier import markup
 from dossier.records import Article, Citation, Records
-from dossier.registry import DOSSIER, by_name, every_type, title_of
+from dossier.registry import DOSSIER, by_name, every_type, page_url, schemes, title_of
 from dossier.schema import Field
 
 SOURCE_SCHEME = "source"  # [text](source:2): the second source of the event whose text holds the link
@@ -81,6 +81,11 @@ def source_anchor(event_id: str, number: int) -> str:
     return f"cite-{event_id}-{number}"
 
 
+def role_anchor(actor_id: str, number: int) -> str:
+    """The anchor of an actor's ``number``-th role (1-based) in the article its source cites."""
+    return f"role-{actor_id}-{number}"
+
+
 def markdown_texts(fields: tuple[Field, ...], record: Any) -> Iterator[str]:
     """Every Markdown text of a record, nested records and lists included, in field order."""
     for spec in fields:
@@ -139,7 +144,7 @@ def collect(records: Records) -> dict[str, tuple[Passage, ...]]:
     for actor in records.actors:
         for number, role in enumerate(actor.roles, start=1):
             if role.source is not None:
-                add(role.source, f"role-{actor.id}-{number}", "actor", actor, "#roles", "role", role.title)
+                add(role.source, role_anchor(actor.id, number), "actor", actor, "#roles", "role", role.title)
     for record_type in every_type():
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
         for record in items:
@@ -161,6 +166,16 @@ def ranges(passages: tuple[Passage, ...], body: str) -> tuple[CitedRange, ...]:
         CitedRange(number, block, start, end, tuple(items), blocks[block].text[start:end])
         for number, ((block, start, end), items) in enumerate(sorted(grouped.items()), 1)
     )
+
+
+def resolve_link(scheme: str, record_id: str, title: str) -> str | None:
+    """Where a link in Markdown leads, from the site root: a record's page, or with quoted words as its title, that
+    passage of an article (None for a scheme that names no record type)."""
+    if scheme not in schemes():
+        return None
+    if scheme == "article" and title:
+        return f"{page_url(scheme, record_id)}#{passage_anchor(record_id, title)}"
+    return page_url(scheme, record_id)
 
 
 def resolve_source(event: Any, number: str) -> str | None:

@@ -16,6 +16,8 @@ TEMPLATES = "templates"
 DOSSIER_FILE = "content/dossier.yaml"
 RAW = "content/raw"
 SITE = "site"
+EXPORTS = "exports"  # templates/exports/NAME is rendered to data/NAME
+DATA = "data"  # the exports' folder in the built site
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,19 @@ def template_dirs(root: Path) -> list[Path]:
     """Where templates and static files are looked up, the project's own first, then the default theme."""
     own = root / TEMPLATES
     return [own, THEME] if own.is_dir() and own.resolve() != THEME.resolve() else [THEME]
+
+
+def export_templates(root: Path) -> tuple[str, ...]:
+    """The names of the export templates (``templates/exports/NAME``) of the project and the default theme, sorted."""
+    names: set[str] = set()
+    for directory in template_dirs(root):
+        folder = directory / EXPORTS
+        if folder.is_dir():
+            for path in folder.rglob("*"):
+                relative = path.relative_to(folder)
+                if path.is_file() and not any(ignored(part) for part in relative.parts):
+                    names.add(relative.as_posix())
+    return tuple(sorted(names))
 
 
 def watched_dirs(root: Path) -> list[Path]:

@@ -105,6 +105,7 @@ class Records:
 
     dossier: Dossier
     by_type: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    changed: Mapping[str, int] = field(default_factory=dict)  # record file path -> when it last changed (seconds, UTC)
 
     def of(self, kind: str) -> tuple[Any, ...]:
         return self.by_type.get(kind, ())

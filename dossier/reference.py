@@ -44,9 +44,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "tags.html": ("/tags/", "every tag, with its number of events"),
     "search.html": ("/search/", "the search page (Pagefind)"),
     "404.html": ("/404.html", "page not found; works at any depth (variable: sections, the site's top folders)"),
-    "event.html": ("/events/ID/", "an event (variable: event)"),
-    "actor.html": ("/actors/ID/", "an actor (variable: actor)"),
-    "article.html": ("/articles/ID/", "an article with its cited passages marked (variable: article)"),
+    "brief.html": ("/brief/", "the printable brief: bottom line, key points, the chronology, numbered notes (variable: brief)"),
+    "event.html": ("/events/ID/", "an event (variables: event, and page_record, the same record under a name every page shares)"),
+    "actor.html": ("/actors/ID/", "an actor (variables: actor, page_record)"),
+    "article.html": ("/articles/ID/", "an article with its cited passages marked (variables: article, page_record)"),
     "tag.html": ("/tags/ID/", "the events with one tag (variables: tag, events)"),
     "sitemap.xml": ("/sitemap.xml", "with base_url only (variable: urls)"),
     "feed.xml": ("/feed.xml", "Atom feed of the events, with base_url only"),
@@ -58,6 +59,17 @@ COMMON_VARIABLES = {
     "views each page uses (`site.actor_events[id]`, `site.disputes[id]`, `site.cited[id]`, …)",
     "root": 'the relative path from the page to the site root ("", "../", "../../"); every link starts with it',
     "section": 'the navigation entry the page belongs to ("overview", "timeline", "actors", "articles", "tags", "search")',
+    "page_path": 'the page\'s path in the site ("events/ID/index.html"), for its meta data',
+}
+
+EXPORTS = {
+    "/data/dossier.json": "every record with its text, page, resolved links and cited passages (JSON)",
+    "/data/dossier.schema.json": "the JSON Schema of dossier.json",
+    "/data/events.csv": "one row per event, id first (UTF-8 with BOM, RFC 4180)",
+    "/data/actors.csv": "one row per actor",
+    "/data/events.ics": "an RFC 5545 calendar, one all-day event per event",
+    "/data/timeline.json": "TimelineJS3's JSON",
+    "/data/NAME": "any templates/exports/NAME of the project or theme, rendered with `site`",
 }
 
 FILTERS = {
@@ -218,6 +230,12 @@ def reference() -> str:
         "| page | template | what it shows |",
         "| --- | --- | --- |",
         *(f"| `{url}` | `{name}` | {text} |" for name, (url, text) in TEMPLATES.items()),
+        "",
+        "Exports (see docs/exports.md):",
+        "",
+        "| file | what |",
+        "| --- | --- |",
+        *(f"| `{path}` | {text} |" for path, text in EXPORTS.items()),
         "",
         "Filters: " + "; ".join(f"`{name}`, {text}" for name, text in FILTERS.items()) + ".",
         "",

@@ -29,11 +29,12 @@ from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, site_map
-from dossier.passages import SOURCE_SCHEME, passage_anchor, resolve_source
-from dossier.project import Output, template_dirs
+from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
+from dossier.project import EXPORTS, Output, template_dirs
 from dossier.records import Event
-from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, TYPES, kind_of, page_url
+from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 from dossier.signals import die_with_parent
+from dossier.structured import page_meta
 
 ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
 BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
@@ -60,7 +61,7 @@ BYTECODE = MemoryBytecodeCache()
 def make_env(project_root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
-        autoescape=True,
+        autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -75,17 +76,15 @@ def make_env(project_root: Path) -> jinja2.Environment:
         actor_kinds=ACTOR_KIND_LABELS,
         statuses=STATUS_MEANINGS,
         search_labels=search_labels,
+        page_meta=page_meta,
     )
     return env
 
 
-def _resolve(scheme: str, record_id: str, title: str) -> str | None:
-    """Where a link in Markdown leads: a record's page, or with quoted words as its title, that passage of an article."""
-    if scheme not in TYPES:
-        return None
-    if scheme == "article" and title:
-        return f"{page_url(scheme, record_id)}#{passage_anchor(record_id, title)}"
-    return page_url(scheme, record_id)
+def autoescape(name: str | None) -> bool:
+    """HTML escaping for every template except the exports in other formats (``exports/events.md``, ``exports/x.csv``)."""
+    name = name or ""
+    return not name.startswith(f"{EXPORTS}/") or name.endswith((".html", ".htm", ".xml", ".svg"))
 
 
 @lru_cache(maxsize=65536)
@@ -93,7 +92,7 @@ def _md_html(text: str, shift: int, event: Event | None) -> str:
     def resolve(scheme: str, record_id: str, title: str) -> str | None:
         if scheme == SOURCE_SCHEME:
             return resolve_source(event, record_id) if event is not None else None
-        return _resolve(scheme, record_id, title)
+        return resolve_link(scheme, record_id, title)
 
     return markup.render(text, resolve, shift=shift)
 
@@ -162,7 +161,7 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> 
         before = anchors.render(cited=cited, root=root).strip()
         after = backref.render(cited=cited, root=root).strip()
         marks.append(markup.Mark(cited.block, cited.start, cited.end, cited.key, before, after))
-    html = markup.render(article.body, _resolve, shift=1, marks=marks)
+    html = markup.render(article.body, resolve_link, shift=1, marks=marks)
     return Markup(html.replace(markup.ROOT, root))
 
 
@@ -248,7 +247,7 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
                 outputs.append(job)
                 continue
             template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
-            html = template.render({"site": site, "root": job.root, **job.variables})
+            html = template.render({"site": site, "root": job.root, "page_path": job.path, **job.variables})
             outputs.append(Output(job.path, html.encode("utf-8")))
     except Exception as exc:
         problem = template_problem(exc, root)

@@ -25,6 +25,7 @@ from dossier.source import REFUSED, KeyPath, SourceFile
 
 URL_RE = re.compile(r"^https?://[^\s]+$")
 BASE_URL_RE = re.compile(r"^https?://[^\s?#]+$")  # pages are appended to it: no ?query or #fragment
+BASE_URL_FORM = "an http:// or https:// address without ?query or #fragment"
 LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_ITEMS = 200  # entries in any list of one record: far beyond a real dossier, short of a runaway file
 SPLIT = "split the record"  # what to do about a list longer than its limit, unless the field says otherwise
@@ -226,7 +227,7 @@ _TEXT_CHECKS: dict[str, Callable[[Field, str, str], str | None]] = {
     "choice": _choice,
     "id": _id,
     "slug": _id,
-    "base_url": _pattern(BASE_URL_RE, "an http:// or https:// address without ?query or #fragment"),
+    "base_url": _pattern(BASE_URL_RE, BASE_URL_FORM),
     "url": _pattern(URL_RE, "an http:// or https:// address"),
     "lang": _pattern(LANG_RE, "a language code such as en or he"),
     "time": _time,
@@ -246,8 +247,17 @@ def _convert(spec: Field, value: Any) -> Any:
     if spec.type == "record":
         return construct(spec.fields, spec.cls, value) if spec.cls else value
     if spec.type == "base_url":
-        return value if value.endswith("/") else value + "/"  # page paths are appended to it
+        return as_base_url(value)
     return value
+
+
+def as_base_url(value: str) -> str | None:
+    """A site address as ``base_url`` keeps it, ending with "/" (page paths are appended to it), or None if it is
+    not one (see :data:`BASE_URL_FORM`)."""
+    value = value.strip()
+    if not BASE_URL_RE.match(value):
+        return None
+    return value if value.endswith("/") else value + "/"
 
 
 def walk(spec: tuple[Field, ...], values: dict[str, Any], path: KeyPath = ()) -> list[tuple[KeyPath, Field, Any]]:

@@ -63,6 +63,14 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def first_dossier(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own dossier built once, without the search index."""
+    out = tmp_path_factory.mktemp("first") / "site"
+    build(REPO, out, search=False)
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -29,6 +29,7 @@ PAGES = [
     "tags/mediation/",
     "404.html",
     "search/",
+    "brief/",
 ]
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from dossier import __version__
 from dossier.cli import main, parser
-from tests.helpers import SAMPLE, tree
+from tests.helpers import SAMPLE, run_main, tree
 
 REPO = Path(__file__).parent.parent
 
@@ -49,11 +49,58 @@ def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
     result = run("-C", str(SAMPLE), "build", "--out", str(out), "--no-search")
     assert result.returncode == 0
     assert re.fullmatch(
-        rf"built 18 pages \(22 files\) into {re.escape(str(out))} in \d+\.\d\ds "
+        rf"built 19 pages \(30 files\) into {re.escape(str(out))} in \d+\.\d\ds "
         r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n",
         result.stdout,
     )
     assert (out / "index.html").is_file() and not (out / "pagefind").exists()
+    assert result.stderr == (
+        "content/dossier.yaml:1:1: warning: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical "
+        "links and the event links of data/events.ics, and the other exports link to pages relative to the site root; "
+        "set base_url here, or for one build pass --base-url URL or set DOSSIER_BASE_URL\n1 warning found\n"
+    )
+
+
+def test_base_url_for_one_build_from_the_option_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "site"
+    monkeypatch.delenv("DOSSIER_BASE_URL", raising=False)
+    result = run_main("-C", str(SAMPLE), "build", "--no-search", "--out", str(out), "--base-url", "https://example.org/d")
+    assert (result.returncode, result.stderr) == (0, "")  # no warning: every output that needs an address has one
+    assert "<loc>https://example.org/d/events/2021-aid/</loc>" in (out / "sitemap.xml").read_text(encoding="utf-8")
+    monkeypatch.setenv("DOSSIER_BASE_URL", "https://env.example/")
+    assert run_main("-C", str(SAMPLE), "build", "--no-search", "--out", str(out)).returncode == 0
+    assert "URL:https://env.example/events/2021-aid/" in (out / "data/events.ics").read_text(encoding="utf-8")
+    assert (
+        run_main("-C", str(SAMPLE), "build", "--no-search", "--out", str(out), "--base-url", "https://opt.example").returncode
+        == 0
+    )
+    assert "https://opt.example/feed.xml" in (out / "index.html").read_text(encoding="utf-8")  # the option wins
+    assert "base_url" not in (SAMPLE / "content/dossier.yaml").read_text(encoding="utf-8")  # content left as it was
+
+
+@pytest.mark.parametrize(
+    ("args", "variable", "message"),
+    [
+        (
+            ["--base-url", "example.org/d"],
+            "",
+            "--base-url must be an http:// or https:// address without ?query or #fragment, got 'example.org/d'",
+        ),
+        (
+            [],
+            "https://example.org/?lang=en",
+            "DOSSIER_BASE_URL must be an http:// or https:// address without ?query or #fragment, got 'https://example.org/?lang=en'",
+        ),
+    ],
+    ids=["option", "environment"],
+)
+def test_a_base_url_that_is_not_an_address_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], variable: str, message: str
+) -> None:
+    monkeypatch.setenv("DOSSIER_BASE_URL", variable)
+    result = run_main("-C", str(SAMPLE), "build", "--no-search", "--out", str(tmp_path / "site"), *args)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "", f"dossier: error: {message}\n")
+    assert not (tmp_path / "site").exists()
 
 
 def test_build_in_the_current_folder_writes_site_and_indexes(tmp_path: Path) -> None:

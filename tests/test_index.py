@@ -168,7 +168,10 @@ def test_the_header_box_is_a_plain_form_to_the_search_page_which_has_one_box_of_
     html = (sample_site / "events/2021-aid/index.html").read_text(encoding="utf-8")
     assert '<form class="search-box" role="search" action="../../search/" method="get">' in html
     assert '<input id="site-search" name="q" type="search"' in html
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="../../static/site.js" defer>']  # only the "/" key
+    assert re.findall(r"<script[^>]*>", html) == [  # only the "/" key, and data that never runs
+        '<script src="../../static/site.js" defer>',
+        '<script type="application/ld+json">',
+    ]
     search = (sample_site / "search/index.html").read_text(encoding="utf-8")
     assert 'class="search-box"' not in search and search.count('type="search"') == 1
     assert '<form class="search-form" role="search" action="../search/" method="get">' in search

@@ -38,7 +38,10 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
         "feed.xml",
         "sitemap.xml",
         "partials/header.html",
+        "partials/meta.html",
+        "brief.html",
         "static/style.css",
+        "static/brief.css",
         "static/search.js",
     ):
         assert f"dossier/theme/{rel}" in names
@@ -62,4 +65,7 @@ def test_wheel_ships_the_default_theme_and_builds_a_project_without_templates(tm
     metadata = next(n for n in names if n.endswith(".dist-info/METADATA"))
     text = zipfile.ZipFile(wheel).read(metadata).decode()
     assert "Name: dossier-ssg" in text and "License-Expression: MIT" in text and "Provides-Extra: import" in text
-    assert "Requires-Dist: trafilatura" in text and 'extra == "import"' in text.split("Requires-Dist: trafilatura", 1)[1].split("\n", 1)[0]
+    assert (
+        "Requires-Dist: trafilatura" in text
+        and 'extra == "import"' in text.split("Requires-Dist: trafilatura", 1)[1].split("\n", 1)[0]
+    )

@@ -55,7 +55,7 @@ def test_hostile_text_in_every_field_is_escaped(make_project: Callable[[dict[str
     out = tmp_path / "site"
     build(root, out, search=False)
     pages = sorted(out.rglob("*.html"))
-    assert len(pages) == 11  # 7 fixed pages, one event, actor, article and tag
+    assert len(pages) == 12  # 8 fixed pages, one event, actor, article and tag
     overview = "svg {'viewbox': '0 0 960 66', 'width': '100%', 'role': 'group', 'aria-label': 'Every event on a time axis, by principal actor'}"
     for page in pages:
         audit = Audit()
@@ -68,6 +68,7 @@ def test_hostile_text_in_every_field_is_escaped(make_project: Callable[[dict[str
             "script {'src': '../static/search.js', 'defer': None}",
             "script {'src': '../static/filters.js', 'defer': None}",
             "script {'src': '../../static/filters.js', 'defer': None}",
+            "script {'type': 'application/ld+json'}",  # data, never run (tests/test_structured.py)
         }
         inline = {"script {}"} if page.name == "404.html" else set()  # the 404 page mends its links with a script of its own
         if page.parent.name == "search":  # the names of filter values, as JSON: it parses, and names the hostile actor
@@ -99,7 +100,7 @@ def test_hostile_text_cannot_run_in_a_browser(
 
 def test_every_page_of_the_site_map_is_built(sample_site: Path) -> None:
     expected = {
-        "index.html", "404.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html", "search/index.html",
+        "index.html", "404.html", "brief/index.html", "timeline/index.html", "actors/index.html", "articles/index.html", "tags/index.html", "search/index.html",
         "events/2022-02-27-call/index.html", "events/2022-02-disputed-venue/index.html", "events/2021-aid/index.html",
         "actors/alice-example/index.html", "actors/bob-sample/index.html", "actors/examplia/index.html", "actors/capital-city/index.html",
         "articles/gazette-2022-02-28-offer/index.html", "articles/herald-2022-03-01-venue/index.html",
@@ -246,7 +247,8 @@ def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Pat
     assert (out / "static/style.css").is_file()
 
 
-def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_path: Path) -> None:
+def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_path: Path, monkeypatch) -> None:
+    import os
     import shutil
     import xml.etree.ElementTree as ET
 
@@ -256,20 +258,40 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     shutil.copytree(SAMPLE, project)
     config = project / "content/dossier.yaml"
     config.write_text(config.read_text() + "base_url: https://example.org/dossier\n")
+    # when each record last changed: the files' modification times, whatever the events' dates
+    day = 1_700_000_000  # 2023-11-14T22:13:20Z
+    for path in (project / "content").rglob("*.*"):
+        os.utime(path, (day, day))
+    os.utime(project / "content/events/2022-02-27-call.yaml", (day + 3600, day + 3600))
+    os.utime(project / "content/actors/bob-sample.yaml", (day + 7200, day + 7200))
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "site"
     build(project, out, search=False)
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "a": "http://www.w3.org/2005/Atom"}
-    locs = [e.text for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url/s:loc", ns)]
-    assert len(locs) == 17 and "https://example.org/dossier/" in locs
-    assert "https://example.org/dossier/events/2022-02-27-call/" in locs
-    assert not any(loc.endswith("404.html") for loc in locs)
+    urls = {
+        e.find("s:loc", ns).text: e.find("s:lastmod", ns).text
+        for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)
+    }
+    assert len(urls) == 18 and "https://example.org/dossier/brief/" in urls
+    assert not any(loc.endswith("404.html") for loc in urls)
+    assert urls["https://example.org/dossier/events/2022-02-27-call/"] == "2023-11-14T23:13:20Z"
+    assert urls["https://example.org/dossier/events/2021-aid/"] == "2023-11-14T22:13:20Z"
+    assert urls["https://example.org/dossier/tags/mediation/"] == "2023-11-14T23:13:20Z"  # its newest event
+    assert urls["https://example.org/dossier/tags/venue/"] == "2023-11-14T22:13:20Z"
+    assert urls["https://example.org/dossier/actors/bob-sample/"] == "2023-11-15T00:13:20Z"
+    assert urls["https://example.org/dossier/"] == urls["https://example.org/dossier/timeline/"] == "2023-11-15T00:13:20Z"
     feed = ET.parse(out / "feed.xml").getroot()
-    assert feed.find("a:updated", ns).text == "2022-03-01T00:00:00Z"
+    assert feed.find("a:updated", ns).text == "2023-11-15T00:13:20Z"  # the newest change of any record
     entries = feed.findall("a:entry", ns)
     assert [e.find("a:id", ns).text for e in entries] == [
         "https://example.org/dossier/events/2022-02-disputed-venue/",
         "https://example.org/dossier/events/2022-02-27-call/",
         "https://example.org/dossier/events/2021-aid/",
+    ]
+    assert [e.find("a:updated", ns).text for e in entries] == [
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T23:13:20Z",
+        "2023-11-14T22:13:20Z",
     ]
     assert entries[1].find("a:title", ns).text == "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"
     assert entries[1].find("a:summary", ns).text == "<p>Alice called Bob and offered to mediate.</p>\n"
@@ -280,6 +302,17 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     )
     missing = (out / "404.html").read_text(encoding="utf-8")
     assert '<a href="https://example.org/dossier/timeline/">timeline</a>' in missing
+
+    # SOURCE_DATE_EPOCH clamps every later change to it: a reproducible build says when the sources were fixed
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(day + 1800))
+    build(project, out, search=False)
+    feed = ET.parse(out / "feed.xml").getroot()
+    assert feed.find("a:updated", ns).text == "2023-11-14T22:43:20Z"
+    assert [e.find("a:updated", ns).text for e in feed.findall("a:entry", ns)] == [
+        "2023-11-14T22:13:20Z",
+        "2023-11-14T22:43:20Z",
+        "2023-11-14T22:13:20Z",
+    ]
 
 
 def test_templates_compiled_in_an_earlier_build_are_recompiled_when_edited(tmp_path: Path) -> None:
