@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TypeVar
 
 from dossier.check import check_project
-from dossier.errors import DossierError, Location, Problem, errors_in, plural, warning
+from dossier.errors import DossierError, Problem, errors_in, plural
 from dossier.index import run_pagefind
 from dossier.load import load_project
 from dossier.model import link_records
-from dossier.project import DOSSIER_FILE, export_templates
+from dossier.project import export_templates
 from dossier.records import Records
 from dossier.render import make_env, render_site, static_files
 from dossier.write import write_site
@@ -36,12 +36,13 @@ NO_BASE_URL = (
 
 @dataclass
 class BuildReport:
-    """What a build did: pages written, seconds per phase, and the warnings it met."""
+    """What a build did: pages written, seconds per phase, the warnings it met and what it left out (notes)."""
 
     pages: int = 0
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said once after the summary, e.g. what needs a base_url
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -93,7 +94,7 @@ def build(
     if base_url:
         records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
     if not records.dossier.base_url:
-        report.warnings.append(warning(Location(DOSSIER_FILE), NO_BASE_URL))
+        report.notes.append(NO_BASE_URL)
     site = timed(report, "model", lambda: link_records(records))
     site = dataclasses.replace(site, export_templates=export_templates(root))
     env = make_env(root)

@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dossier import __version__
 from dossier.errors import DossierError, EditorError, PagefindError, Problem, WriteError, plural
@@ -19,20 +20,36 @@ from dossier.signals import exit_status, stop_like_ctrl_c
 BASE_URL_VARIABLE = "DOSSIER_BASE_URL"  # sets the base_url for one build, like --base-url
 
 
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="dossier", description="Build a static briefing site from a folder of events, actors and articles."
-    )
-    main.add_argument("--version", action="version", version=f"dossier {__version__}")
-    main.add_argument(
+def common_options(default: object) -> argparse.ArgumentParser:
+    """-C, -q and -v, accepted before the command and after it; ``default`` is argparse.SUPPRESS after it, so that
+    an option given before the command is not reset by the command's parser."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument(
         "-C",
         dest="root",
         metavar="DIR",
         type=Path,
-        default=Path("."),
-        help="run on the project in DIR (default: the current folder)",
+        default=Path(".") if default is None else default,
+        help="run as if started in DIR: the project there, relative paths inside it (default: the current folder)",
     )
-    commands = main.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    options.add_argument(
+        "-q", "--quiet", action="store_true", default=False if default is None else default, help="print only problems"
+    )
+    options.add_argument(
+        "-v", "--verbose", action="store_true", default=False if default is None else default, help="print more detail"
+    )
+    return options
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="dossier",
+        description="Build a static briefing site from a folder of events, actors and articles.",
+        parents=[common_options(None)],
+        epilog="Start with: dossier init mine && dossier build -C mine. Every command: dossier COMMAND --help.",
+    )
+    main.add_argument("--version", action="version", version=f"dossier {__version__}")
+    commands = main.add_subparsers(dest="command", metavar="COMMAND", parser_class=_SubParser)
 
     build = commands.add_parser(
         "build",
@@ -67,7 +84,19 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def add_editor_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+class _SubParser(argparse.ArgumentParser):
+    """A command's parser: it accepts -C, -q and -v too."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**{**kwargs, "parents": [*kwargs.get("parents", []), common_options(argparse.SUPPRESS)]})
+
+
+def inside(root: Path, path: Path) -> Path:
+    """A path given on the command line, resolved inside the project folder (as if dossier had started there)."""
+    return path if path.is_absolute() else root / path
+
+
+def add_editor_commands(commands: argparse._SubParsersAction[_SubParser]) -> None:
     """The editor's tools: ``init``, ``new``, ``import`` and ``schema``."""
     init = commands.add_parser(
         "init",
@@ -123,7 +152,7 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
     if args.command == "init":
         from dossier.init import init_project
 
-        target = root / args.dir if args.dir is not None else root
+        target = inside(root, args.dir) if args.dir is not None else root
         started = init_project(target, example=args.example)
         for name in started.written:
             print(f"wrote {name}")
@@ -140,7 +169,7 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
     elif args.command == "schema":
         from dossier.schema_json import SCHEMAS_DIR, write_schemas
 
-        for path in write_schemas(args.dir if args.dir is not None else root / SCHEMAS_DIR):
+        for path in write_schemas(inside(root, args.dir) if args.dir is not None else root / SCHEMAS_DIR):
             print(f"wrote {path}")
     elif args.command == "new":
         from dossier.new import new_record
@@ -156,7 +185,7 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
     else:
         from dossier.importer import import_capture
 
-        imported = import_capture(root, args.capture, record_id=args.record_id)
+        imported = import_capture(root, inside(root, args.capture), record_id=args.record_id)
         print(
             f"wrote {imported.article} (a draft of {plural(len(imported.draft.paragraphs), 'paragraph')}: review it against the capture)"
         )
@@ -204,11 +233,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command is None:
+        parser().print_help()
+        return 0
     root: Path = args.root
     if not root.is_dir() and args.command != "init":
         print(f"dossier: error: project folder {root} does not exist", file=sys.stderr)
         return 2
-    out = args.out if getattr(args, "out", None) else root / "site"
+    out = inside(root, args.out) if getattr(args, "out", None) else root / "site"
     try:
         if args.command in ("init", "new", "import", "schema"):
             return run_editor_command(args, root)
@@ -222,14 +254,18 @@ def run(args: argparse.Namespace) -> int:
             counts = [plural(len(records.of(t.name)), t.name) for t in record_types()]
             total = sum(len(records.of(t.name)) for t in record_types())
             found = "no errors" if report.warnings else "no problems"
-            print(f"{found} found in {plural(total, 'record')} ({', '.join(counts)})")
+            if not args.quiet:
+                print(f"{found} found in {plural(total, 'record')} ({', '.join(counts)})")
         elif args.command == "build":
             from dossier.build import build
 
             base_url = build_base_url(args.base_url, os.environ.get(BASE_URL_VARIABLE, ""))
             report = build(root, out, search=not args.no_search, base_url=base_url)
             report_problems(report.warnings, wrote=None)
-            print(report.summary(out))
+            if not args.quiet:
+                print(report.summary(out))
+                for note in report.notes:
+                    print(f"note: {note}")
         else:
             from dossier.serve import serve
 

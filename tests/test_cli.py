@@ -50,15 +50,16 @@ def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert re.fullmatch(
         rf"built 19 pages \(30 files\) into {re.escape(str(out))} in \d+\.\d\ds "
-        r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n",
+        r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n"
+        "note: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
+        "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, or for one "
+        "build pass --base-url URL or set DOSSIER_BASE_URL\n",
         result.stdout,
     )
     assert (out / "index.html").is_file() and not (out / "pagefind").exists()
-    assert result.stderr == (
-        "content/dossier.yaml:1:1: warning: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical "
-        "links and the event links of data/events.ics, and the other exports link to pages relative to the site root; "
-        "set base_url here, or for one build pass --base-url URL or set DOSSIER_BASE_URL\n1 warning found\n"
-    )
+    assert result.stderr == ""
+    quiet = run("-C", str(SAMPLE), "build", "--out", str(out), "--no-search", "-q")
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "", "")
 
 
 def test_base_url_for_one_build_from_the_option_or_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -170,3 +171,19 @@ def test_a_broken_template_is_a_located_problem_and_writes_nothing(tmp_path: Pat
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"{message}\n1 error found; nothing was written\n"
     assert tree(project / "site") == before
+
+
+def test_dash_c_after_the_command_and_paths_inside_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "mine"
+    shutil.copytree(SAMPLE, project)
+    result = run("build", "-C", "mine", "--out", "x", "--no-search", "-q", cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (project / "x/index.html").is_file() and not (tmp_path / "x").exists()  # --out x is inside the project
+    assert run("-C", "mine", "-v", "check", cwd=tmp_path).stdout == run("check", "-C", "mine", cwd=tmp_path).stdout
+
+
+def test_dossier_alone_prints_the_commands() -> None:
+    result = run()
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: dossier [-h] [-C DIR] [-q] [-v] [--version] COMMAND ...")
+    assert "init         start a dossier project" in result.stdout
