@@ -59,21 +59,60 @@ class CheckContext:
 Check = Callable[[CheckContext], Iterable[Problem]]
 
 
-def check_project(project: Project, types: Iterable[RecordType] | None = None) -> tuple[Records | None, list[Problem]]:
-    """Every problem of the project (warnings included), and its records when none is an error."""
+@dataclass(frozen=True)
+class FileCheck:
+    """What checking one file on its own gave: its problems, references and texts, and its record if it passed."""
+
+    source: SourceFile
+    findings: Findings
+    checked: Checked | None
+
+
+CheckCache = dict[int, FileCheck]  # id of a SourceFile -> what checking it gave (the entry keeps the file alive)
+
+
+def check_file(source: SourceFile, cache: CheckCache | None = None) -> FileCheck:
+    """One file against its record type's keys; the same SourceFile (unchanged since the last build) is checked once."""
+    known = cache.get(id(source)) if cache is not None else None
+    if known is not None and known.source is source:
+        return known
+    record_type = by_name(source.kind)
+    found = Findings()
+    values = validate(source, record_type.fields, found)
+    checked = Checked(source, record_type, values, _record(record_type, source, values)) if values is not None else None
+    result = FileCheck(source, found, checked)
+    if cache is not None:
+        cache[id(source)] = result
+    return result
+
+
+def check_project(
+    project: Project, types: Iterable[RecordType] | None = None, cache: CheckCache | None = None
+) -> tuple[Records | None, list[Problem]]:
+    """Every problem of the project (warnings included), and its records when none is an error.
+
+    With a ``cache`` (a preview keeps one across saves), a file loaded unchanged keeps what checking it gave and its
+    record (the same object, so later stages can tell it has not changed); the whole-project checks run every time.
+    """
     types = list(record_types() if types is None else types)
     found = Findings()
     known: dict[str, set[str]] = defaultdict(set)
     seen: dict[tuple[str, str], str] = {}
     checked: list[Checked] = []
     for source in project.files:
-        record_type = by_name(source.kind)
-        if record_type is not DOSSIER:
+        if by_name(source.kind) is not DOSSIER:
             _check_id(source, seen, found.problems)
             known[source.kind].add(source.id)
-        values = validate(source, record_type.fields, found)
-        if values is not None:
-            checked.append(Checked(source, record_type, values, _record(record_type, source, values)))
+        result = check_file(source, cache)
+        found.problems += result.findings.problems
+        found.refs += result.findings.refs
+        found.texts += result.findings.texts
+        if result.checked is not None:
+            checked.append(result.checked)
+    if cache is not None:
+        alive = {id(source) for source in project.files}
+        for key in [key for key in cache if key not in alive]:
+            del cache[key]
     bodies = [
         Text(c.type.name, c.source.id, ("body",), c.source.body, Location(c.source.path, c.source.body_line), True)
         for c in checked

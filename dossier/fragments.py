@@ -33,6 +33,8 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.utils import Namespace, missing
 
+from dossier.recording import RecordingMap, RecordingSite
+
 IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
 BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
 RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
@@ -100,7 +102,7 @@ def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> s
 
 def _unchanging(value: Any) -> bool:
     """Whether ``value`` cannot change between two includes, so that it can be part of a key."""
-    if isinstance(value, (*_PLAIN, tuple, frozenset)) or value is missing:
+    if isinstance(value, (*_PLAIN, tuple, frozenset, RecordingSite, RecordingMap)) or value is missing:
         return not isinstance(value, Namespace)
     params = getattr(type(value), "__dataclass_params__", None)
     return params is not None and params.frozen
@@ -113,7 +115,7 @@ def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
     stored ``BUDGET`` characters) stops being stored, so the cache does not become a
     second copy of whole pages.
     """
-    cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = {}
+    cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str, frozenset[Any]]] = {}
     calls = [0, 0, 0]  # calls, hits, characters stored
 
     def root(context: jinja2.runtime.Context) -> Iterator[str]:
@@ -127,15 +129,26 @@ def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
         key = tuple(v if type(v) is str else (type(v), v) if type(v) in _PLAIN else id(v) for v in values)
         hit = cache.get(key)
         calls[0] += 1
+        site = context.resolve_or_missing("site")
+        recorder = site.recorder if isinstance(site, RecordingSite) else None
         if hit is None:
-            # the values are kept with the output, so no id in a key can be reused by another object
-            hit = cache[key] = (values, "".join(render(context)))
+            # the values are kept with the output, so no id in a key can be reused by another object; so is what the
+            # partial read of the site, so that a page reusing it depends on that too
+            if recorder is not None:
+                recorder.push()
+            try:
+                output = "".join(render(context))
+            finally:
+                read = recorder.pop() if recorder is not None else frozenset()
+            hit = cache[key] = (values, output, read)
             calls[2] += len(hit[1])
             if calls[2] > BUDGET and calls[1] * RARE < calls[0]:
                 calls[0] = -1
                 cache.clear()
         else:
             calls[1] += 1
+            if recorder is not None:
+                recorder.add(hit[2])
         yield hit[1]
 
     root.reusing = True  # type: ignore[attr-defined]

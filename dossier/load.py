@@ -40,6 +40,9 @@ _constructor = yaml.constructor.SafeConstructor()
 MAX_DEPTH = 16  # levels of YAML nesting: the deepest record (a key point's list of events) needs 5
 
 
+FileCache = dict[str, tuple[bytes, str, "SourceFile", tuple[Problem, ...]]]  # path -> (bytes, kind, what they gave)
+
+
 @dataclass(frozen=True)
 class Project:
     """Everything read from disk: the record files and the names of the raw captures."""
@@ -50,13 +53,19 @@ class Project:
     changed: Mapping[str, int] = field(default_factory=dict)  # file path -> its last change (see last_change)
 
 
-def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple[Project, list[Problem]]:
-    """Read ``content/dossier.yaml`` and every record file of every record type; return them with every problem found."""
+def load_project(
+    root: Path, types: Iterable[RecordType] | None = None, cache: FileCache | None = None
+) -> tuple[Project, list[Problem]]:
+    """Read ``content/dossier.yaml`` and every record file of every record type; return them with every problem found.
+
+    With a ``cache`` (a preview keeps one across saves), a file whose bytes have not changed is not parsed again:
+    its SourceFile and problems are the ones it gave before.
+    """
     problems: list[Problem] = []
     files: list[SourceFile] = []
     dossier_path = root / DOSSIER_FILE
     if os.path.lexists(dossier_path):
-        files.append(_load_file(root, dossier_path, "dossier", False, problems))
+        files.append(_load_file(root, dossier_path, "dossier", False, problems, cache))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
     for record_type in record_types() if types is None else types:
@@ -84,7 +93,7 @@ def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple
                     )
                 )
                 continue
-            files.append(_load_file(root, path, record_type.name, record_type.body, problems))
+            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache))
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
@@ -216,7 +225,9 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]], problems: list[P
             yield path, OUTSIDE_FOLDER if why == OUTSIDE and path.is_dir() else why
 
 
-def _load_file(root: Path, path: Path, kind: str, front_matter: bool, problems: list[Problem]) -> SourceFile:
+def _load_file(
+    root: Path, path: Path, kind: str, front_matter: bool, problems: list[Problem], cache: FileCache | None = None
+) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     try:
@@ -227,6 +238,18 @@ def _load_file(root: Path, path: Path, kind: str, front_matter: bool, problems: 
     except OSError as exc:
         problems.append(Problem(Location(rel), f"cannot read the file ({exc.strerror}); fix or remove it"))
         return SourceFile(rel, kind, record_id)
+    known = cache.get(rel) if cache is not None else None
+    if known is not None and known[0] == raw and known[1] == kind:  # the same bytes: the same file, parsed once
+        problems.extend(known[3])
+        return known[2]
+    before = len(problems)
+    source = _parse_file(rel, raw, kind, record_id, front_matter, problems)
+    if cache is not None:
+        cache[rel] = (raw, kind, source, tuple(problems[before:]))
+    return source
+
+
+def _parse_file(rel: str, raw: bytes, kind: str, record_id: str, front_matter: bool, problems: list[Problem]) -> SourceFile:
     text = decode(rel, raw, problems)
     if text is None:
         return SourceFile(rel, kind, record_id)

@@ -41,8 +41,27 @@ class Page:
         return "../" * self.path.count("/")
 
 
-Job = Page | Output
+@dataclass(frozen=True)
+class Produce:
+    """Files made by a function of the whole model (the data exports), run by the renderer like a page: in a worker
+    on large sites, its files written where the pages go."""
+
+    name: str
+    producer: Callable[[Site], Iterable[Output]]
+
+
+Job = Page | Output | Produce
 Producer = Callable[[Site], Iterable[Job]]
+
+
+def produced(producer: Callable[[Site], Iterable[Output]]) -> Producer:
+    """An output made of files computed from the whole model: one :class:`Produce` job, run when the site renders."""
+
+    def jobs(site: Site) -> Iterator[Job]:
+        yield Produce(producer.__name__, producer)
+
+    jobs.__doc__ = producer.__doc__
+    return jobs
 
 
 def fixed_pages(site: Site) -> Iterator[Job]:
@@ -124,10 +143,10 @@ OUTPUTS: tuple[tuple[str, Producer], ...] = (
     ("overview, indexes and brief", fixed_pages),
     ("record pages", record_pages),
     ("tag pages", tag_pages),
-    ("dossier.json and its schema", exports.data_json),
-    ("events.csv and actors.csv", exports.spreadsheets),
-    ("events.ics", timelines.calendar),
-    ("timeline.json", timelines.timelinejs),
+    ("dossier.json and its schema", produced(exports.data_json)),
+    ("events.csv and actors.csv", produced(exports.spreadsheets)),
+    ("events.ics", produced(timelines.calendar)),
+    ("timeline.json", produced(timelines.timelinejs)),
     ("export templates", template_exports),
     ("sitemap and feed", feeds),
 )

@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
-from collections.abc import Sequence
+import pickle
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,13 +29,15 @@ from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
-from dossier.pages import Job, site_map
+from dossier.pages import Job, Produce, site_map
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
 from dossier.project import EXPORTS, Output, template_dirs
+from dossier.recording import Recorder, RecordingSite
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 from dossier.signals import die_with_parent
 from dossier.structured import page_meta
+from dossier.write import write_file
 
 ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
 BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
@@ -167,9 +170,11 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> 
 
 @dataclass(frozen=True)
 class Rendered:
-    """The rendered files, in site-map order, and the processes that rendered them."""
+    """What rendering gave: the files (their bytes, unless they were written into a folder), what each page read of
+    the site model, and the processes that rendered them."""
 
     outputs: list[Output]
+    reads: dict[str, frozenset[Any]]  # page path -> the model paths it read (see ``recording``)
     processes: frozenset[int]
 
 
@@ -183,38 +188,63 @@ def render_site(
     jobs: Sequence[Job] | None = None,
     workers: int | None = None,
     min_pages: int = PAGES_PER_WORKER,
+    into: Path | None = None,
+    start_method: str = "fork",
 ) -> Rendered:
-    """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates.
+    """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
+    ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
 
-    Sites with at least ``min_pages`` pages per worker are rendered by forked worker
-    processes (``workers`` of them, default one per CPU), a chunk of pages at a time;
-    the result is the same bytes as from one process. A template error, in a worker or
-    here, is raised as a :class:`DossierError` located in the template.
+    Sites with at least ``min_pages`` pages per worker are rendered by worker processes (``workers`` of them,
+    default one per CPU), a chunk of pages at a time: forked from this process (the model is inherited, never
+    copied), or with ``start_method="forkserver"`` started from a clean server process and sent the model once,
+    which is safe where this process has other threads (the preview's server). The result is the same bytes as
+    from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
+    template.
     """
     jobs = list(site_map(site) if jobs is None else jobs)
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
-    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        return Rendered(_unwrap(_render_jobs(site, env, root, jobs)), frozenset({os.getpid()}))
+    if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
+        part = _unwrap(_render_jobs(site, env, root, jobs, into))
+        return Rendered(part[0], part[1], frozenset({os.getpid()}))
     from concurrent.futures import ProcessPoolExecutor
 
-    global _FORKED
-    _FORKED = (site, env, root, jobs)  # inherited by the forked workers, never pickled
+    global _SHARED
     size = max(8, min(256, len(jobs) // (workers * 8)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    initializer: Callable[..., None] = die_with_parent
+    initargs: tuple[Any, ...] = (os.getpid(),)
+    if start_method == "fork":
+        _SHARED = (site, env, root, jobs, into)  # inherited by the forked workers, never pickled
+    else:
+        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, jobs, into), protocol=5))
     try:
-        fork = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=fork, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        context = multiprocessing.get_context(start_method)
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
             parts = list(pool.map(_render_chunk, chunks))
     finally:
-        _FORKED = None
+        _SHARED = None
     outputs: list[Output] = []
-    for _, part in parts:
-        outputs += _unwrap(part)
-    return Rendered(outputs, frozenset(pid for pid, _ in parts))
+    reads: dict[str, frozenset[Any]] = {}
+    for _, result in parts:
+        files, read = _unwrap(result)
+        outputs += files
+        reads.update(read)
+    return Rendered(outputs, reads, frozenset(pid for pid, _ in parts))
 
 
-_FORKED: tuple[Site, jinja2.Environment, Path, list[Job]] | None = None
+Shared = tuple[Site, jinja2.Environment, Path, list[Job], Path | None]
+_SHARED: Shared | None = None
+
+
+def _receive(parent: int, shared: bytes) -> None:
+    """Initializer of a worker started from a server process: take the model and the jobs, make the templates."""
+    global _SHARED
+    die_with_parent(parent)
+    site, root, jobs, into = pickle.loads(shared)
+    env = make_env(root)
+    memoize_partials(env)
+    _SHARED = (site, env, root, jobs, into)
 
 
 def _cpus() -> int:
@@ -224,37 +254,58 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-def _render_chunk(bounds: tuple[int, int]) -> tuple[int, list[Output] | Problem]:
-    """In a worker: render the jobs ``bounds`` names from the forked parent's list."""
-    assert _FORKED is not None
-    site, env, root, jobs = _FORKED
-    return os.getpid(), _render_jobs(site, env, root, jobs[bounds[0] : bounds[1]])
+Part = tuple[list[Output], dict[str, frozenset[Any]]]
 
 
-def _unwrap(result: list[Output] | Problem) -> list[Output]:
+def _render_chunk(bounds: tuple[int, int]) -> tuple[int, Part | Problem]:
+    """In a worker: render the jobs ``bounds`` names from the parent's list."""
+    assert _SHARED is not None
+    site, env, root, jobs, into = _SHARED
+    return os.getpid(), _render_jobs(site, env, root, jobs[bounds[0] : bounds[1]], into)
+
+
+def _unwrap(result: Part | Problem) -> Part:
     if isinstance(result, Problem):
         raise DossierError([result])
     return result
 
 
-def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job]) -> list[Output] | Problem:
-    """Render ``jobs``; a template error becomes a located problem (any other error is a bug and raises)."""
-    outputs = []
+def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job], into: Path | None) -> Part | Problem:
+    """Render ``jobs``, recording what each page reads; a template error becomes a located problem (any other error is
+    a bug and raises). With ``into``, every file is written there and not returned."""
+    outputs: list[Output] = []
+    reads: dict[str, frozenset[Any]] = {}
     cache: dict[str, jinja2.Template] = {}
+    recorder = Recorder()
+    seen = RecordingSite(site, recorder)
+
+    def keep(output: Output) -> None:
+        if into is None:
+            outputs.append(output)
+        else:
+            write_file(output, into)
+
     try:
         for job in jobs:
             if isinstance(job, Output):
-                outputs.append(job)
-                continue
-            template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
-            html = template.render({"site": site, "root": job.root, "page_path": job.path, **job.variables})
-            outputs.append(Output(job.path, html.encode("utf-8")))
+                keep(job)
+            elif isinstance(job, Produce):
+                for output in job.producer(site):
+                    keep(output)
+            else:
+                template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
+                recorder.push()
+                try:
+                    html = template.render({"site": seen, "root": job.root, "page_path": job.path, **job.variables})
+                finally:
+                    reads[job.path] = recorder.pop()
+                keep(Output(job.path, html.encode("utf-8")))
     except Exception as exc:
         problem = template_problem(exc, root)
         if problem is None:
             raise
         return problem
-    return outputs
+    return outputs, reads
 
 
 def static_files(project_root: Path) -> list[Output]:

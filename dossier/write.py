@@ -67,6 +67,16 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
         raise write_error(exc, out_dir) from None
 
 
+def write_file(output: Output, folder: Path) -> None:
+    """Write one output under ``folder`` (making its sub-folders), refusing a path that would leave it."""
+    path = PurePosixPath(output.path)
+    if path.is_absolute() or ".." in path.parts or not path.parts:
+        raise WriteError(f"refusing to write '{output.path}' outside the output folder")
+    target = folder / output.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(output.data)
+
+
 def write_files(outputs: Sequence[Output], folder: Path) -> None:
     """Write each output under ``folder``, making its sub-folders."""
     made: set[Path] = set()

@@ -1,0 +1,146 @@
+"""Recording: which parts of the site model each page reads, so that a rebuild renders only the pages whose inputs
+changed.
+
+Templates see the model through :class:`RecordingSite`, a read-only stand-in that notes every path they read:
+``site.event["x"]`` is the path ``("event", "x")``, ``site.events`` is ``("events",)``, iterating
+``site.tags.items()`` is ``("tags",)``. After a rebuild, a page must be rendered again when a path it read has a
+different value in the new model (compared with ``==``, which is cheap where unchanged records are the same
+objects), when its own variables differ, or when a template changed. Recording happens where things are read
+(as Lektor does), never by a list kept by hand, so it cannot miss a dependency a template adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+Path_ = tuple[Any, ...]
+_MISSING = object()
+
+
+class Recorder:
+    """The paths read by the page (or partial) being rendered: a stack of sets, the innermost collecting."""
+
+    def __init__(self) -> None:
+        self.stack: list[set[Path_]] = []
+
+    def note(self, path: Path_) -> None:
+        if self.stack:
+            self.stack[-1].add(path)
+
+    def push(self) -> None:
+        self.stack.append(set())
+
+    def pop(self) -> frozenset[Path_]:
+        """End the innermost recording and return what it read; the enclosing one read all of it too."""
+        read = frozenset(self.stack.pop())
+        if self.stack:
+            self.stack[-1].update(read)
+        return read
+
+    def add(self, paths: Iterable[Path_]) -> None:
+        """What a reused partial read, as if it had been rendered again here."""
+        if self.stack:
+            self.stack[-1].update(paths)
+
+
+class RecordingMap(Mapping[Any, Any]):
+    """A mapping of the model seen through a recorder: reading one key notes that key, anything else the whole map."""
+
+    __slots__ = ("_data", "_path", "_recorder")
+
+    def __init__(self, data: Mapping[Any, Any], path: Path_, recorder: Recorder) -> None:
+        self._data, self._path, self._recorder = data, path, recorder
+
+    def __getitem__(self, key: Any) -> Any:
+        self._recorder.note((*self._path, key))
+        return _wrap(self._data[key], (*self._path, key), self._recorder)
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        self._recorder.note((*self._path, key))
+        return _wrap(self._data[key], (*self._path, key), self._recorder) if key in self._data else default
+
+    def __contains__(self, key: object) -> bool:
+        self._recorder.note((*self._path, key))
+        return key in self._data
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._path)
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        self._recorder.note(self._path)
+        return len(self._data)
+
+    def keys(self) -> Any:
+        self._recorder.note(self._path)
+        return self._data.keys()
+
+    def values(self) -> Any:
+        self._recorder.note(self._path)
+        return self._data.values()
+
+    def items(self) -> Any:
+        self._recorder.note(self._path)
+        return self._data.items()
+
+
+def _wrap(value: Any, path: Path_, recorder: Recorder) -> Any:
+    return RecordingMap(value, path, recorder) if isinstance(value, Mapping) else value
+
+
+class RecordingSite:
+    """The site model as templates see it while their reads are recorded (attributes only; the model is frozen)."""
+
+    __slots__ = ("_recorder", "_site")
+
+    def __init__(self, site: Any, recorder: Recorder) -> None:
+        object.__setattr__(self, "_site", site)
+        object.__setattr__(self, "_recorder", recorder)
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._site, name)
+        if isinstance(value, Mapping):
+            return RecordingMap(value, (name,), self._recorder)
+        self._recorder.note((name,))
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("the site model is read-only")
+
+    @property
+    def recorder(self) -> Recorder:
+        return self._recorder
+
+    @property
+    def model(self) -> Any:
+        """The site model itself (for code that must not be recorded)."""
+        return self._site
+
+
+def value_at(site: Any, path: Path_) -> Any:
+    """The value a recorded path names in a site model (a sentinel when it is not there)."""
+    try:
+        value = getattr(site, path[0])
+        for key in path[1:]:
+            value = value[key]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return _MISSING
+    return value
+
+
+class Changes:
+    """Which recorded paths have another value in the new model than in the old one (each path compared once)."""
+
+    def __init__(self, old: Any, new: Any) -> None:
+        self.old, self.new = old, new
+        self.known: dict[Path_, bool] = {}
+
+    def changed(self, path: Path_) -> bool:
+        if path not in self.known:
+            before, after = value_at(self.old, path), value_at(self.new, path)
+            self.known[path] = before is not after and before != after
+        return self.known[path]
+
+    def any_changed(self, paths: Iterable[Path_]) -> bool:
+        return any(self.changed(path) for path in paths)
