@@ -1,7 +1,9 @@
-"""Build: run the pipeline (load, check, model, render, write, index) and time each phase.
+"""Build: run the pipeline (load, check, model, render, write, index), time each phase, and remember it.
 
 Read and check everything first; stop with every problem, or render, write and index
 into a staging folder that replaces the output folder only when all of it succeeded.
+A :class:`Session` keeps what a build knew, so that the next one renders only what
+changed (the preview's rebuilds).
 """
 
 from __future__ import annotations
@@ -9,24 +11,30 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from dossier.check import check_project
-from dossier.errors import DossierError, Problem, errors_in, plural
-from dossier.index import run_pagefind
-from dossier.load import load_project
-from dossier.model import link_records
-from dossier.project import export_templates
+import jinja2
+
+from dossier.check import CheckCache, check_project
+from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
+from dossier.index import BUNDLE, run_pagefind
+from dossier.load import FileCache, load_project
+from dossier.model import Site, link_records
+from dossier.pages import Job, Page, Produce, site_map
+from dossier.project import Output, export_templates
+from dossier.recording import Changes
 from dossier.records import Records
-from dossier.render import make_env, render_site, static_files
-from dossier.write import write_site
+from dossier.render import Rendered, make_env, render_site, static_files, template_digests
+from dossier.write import MARKER, MARKER_TEXT, check_outputs, files_in, link_files, publish, write_files
 
 T = TypeVar("T")
+PHASES = ("load", "check", "model", "render", "write", "index")  # in the order a build runs them
 NO_BASE_URL = (
     "no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
     "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, "
@@ -40,6 +48,7 @@ class BuildReport:
 
     pages: int = 0
     files: int = 0
+    rendered: int = 0  # pages rendered (the others were unchanged since the session's last build)
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said once after the summary, e.g. what needs a base_url
@@ -53,7 +62,8 @@ class BuildReport:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
     def summary(self, out_dir: Path) -> str:
-        phases = ", ".join(f"{name} {seconds:.2f}s" for name, seconds in self.timings.items())
+        order = sorted(self.timings, key=lambda name: PHASES.index(name) if name in PHASES else len(PHASES))
+        phases = ", ".join(f"{name} {self.timings[name]:.2f}s" for name in order)
         total = sum(self.timings.values())
         return f"built {plural(self.pages, 'page')} ({plural(self.files, 'file')}) into {out_dir} in {total:.2f}s ({phases})"
 
@@ -65,14 +75,7 @@ def timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
 
 def check(root: Path, report: BuildReport | None = None, strict: bool = False) -> Records:
     """Load and check a project; raise DossierError with every problem, or return its records (warnings in ``report``)."""
-    report = report if report is not None else BuildReport()
-    project, problems = timed(report, "load", lambda: load_project(root))
-    records, more = timed(report, "check", lambda: check_project(project))
-    problems = sorted(problems + more)
-    if errors_in(problems, strict) or records is None:
-        raise DossierError(problems)
-    report.warnings = problems
-    return records
+    return Session(root).check(report if report is not None else BuildReport(), strict)
 
 
 def build(
@@ -82,6 +85,7 @@ def build(
     keep_index: bool = False,
     strict: bool = False,
     base_url: str | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
 
@@ -89,27 +93,243 @@ def build(
     over as it is, for a preview that re-indexes after the browser has reloaded. A
     ``base_url`` (checked and ending with "/") replaces the dossier's for this build.
     """
-    report = BuildReport()
-    records = check(root, report, strict)
-    if base_url:
-        records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
-    if not records.dossier.base_url:
-        report.notes.append(NO_BASE_URL)
-    site = timed(report, "model", lambda: link_records(records))
-    site = dataclasses.replace(site, export_templates=export_templates(root))
-    env = make_env(root)
-    outputs = timed(report, "render", lambda: render_site(site, env, root).outputs + static_files(root))
-    report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    report.files = len(outputs)
+    return Session(root).build(out_dir, search, keep_index, strict, base_url, progress)
 
-    def finish(staging: Path) -> None:
-        report.timings["write"] = time.perf_counter() - started
-        if search:
-            with report.phase("index"):
-                run_pagefind(staging)
-        elif keep_index and (out_dir / "pagefind").is_dir():
-            shutil.copytree(out_dir / "pagefind", staging / "pagefind", copy_function=os.link)
 
-    started = time.perf_counter()
-    write_site(outputs, out_dir, finish)
-    return report
+Progress = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes; total 0 when not known
+MODEL_INPUTS = ("dossier", "records", "changed", "export_templates")  # what the model is a function of
+SLOW = 0.05  # seconds: a page that took this long (the timeline, the brief) is one a preview may render after reloading
+
+
+@dataclass(frozen=True)
+class PageState:
+    """What a page was rendered from (its template, its variables, what it read of the model and the templates), and
+    how long it took."""
+
+    template: str
+    variables: Mapping[str, Any]
+    reads: frozenset[Any]
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What the last good build of a session left: where, from which model, each page's inputs, each export's files,
+    and what it left out of date for :meth:`Session.catch_up` (``pending``)."""
+
+    out: Path
+    site: Site
+    pages: Mapping[str, PageState]
+    made: Mapping[str, tuple[str, ...]]  # export (Produce job) name -> the files it made
+    seconds: Mapping[str, float]  # export name -> how long it took
+    templates: Mapping[str, str]  # template name -> digest of its source
+    env: jinja2.Environment  # the templates it rendered with
+    pending: tuple[Job, ...] = ()  # pages and exports kept from an older build, to be made again
+    indexed: bool = False  # the search index is of these pages
+
+
+@dataclass
+class Session:
+    """Builds of one project, each after the first doing only what the changes since the last good one need.
+
+    A session keeps every file it loaded and checked by content (an unchanged file gives back the same record
+    object) and, for every page it rendered, its template, its variables and what it read of the model and of
+    the templates (see ``recording``). The next build loads and checks again, cheaply (only changed files are
+    parsed and checked on their own; the whole-project checks run every time, so a renamed actor or a quote
+    edited away is caught wherever it is cited), links the model again and renders only the pages that are new
+    or whose template, variables or read values changed; the exports are made again when the model changed.
+    Every other file is hard-linked from the previous output into the staging folder, so the swap stays atomic
+    and the result is byte for byte what a fresh build writes (``tests/test_build.py`` edits a generated project
+    at random and compares). ``dossier serve`` keeps one session for as long as it runs, and asks it to
+    ``defer`` the slow pages, the exports and the search index: the pages just edited are swapped in first,
+    the rest by :meth:`catch_up`.
+    """
+
+    root: Path
+    start_method: str = "fork"  # "forkserver" where this process has other threads (the preview's server)
+    files: FileCache = field(default_factory=dict)
+    checks: CheckCache = field(default_factory=dict)
+    previous: Previous | None = None
+
+    def check(self, report: BuildReport, strict: bool = False) -> Records:
+        """Load and check the project; raise DossierError with every problem, or return its records."""
+        project, problems = timed(report, "load", lambda: load_project(self.root, cache=self.files))
+        records, more = timed(report, "check", lambda: check_project(project, cache=self.checks))
+        problems = sorted(problems + more)
+        if errors_in(problems, strict) or records is None:
+            raise DossierError(problems)
+        report.warnings = problems
+        return records
+
+    def build(
+        self,
+        out_dir: Path,
+        search: bool = True,
+        keep_index: bool = False,
+        strict: bool = False,
+        base_url: str | None = None,
+        progress: Progress | None = None,
+        defer: bool = False,
+    ) -> BuildReport:
+        """Build into ``out_dir`` (see :func:`build`), rendering only what changed since this session's last build.
+
+        With ``defer`` (and a previous build), slow pages and exports that changed are kept as they were for now,
+        and the search index is carried over: :attr:`pending` says whether :meth:`catch_up` has work to do.
+        """
+        report = BuildReport()
+        tell = progress or (lambda phase, done, total: None)
+        tell("check", 0, 0)
+        records = self.check(report, strict)
+        if base_url:
+            records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
+        if not records.dossier.base_url:
+            report.notes.append(NO_BASE_URL)
+        tell("model", 0, 0)
+        site = timed(report, "model", lambda: link_records(records))
+        site = dataclasses.replace(site, export_templates=export_templates(self.root))
+        env = make_env(self.root)
+        templates = template_digests(env)
+        out = out_dir.absolute()
+        previous = self.previous if self.previous is not None and self.previous.out == out else None
+        jobs = site_map(site)
+        check_outputs([Output(job.path, b"") for job in jobs if isinstance(job, (Page, Output))])
+        todo, keep, states, pending = plan(jobs, site, templates, previous, defer)
+        static = static_files(self.root)
+        made: dict[str, tuple[str, ...]] = {}
+        seconds: dict[str, float] = {}
+        report.pages = sum(1 for job in jobs if isinstance(job, Page) and job.path.endswith(".html"))
+        index = search and not defer
+        carry_index = (keep_index or defer) and previous is not None and (out / BUNDLE).is_dir()
+
+        def fill(folder: Path) -> None:
+            with report.phase("write"):
+                linked = link_files(keep, out, folder)
+            missing = list({id(job): job for path, job in keep.items() if path not in linked}.values())  # removed by hand
+            run = todo + missing
+            with report.phase("render"):
+                rendered = render_site(site, env, self.root, run, into=folder, start_method=self.start_method, progress=tell)
+            record(run, rendered, states, made, seconds)
+            if previous is not None:
+                for job in {id(job): job for job in keep.values() if isinstance(job, Produce)}.values():
+                    made.setdefault(job.name, previous.made[job.name])
+                    seconds.setdefault(job.name, previous.seconds.get(job.name, 0.0))
+            with report.phase("write"):
+                write_files([*static, Output(MARKER, MARKER_TEXT)], folder)
+            report.rendered = sum(1 for job in run if isinstance(job, Page))
+            if index:
+                tell("index", 0, 0)
+                with report.phase("index"):
+                    run_pagefind(folder)
+            elif carry_index:
+                shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
+            report.files = sum(1 for path in files_in(folder) if path != MARKER and not path.startswith(f"{BUNDLE}/"))
+
+        tell("write", 0, 0)
+        publish(out, fill, background=defer)
+        self.previous = Previous(out, site, states, made, seconds, templates, env, tuple(pending), index)
+        return report
+
+    @property
+    def pending(self) -> bool:
+        """Whether the last build left pages, exports or the search index for :meth:`catch_up`."""
+        return self.previous is not None and bool(self.previous.pending)
+
+    def catch_up(self, search: bool, cancel: threading.Event | None = None) -> list[str]:
+        """Make what the last (deferred) build left out of date, and the search index when ``search``; swap them in.
+
+        Returns the paths made again. Raises :class:`Cancelled`, leaving the site as it was, when ``cancel`` is set
+        (a newer save) before the swap."""
+        previous = self.previous
+        if previous is None or (not previous.pending and (previous.indexed or not search)):
+            return []
+        out, jobs = previous.out, list(previous.pending)
+        paths = {path for job in jobs for path in job_paths(job, previous)}
+        states, made, seconds = dict(previous.pages), dict(previous.made), dict(previous.seconds)
+
+        def stop(phase: str, done: int, total: int) -> None:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("stopped by a newer save")
+
+        def fill(folder: Path) -> None:
+            link_files(
+                [p for p in files_in(out) if p not in paths and p != MARKER and not p.startswith(f"{BUNDLE}/")], out, folder
+            )
+            rendered = render_site(
+                previous.site, previous.env, self.root, jobs, into=folder, start_method=self.start_method, progress=stop
+            )
+            record(jobs, rendered, states, made, seconds)
+            (folder / MARKER).write_bytes(MARKER_TEXT)
+            stop("index", 0, 0)
+            if search:
+                run_pagefind(folder, cancel=cancel)
+            elif (out / BUNDLE).is_dir():
+                shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
+            stop("write", 0, 0)
+
+        publish(out, fill, background=True)
+        self.previous = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), indexed=search)
+        return sorted(paths | {path for job in jobs for path in job_paths(job, self.previous)})
+
+
+def record(
+    jobs: Sequence[Job], rendered: Rendered, states: dict[str, PageState], made: dict[str, Any], seconds: dict[str, float]
+) -> None:
+    """Note what each job of ``jobs`` read and made, and how long it took."""
+    for job in jobs:
+        if isinstance(job, Page):
+            states[job.path] = PageState(job.template, job.variables, rendered.reads[job.path], rendered.seconds[job.path])
+    made.update(rendered.made)
+    seconds.update({name: rendered.seconds[name] for name in rendered.made})
+
+
+def job_paths(job: Job, previous: Previous) -> tuple[str, ...]:
+    """The files a job makes (an export's, as it made them last time)."""
+    if isinstance(job, Produce):
+        return previous.made.get(job.name, ())
+    return (job.path,)
+
+
+def plan(
+    jobs: Sequence[Job], site: Site, templates: Mapping[str, str], previous: Previous | None, defer: bool = False
+) -> tuple[list[Job], dict[str, Job], dict[str, PageState], list[Job]]:
+    """What a build must do: the jobs to run; the files to take from the previous output as they are (with the job
+    that would make each); the kept pages' inputs; and, with ``defer``, the kept jobs that are out of date."""
+    if previous is None:
+        return list(jobs), {}, {}, []
+    edited = {
+        name for name in templates.keys() | previous.templates.keys() if templates.get(name) != previous.templates.get(name)
+    }
+    changes = Changes(previous.site, site, edited)
+    same_model = all(getattr(previous.site, name) == getattr(site, name) for name in MODEL_INPUTS)
+    stale = {job.path if isinstance(job, Page) else job.name for job in previous.pending if not isinstance(job, Output)}
+    todo: list[Job] = []
+    keep: dict[str, Job] = {}
+    states: dict[str, PageState] = {}
+    pending: list[Job] = []
+    for job in jobs:
+        if isinstance(job, Page):
+            before = previous.pages.get(job.path)
+            if before is not None and (
+                job.path not in stale
+                and before.template == job.template
+                and before.variables == job.variables
+                and not changes.any_changed(before.reads)
+            ):
+                keep[job.path] = job
+                states[job.path] = dataclasses.replace(before, variables=job.variables)
+                continue
+            if defer and before is not None and before.seconds >= SLOW:
+                keep[job.path] = job
+                states[job.path] = before
+                pending.append(job)
+                continue
+        elif isinstance(job, Produce) and job.name in previous.made:
+            if same_model and job.name not in stale:
+                keep.update(dict.fromkeys(previous.made[job.name], job))
+                continue
+            if defer:
+                keep.update(dict.fromkeys(previous.made[job.name], job))
+                pending.append(job)
+                continue
+        todo.append(job)
+    return todo, keep, states, pending

@@ -68,6 +68,10 @@ class PagefindError(Exception):
     """Pagefind failed, is missing, or wrote an index that is not whole; the message says which."""
 
 
+class Cancelled(Exception):
+    """Work that a newer save made pointless was stopped (the preview's catching up after a rebuild)."""
+
+
 class EditorError(Exception):
     """An editor command (``init``, ``new``, ``import``, ``schema``) cannot write what it was asked to."""
 

@@ -33,7 +33,7 @@ import jinja2
 from jinja2 import meta, nodes
 from jinja2.utils import Namespace, missing
 
-from dossier.recording import RecordingMap, RecordingSite
+from dossier.recording import RecordingMap, RecordingSite, RecordingTuple
 
 IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
 BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
@@ -102,7 +102,7 @@ def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> s
 
 def _unchanging(value: Any) -> bool:
     """Whether ``value`` cannot change between two includes, so that it can be part of a key."""
-    if isinstance(value, (*_PLAIN, tuple, frozenset, RecordingSite, RecordingMap)) or value is missing:
+    if isinstance(value, (*_PLAIN, tuple, frozenset, RecordingSite, RecordingMap, RecordingTuple)) or value is missing:
         return not isinstance(value, Namespace)
     params = getattr(type(value), "__dataclass_params__", None)
     return params is not None and params.frozen

@@ -19,12 +19,13 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 from typing import IO, Any
 
 from pagefind.service import get_executable
 
-from dossier.errors import PagefindError
+from dossier.errors import Cancelled, PagefindError
 from dossier.project import Output
 from dossier.write import MARKER, MARKER_TEXT, remove_leftovers, staging, swap, write_files
 
@@ -32,18 +33,20 @@ BUNDLE = "pagefind"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")  # what the search page loads first
 
 
-def run_pagefind(site_dir: Path, bundle: Path | None = None) -> None:
+def run_pagefind(site_dir: Path, bundle: Path | None = None, cancel: threading.Event | None = None) -> None:
     """Index ``site_dir`` into ``bundle`` (default ``site_dir/pagefind``) with the binary that ``pagefind[bin]`` ships.
 
     Raises PagefindError when Pagefind fails or returns an index that is not whole, OSError when
-    the index cannot be written, and KeyboardInterrupt when Pagefind was stopped by Ctrl-C.
+    the index cannot be written, KeyboardInterrupt when Pagefind was stopped by Ctrl-C, and
+    Cancelled when ``cancel`` was set while it ran (Pagefind is stopped at once).
     """
-    files = index_files(site_dir)
+    files = index_files(site_dir, cancel)
     write_files([*files, Output(MARKER, MARKER_TEXT)], bundle or site_dir / BUNDLE)  # marked: see write.remove_leftovers
 
 
-def index_files(site_dir: Path) -> list[Output]:
-    """The files of ``site_dir``'s search index, as Pagefind's service hands them back, checked."""
+def index_files(site_dir: Path, cancel: threading.Event | None = None) -> list[Output]:
+    """The files of ``site_dir``'s search index, as Pagefind's service hands them back, checked; stopped by
+    ``cancel``."""
     executable = get_executable()
     if executable is None:
         raise PagefindError(
@@ -54,12 +57,16 @@ def index_files(site_dir: Path) -> list[Output]:
             process = subprocess.Popen([str(executable), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
         except OSError as exc:
             raise PagefindError(f"search indexing failed: cannot run Pagefind ({exc.strerror})") from None
+        done = threading.Event()
+        if cancel is not None:
+            threading.Thread(target=_stop_on, args=(cancel, done, process), name="dossier-pagefind-cancel", daemon=True).start()
         try:
-            service = _Service(process, log)
+            service = _Service(process, log, cancel)
             index = service.send({"type": "NewIndex", "config": {}})["index_id"]
             service.send({"type": "AddDir", "index_id": index, "path": str(site_dir.absolute())})
             files = service.send({"type": "GetFiles", "index_id": index})["files"]
         finally:
+            done.set()
             if process.stdin is not None:
                 with contextlib.suppress(OSError):  # a broken pipe: Pagefind has stopped already
                     process.stdin.close()  # the service ends when its input does
@@ -69,6 +76,15 @@ def index_files(site_dir: Path) -> list[Output]:
                 process.kill()
                 process.wait()
     return _checked(files)
+
+
+def _stop_on(cancel: threading.Event, done: threading.Event, process: subprocess.Popen[bytes]) -> None:
+    """Kill Pagefind as soon as ``cancel`` is set, unless it finished first."""
+    while not done.is_set():
+        if cancel.wait(0.05):
+            if not done.is_set():
+                process.kill()
+            return
 
 
 def _checked(files: Any) -> list[Output]:
@@ -88,9 +104,10 @@ def _checked(files: Any) -> list[Output]:
 class _Service:
     """One running ``pagefind --service``: send a message, wait for its answer."""
 
-    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes], cancel: threading.Event | None = None) -> None:
         self.process = process
         self.log = log
+        self.cancel = cancel
         self.last = 0
         self.pending = b""
 
@@ -125,6 +142,8 @@ class _Service:
     def fail(self) -> None:
         """Pagefind stopped before answering: interrupted like us, or failed (say what it said)."""
         code = self.process.wait()
+        if self.cancel is not None and self.cancel.is_set():
+            raise Cancelled("search indexing was stopped by a newer save")
         if code in (-signal.SIGINT, -signal.SIGTERM):
             raise KeyboardInterrupt  # Ctrl-C reached Pagefind too: not an indexing failure
         self.log.seek(0)
@@ -132,13 +151,13 @@ class _Service:
         raise PagefindError(f"search indexing failed (pagefind exit code {code}){': ' + detail if detail else ''}")
 
 
-def reindex(site_dir: Path) -> None:
+def reindex(site_dir: Path, cancel: threading.Event | None = None) -> None:
     """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``.
 
     The old bundle's chunks that the new one does not have are kept in it (hard links): a page
     that loaded the old index a moment ago goes on finding the chunks it asks for.
     """
-    files = index_files(site_dir)
+    files = index_files(site_dir, cancel)
     remove_leftovers(site_dir)
     with staging(site_dir, BUNDLE) as bundle:
         write_files(files, bundle)

@@ -11,18 +11,22 @@ objects), when its own variables differ, or when a template changed. Recording h
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 Path_ = tuple[Any, ...]
 _MISSING = object()
+LENGTH = "<length>"  # (*path, LENGTH): the length of the tuple at path
+TEMPLATE = "<template>"  # (TEMPLATE, name): the page loaded that template (no attribute of the model has this name)
 
 
 class Recorder:
-    """The paths read by the page (or partial) being rendered: a stack of sets, the innermost collecting."""
+    """The paths read by the page (or partial) being rendered: a stack of sets, the innermost collecting; and one
+    recording view per path, so that a partial given ``site.tags`` twice sees the same object (see ``fragments``)."""
 
     def __init__(self) -> None:
         self.stack: list[set[Path_]] = []
+        self.views: dict[Path_, Any] = {}
 
     def note(self, path: Path_) -> None:
         if self.stack:
@@ -85,8 +89,48 @@ class RecordingMap(Mapping[Any, Any]):
         return self._data.items()
 
 
+class RecordingTuple(Sequence[Any]):
+    """A tuple of the model seen through a recorder: its length is one path (``(*path, LENGTH)``), so a page that
+    shows how many events there are does not depend on each of them; anything else reads the whole tuple."""
+
+    __slots__ = ("_data", "_path", "_recorder")
+
+    def __init__(self, data: tuple[Any, ...], path: Path_, recorder: Recorder) -> None:
+        self._data, self._path, self._recorder = data, path, recorder
+
+    def __len__(self) -> int:
+        self._recorder.note((*self._path, LENGTH))
+        return len(self._data)
+
+    def __bool__(self) -> bool:
+        self._recorder.note((*self._path, LENGTH))
+        return bool(self._data)
+
+    def __getitem__(self, index: Any) -> Any:
+        self._recorder.note(self._path)
+        return self._data[index]
+
+    def __iter__(self) -> Iterator[Any]:
+        self._recorder.note(self._path)
+        return iter(self._data)
+
+    def __reversed__(self) -> Iterator[Any]:
+        self._recorder.note(self._path)
+        return reversed(self._data)
+
+    def __contains__(self, value: object) -> bool:
+        self._recorder.note(self._path)
+        return value in self._data
+
+
 def _wrap(value: Any, path: Path_, recorder: Recorder) -> Any:
-    return RecordingMap(value, path, recorder) if isinstance(value, Mapping) else value
+    if not isinstance(value, (Mapping, tuple)):
+        return value
+    view = recorder.views.get(path)
+    if view is None or view._data is not value:
+        view = RecordingMap(value, path, recorder) if isinstance(value, Mapping) else RecordingTuple(value, path, recorder)
+        recorder.views[path] = view
+    return view
 
 
 class RecordingSite:
@@ -100,10 +144,9 @@ class RecordingSite:
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._site, name)
-        if isinstance(value, Mapping):
-            return RecordingMap(value, (name,), self._recorder)
-        self._recorder.note((name,))
-        return value
+        if not isinstance(value, (Mapping, tuple)):
+            self._recorder.note((name,))
+        return _wrap(value, (name,), self._recorder)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("the site model is read-only")
@@ -123,23 +166,27 @@ def value_at(site: Any, path: Path_) -> Any:
     try:
         value = getattr(site, path[0])
         for key in path[1:]:
-            value = value[key]
+            value = len(value) if key == LENGTH else value[key]
     except (AttributeError, KeyError, IndexError, TypeError):
         return _MISSING
     return value
 
 
 class Changes:
-    """Which recorded paths have another value in the new model than in the old one (each path compared once)."""
+    """Which recorded paths have another value in the new model than in the old one (each path compared once), or
+    name a template whose source changed."""
 
-    def __init__(self, old: Any, new: Any) -> None:
+    def __init__(self, old: Any, new: Any, templates: Iterable[str] = ()) -> None:
         self.old, self.new = old, new
-        self.known: dict[Path_, bool] = {}
+        self.known: dict[Path_, bool] = {(TEMPLATE, name): True for name in templates}
 
     def changed(self, path: Path_) -> bool:
         if path not in self.known:
-            before, after = value_at(self.old, path), value_at(self.new, path)
-            self.known[path] = before is not after and before != after
+            if path[0] == TEMPLATE:
+                self.known[path] = False
+            else:
+                before, after = value_at(self.old, path), value_at(self.new, path)
+                self.known[path] = before is not after and before != after
         return self.known[path]
 
     def any_changed(self, paths: Iterable[Path_]) -> bool:

@@ -9,10 +9,12 @@ processes; a template error in a worker comes back as a located problem.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import multiprocessing
 import os
 import pickle
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,7 +34,7 @@ from dossier.model import Site
 from dossier.pages import Job, Produce, site_map
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
 from dossier.project import EXPORTS, Output, template_dirs
-from dossier.recording import Recorder, RecordingSite
+from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 from dossier.signals import die_with_parent
@@ -61,8 +63,20 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE = MemoryBytecodeCache()
 
 
+class Environment(jinja2.Environment):
+    """Jinja's environment, noting every template a page loads (extends, includes, the theme's partials that
+    helpers render) in the page's recording, so that a rebuild renders again the pages using an edited template."""
+
+    recorder: Recorder | None = None
+
+    def _load_template(self, name: Any, globals: Any) -> jinja2.Template:
+        if self.recorder is not None and isinstance(name, str):
+            self.recorder.note((TEMPLATE, name))
+        return super()._load_template(name, globals)
+
+
 def make_env(project_root: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
@@ -174,8 +188,10 @@ class Rendered:
     the site model, and the processes that rendered them."""
 
     outputs: list[Output]
-    reads: dict[str, frozenset[Any]]  # page path -> the model paths it read (see ``recording``)
+    reads: dict[str, frozenset[Any]]  # page path -> the model paths and templates it read (see ``recording``)
     processes: frozenset[int]
+    made: dict[str, tuple[str, ...]]  # name of a Produce job -> the paths of the files it made
+    seconds: dict[str, float]  # page path or Produce job name -> how long it took
 
 
 PAGES_PER_WORKER = 200  # below this many pages per worker, forking costs more than it saves
@@ -190,6 +206,7 @@ def render_site(
     min_pages: int = PAGES_PER_WORKER,
     into: Path | None = None,
     start_method: str = "fork",
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> Rendered:
     """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
     ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
@@ -199,14 +216,25 @@ def render_site(
     copied), or with ``start_method="forkserver"`` started from a clean server process and sent the model once,
     which is safe where this process has other threads (the preview's server). The result is the same bytes as
     from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
-    template.
+    template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time.
     """
     jobs = list(site_map(site) if jobs is None else jobs)
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
+    tell = progress or (lambda phase, done, total: None)
+    outputs: list[Output] = []
+    reads: dict[str, frozenset[Any]] = {}
+    made: dict[str, tuple[str, ...]] = {}
+    seconds: dict[str, float] = {}
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
-        part = _unwrap(_render_jobs(site, env, root, jobs, into))
-        return Rendered(part[0], part[1], frozenset({os.getpid()}))
+        for start in range(0, len(jobs), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
+            files, read, produced, took = _unwrap(_render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], into))
+            outputs += files
+            reads.update(read)
+            made.update(produced)
+            seconds.update(took)
+            tell("render", min(start + PAGES_PER_WORKER, len(jobs)), len(jobs))
+        return Rendered(outputs, reads, frozenset({os.getpid()}), made, seconds)
     from concurrent.futures import ProcessPoolExecutor
 
     global _SHARED
@@ -221,16 +249,19 @@ def render_site(
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-            parts = list(pool.map(_render_chunk, chunks))
+            parts = []
+            for (_, end), part in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+                parts.append(part)
+                tell("render", end, len(jobs))
     finally:
         _SHARED = None
-    outputs: list[Output] = []
-    reads: dict[str, frozenset[Any]] = {}
     for _, result in parts:
-        files, read = _unwrap(result)
+        files, read, produced, took = _unwrap(result)
         outputs += files
         reads.update(read)
-    return Rendered(outputs, reads, frozenset(pid for pid, _ in parts))
+        made.update(produced)
+        seconds.update(took)
+    return Rendered(outputs, reads, frozenset(pid for pid, _ in parts), made, seconds)
 
 
 Shared = tuple[Site, jinja2.Environment, Path, list[Job], Path | None]
@@ -254,7 +285,7 @@ def _cpus() -> int:
         return os.cpu_count() or 1
 
 
-Part = tuple[list[Output], dict[str, frozenset[Any]]]
+Part = tuple[list[Output], dict[str, frozenset[Any]], dict[str, tuple[str, ...]], dict[str, float]]
 
 
 def _render_chunk(bounds: tuple[int, int]) -> tuple[int, Part | Problem]:
@@ -275,9 +306,13 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
     a bug and raises). With ``into``, every file is written there and not returned."""
     outputs: list[Output] = []
     reads: dict[str, frozenset[Any]] = {}
+    made: dict[str, tuple[str, ...]] = {}
+    seconds: dict[str, float] = {}
     cache: dict[str, jinja2.Template] = {}
     recorder = Recorder()
     seen = RecordingSite(site, recorder)
+    if isinstance(env, Environment):
+        env.recorder = recorder
 
     def keep(output: Output) -> None:
         if into is None:
@@ -287,25 +322,45 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
 
     try:
         for job in jobs:
+            started = time.perf_counter()
             if isinstance(job, Output):
                 keep(job)
             elif isinstance(job, Produce):
-                for output in job.producer(site):
+                files = list(job.producer(site))
+                for output in files:
                     keep(output)
+                made[job.name] = tuple(output.path for output in files)
+                seconds[job.name] = time.perf_counter() - started
             else:
                 template = cache.get(job.template) or cache.setdefault(job.template, env.get_template(job.template))
                 recorder.push()
+                recorder.note((TEMPLATE, job.template))
                 try:
                     html = template.render({"site": seen, "root": job.root, "page_path": job.path, **job.variables})
                 finally:
                     reads[job.path] = recorder.pop()
                 keep(Output(job.path, html.encode("utf-8")))
+                seconds[job.path] = time.perf_counter() - started
     except Exception as exc:
         problem = template_problem(exc, root)
         if problem is None:
             raise
         return problem
-    return outputs, reads
+    finally:
+        if isinstance(env, Environment):
+            env.recorder = None
+    return outputs, reads, made, seconds
+
+
+def template_digests(env: jinja2.Environment) -> dict[str, str]:
+    """Every template ``env`` can load (the project's own in place of the theme's), by a digest of its source."""
+    assert env.loader is not None
+    digests = {}
+    for name in env.list_templates():
+        if not name.startswith("static/"):
+            source = env.loader.get_source(env, name)[0]
+            digests[name] = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+    return digests
 
 
 def static_files(project_root: Path) -> list[Output]:

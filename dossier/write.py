@@ -18,7 +18,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
 from dossier.errors import WriteError
@@ -49,6 +50,21 @@ def check_outputs(outputs: Sequence[Output]) -> None:
 def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
     """Write ``outputs`` into ``out_dir`` atomically; ``finish`` runs on the new folder before the swap."""
     check_outputs(outputs)
+
+    def fill(folder: Path) -> None:
+        write_files(outputs, folder)
+        if finish is not None:
+            finish(folder)
+
+    publish(out_dir, fill)
+
+
+def publish(out_dir: Path, fill: Callable[[Path], None], background: bool = False) -> None:
+    """Let ``fill`` fill a fresh staging folder beside ``out_dir``, then swap it in for ``out_dir`` in one step.
+
+    Refuses an output folder dossier did not write; on any failure ``out_dir`` stays exactly as it was. With
+    ``background``, the previous site is removed by a thread after the swap (see :func:`staging`).
+    """
     out_dir = out_dir.absolute()
     if out_dir.exists() and not out_dir.is_dir():
         raise WriteError(f"{out_dir} is a file, not a folder; choose another --out folder")
@@ -57,14 +73,44 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
-        with staging(out_dir, "new") as folder:
-            write_files(outputs, folder)
-            if finish is not None:
-                finish(folder)
+        with staging(out_dir, "new", background) as folder:
+            fill(folder)
             os.chmod(folder, 0o755)
             swap(folder, out_dir)
     except OSError as exc:
         raise write_error(exc, out_dir) from None
+
+
+def link_files(paths: Iterable[str], source: Path, target: Path) -> set[str]:
+    """Hard-link each of ``paths`` (relative) from the folder ``source`` into ``target``; return the ones linked.
+
+    A file that is gone from ``source`` (removed by hand) or cannot be linked (another file system, a link limit)
+    is left out, for the caller to make again.
+    """
+    linked: set[str] = set()
+    made: set[str] = set()
+    for path in paths:
+        folder = os.path.dirname(path)
+        if folder not in made:  # one mkdir per folder, not one per file
+            os.makedirs(target / folder, exist_ok=True)
+            made.add(folder)
+        try:
+            os.link(source / path, target / path)
+        except OSError as exc:
+            if exc.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EMLINK):
+                continue
+            raise
+        linked.add(path)
+    return linked
+
+
+def files_in(folder: Path) -> list[str]:
+    """Every file under ``folder``, as paths relative to it with "/" between parts."""
+    found = []
+    for directory, _, names in os.walk(folder):
+        rel = os.path.relpath(directory, folder).replace(os.sep, "/")
+        found += [name if rel == "." else f"{rel}/{name}" for name in names]
+    return found
 
 
 def write_file(output: Output, folder: Path) -> None:
@@ -102,18 +148,26 @@ def write_error(exc: OSError, out_dir: Path) -> WriteError:
 
 
 @contextlib.contextmanager
-def staging(out_dir: Path, kind: str) -> Iterator[Path]:
+def staging(out_dir: Path, kind: str, background: bool = False) -> Iterator[Path]:
     """A fresh folder ``.NAME.KIND-*`` beside ``out_dir``, marked as dossier's and locked while it is in use;
-    removed on the way out, whatever happened (what a kill leaves, the next build removes)."""
+    removed on the way out, whatever happened (what a kill leaves, the next build removes). With ``background``,
+    removed by a thread of its own, so that a preview's swapped-out site does not hold up the reload."""
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}-", dir=out_dir.parent))
     lock = _lock(folder)
     try:
         (folder / MARKER).write_bytes(MARKER_TEXT)  # first: whatever a kill leaves in it, it is dossier's
         yield folder
     finally:
-        remove_folder(folder)
-        if lock is not None:
-            os.close(lock)
+        if background:
+            threading.Thread(target=_remove_and_unlock, args=(folder, lock), name="dossier-cleanup", daemon=True).start()
+        else:
+            _remove_and_unlock(folder, lock)
+
+
+def _remove_and_unlock(folder: Path, lock: int | None) -> None:
+    remove_folder(folder)
+    if lock is not None:
+        os.close(lock)
 
 
 def _lock(folder: Path) -> int | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 import shutil
 import subprocess
 import sys
@@ -10,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from dossier import index
-from dossier.build import build
-from dossier.errors import PagefindError
+from dossier.build import Session, build
+from dossier.errors import DossierError, PagefindError
 from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, tree, tree_diff
 
 
@@ -79,3 +81,104 @@ def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pyt
         == "search indexing failed: the Pagefind binary is missing; install dossier with pagefind[bin] or pass --no-search"
     )
     assert not (tmp_path / "site").exists()
+
+
+# --- incremental builds: a session's result after every edit is a fresh build's, byte for byte -----------------------
+
+
+def _generated(tmp_path: Path, size: int = 40) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    project = tmp_path / "project"
+    generate(size, project, seed=3)
+    return project
+
+
+def _set_line(path: Path, key: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, bytes | None]]) -> str:
+    """One random edit of the kinds an editor makes; a broken one is put right by a later step."""
+    content = project / "content"
+    events = sorted((content / "events").glob("*.yaml"))
+    actors = sorted((content / "actors").glob("*.yaml"))
+    articles = sorted((content / "articles").glob("*.md"))
+    if undo and rng.random() < 0.5:  # fix what an earlier step broke
+        path, data = undo.pop()
+        if data is None:
+            path.unlink()
+        else:
+            path.write_bytes(data)
+        return f"restore {path.name}"
+    kind = rng.choice(["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag"])
+    event, actor = rng.choice(events), rng.choice(actors)
+    if kind == "title":
+        _set_line(event, "title", f'"Edited title {step}"')
+    elif kind == "date":
+        _set_line(event, "date", f'"2021-{rng.randint(1, 12):02d}"')
+        _set_line(event, "end", '"2023-01-01"')
+    elif kind == "rename":
+        _set_line(actor, "name", f'"Renamed actor {step}"')
+    elif kind == "add":
+        (content / "events" / f"added-{step}.yaml").write_text(event.read_text().replace("title: ", f"title: Added {step} ", 1))
+    elif kind == "delete":  # cited by others it breaks the build, until a restore
+        undo.append((event, event.read_bytes()))
+        event.unlink()
+    elif kind == "break":
+        undo.append((actor, actor.read_bytes()))
+        actor.write_text("name: [unclosed\n")
+    elif kind == "quote":  # edits every cited passage away, or changes the text around it
+        article = rng.choice(articles)
+        undo.append((article, article.read_bytes()))
+        text = article.read_text()
+        article.write_text(
+            text.replace(" the ", " a ", 3) if rng.random() < 0.5 else text + f"\nA paragraph added at step {step}.\n"
+        )
+    elif kind == "template":
+        own = project / "templates" / "partials" / "footer.html"
+        own.parent.mkdir(parents=True, exist_ok=True)
+        undo.append((own, own.read_bytes() if own.exists() else None))
+        theme = Path(__file__).resolve().parent.parent / "dossier" / "theme" / "partials" / "footer.html"
+        own.write_text(theme.read_text().replace("</footer>", f"<!-- step {step} --></footer>"))
+    elif kind == "status":
+        _set_line(event, "status", rng.choice(["confirmed", "reported", "planned"]))
+    else:
+        _set_line(event, "tags", f"[tag-{step % 3}]")
+    return f"{kind} {event.name if kind not in ('rename', 'break') else actor.name}"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path, seed: int) -> None:
+    project = _generated(tmp_path)
+    rng = random.Random(seed)
+    session, deferring = Session(project), Session(project)
+    out, late, fresh = tmp_path / "incremental", tmp_path / "deferred", tmp_path / "fresh"
+    undo: list[tuple[Path, bytes | None]] = []
+    base = "https://example.org/dossier/"  # with the sitemap and the feed, whose dates come from every file
+    session.build(out, search=False, base_url=base)
+    deferring.build(late, search=False, base_url=base)
+    rendered = []
+    for step in range(20):
+        edit = _edit(project, rng, step, undo)
+        try:
+            build(project, fresh, search=False, base_url=base)
+        except DossierError as exc:
+            with pytest.raises(DossierError) as incremental:
+                session.build(out, search=False, base_url=base)
+            assert incremental.value.problems == exc.problems, edit
+            with pytest.raises(DossierError):
+                deferring.build(late, search=False, base_url=base, defer=True)
+            continue
+        report = session.build(out, search=False, base_url=base)
+        rendered.append(report.rendered)
+        assert tree_diff(tree(out), tree(fresh), ("fresh", "incremental")) == "", edit
+        deferring.build(late, search=False, base_url=base, defer=True)
+        deferring.catch_up(search=False)
+        assert tree_diff(tree(late), tree(fresh), ("fresh", "deferred")) == "", edit
+    pages = sum(1 for path in tree(fresh) if path.endswith(".html"))
+    assert any(0 < count < pages // 2 for count in rendered)  # most edits render a few pages, not the site
