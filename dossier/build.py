@@ -23,7 +23,7 @@ import jinja2
 
 from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
-from dossier.index import BUNDLE, run_pagefind
+from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
 from dossier.load import FileCache, load_project
 from dossier.model import Site, link_records
 from dossier.pages import Job, Page, Produce, site_map
@@ -202,6 +202,7 @@ class Session:
         carry_index = (keep_index or defer) and previous is not None and (out / BUNDLE).is_dir()
 
         def fill(folder: Path) -> None:
+            tell("render", 0, len(todo))
             with report.phase("write"):
                 linked = link_files(keep, out, folder)
             missing = list({id(job): job for path, job in keep.items() if path not in linked}.values())  # removed by hand
@@ -213,6 +214,7 @@ class Session:
                 for job in {id(job): job for job in keep.values() if isinstance(job, Produce)}.values():
                     made.setdefault(job.name, previous.made[job.name])
                     seconds.setdefault(job.name, previous.seconds.get(job.name, 0.0))
+            tell("write", 0, 0)
             with report.phase("write"):
                 write_files([*static, Output(MARKER, MARKER_TEXT)], folder)
             report.rendered = sum(1 for job in run if isinstance(job, Page))
@@ -224,7 +226,6 @@ class Session:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
             report.files = sum(1 for path in files_in(folder) if path != MARKER and not path.startswith(f"{BUNDLE}/"))
 
-        tell("write", 0, 0)
         publish(out, fill, background=defer)
         self.previous = Previous(out, site, states, made, seconds, templates, env, tuple(pending), index)
         return report
@@ -237,7 +238,7 @@ class Session:
     def catch_up(self, search: bool, cancel: threading.Event | None = None) -> list[str]:
         """Make what the last (deferred) build left out of date, and the search index when ``search``; swap them in.
 
-        Returns the paths made again. Raises :class:`Cancelled`, leaving the site as it was, when ``cancel`` is set
+        Returns the paths made again (with the search index's entry file when it was made). Raises :class:`Cancelled`, leaving the site as it was, when ``cancel`` is set
         (a newer save) before the swap."""
         previous = self.previous
         if previous is None or (not previous.pending and (previous.indexed or not search)):
@@ -262,13 +263,15 @@ class Session:
             stop("index", 0, 0)
             if search:
                 run_pagefind(folder, cancel=cancel)
+                keep_old_chunks(out / BUNDLE, folder / BUNDLE)
             elif (out / BUNDLE).is_dir():
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
             stop("write", 0, 0)
 
         publish(out, fill, background=True)
         self.previous = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), indexed=search)
-        return sorted(paths | {path for job in jobs for path in job_paths(job, self.previous)})
+        made_now = paths | {path for job in jobs for path in job_paths(job, self.previous)}
+        return sorted(made_now | ({f"{BUNDLE}/pagefind-entry.json"} if search else set()))
 
 
 def record(

@@ -80,6 +80,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--open", action="store_true", help="open the site in a browser tab")
     serve.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    serve.add_argument(
+        "--poll", action="store_true", help="notice saves by polling, where the file system sends no change events"
+    )
     add_editor_commands(commands)
     return main
 
@@ -258,9 +261,14 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{found} found in {plural(total, 'record')} ({', '.join(counts)})")
         elif args.command == "build":
             from dossier.build import build
+            from dossier.progress import Progress
 
             base_url = build_base_url(args.base_url, os.environ.get(BASE_URL_VARIABLE, ""))
-            report = build(root, out, search=not args.no_search, base_url=base_url)
+            if args.quiet:
+                report = build(root, out, search=not args.no_search, base_url=base_url)
+            else:
+                with Progress(verbose=args.verbose) as progress:
+                    report = build(root, out, search=not args.no_search, base_url=base_url, progress=progress)
             report_problems(report.warnings, wrote=None)
             if not args.quiet:
                 print(report.summary(out))
@@ -269,7 +277,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             from dossier.serve import serve
 
-            serve(root, out, host=args.host, port=args.port, open_browser=args.open, search=not args.no_search)
+            serve(root, out, args.host, args.port, args.open, search=not args.no_search, poll=args.poll)
     except DossierError as exc:
         report_problems(exc.problems)
         return 1

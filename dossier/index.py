@@ -27,7 +27,7 @@ from pagefind.service import get_executable
 
 from dossier.errors import Cancelled, PagefindError
 from dossier.project import Output
-from dossier.write import MARKER, MARKER_TEXT, remove_leftovers, staging, swap, write_files
+from dossier.write import MARKER, MARKER_TEXT, write_files
 
 BUNDLE = "pagefind"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")  # what the search page loads first
@@ -151,22 +151,13 @@ class _Service:
         raise PagefindError(f"search indexing failed (pagefind exit code {code}){': ' + detail if detail else ''}")
 
 
-def reindex(site_dir: Path, cancel: threading.Event | None = None) -> None:
-    """Index a live site into a fresh bundle beside it, then swap it in for ``site_dir/pagefind``.
-
-    The old bundle's chunks that the new one does not have are kept in it (hard links): a page
-    that loaded the old index a moment ago goes on finding the chunks it asks for.
-    """
-    files = index_files(site_dir, cancel)
-    remove_leftovers(site_dir)
-    with staging(site_dir, BUNDLE) as bundle:
-        write_files(files, bundle)
-        os.chmod(bundle, 0o755)
-        old = site_dir / BUNDLE
-        if old.is_dir():
-            for path in old.rglob("*"):
-                target = bundle / path.relative_to(old)
-                if path.is_file() and not target.exists():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(path, target)
-        swap(bundle, old)
+def keep_old_chunks(old: Path, new: Path) -> None:
+    """Hard-link into the bundle ``new`` the files of the bundle ``old`` it does not have: a page that loaded the old
+    index a moment ago goes on finding the chunks it asks for."""
+    if not old.is_dir():
+        return
+    for path in old.rglob("*"):
+        target = new / path.relative_to(old)
+        if path.is_file() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, target)

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from livereload import Server
 from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFileHandler
@@ -39,12 +39,12 @@ from tornado import web
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketHandler
 
-from dossier.build import build
+from dossier.build import Session
 from dossier.diagnostics import relative, template_problem
-from dossier.errors import DossierError, PagefindError, Problem, WriteError, plural
-from dossier.index import reindex
+from dossier.errors import Cancelled, DossierError, PagefindError, Problem, WriteError, plural
+from dossier.progress import Progress
 from dossier.project import watched_dirs
-from dossier.watch import Watcher
+from dossier.watch import Saves, Watcher
 
 Failure = Problem | str  # a located problem, or a message with no place in the project
 
@@ -102,31 +102,34 @@ def is_page(path: str) -> bool:
 
 
 class Preview:
-    """The project being previewed: rebuilds it and remembers whether the last build failed."""
+    """The project being previewed: one build session, rebuilt on every save; remembers whether the last build failed."""
 
     def __init__(self, root: Path, out: Path, search: bool) -> None:
         self.root = root
         self.out = out.absolute()
         self.search = search
+        # Worker processes are started from a clean server process: this one has the web server's threads.
+        self.session = Session(root, start_method="forkserver")
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.building = False
-        self.indexed = False  # the served site has a search index (possibly one build old)
-        self.stale_index = False  # the pages changed since the index was made
 
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
 
-        Exceptions of a ``fatal`` type are raised instead (no save can fix a foreign output folder).
+        After the first build, only what changed is rendered, and slow pages, exports and the search index are
+        left to :meth:`catch_up`. Exceptions of a ``fatal`` type are raised instead (no save can fix a foreign
+        output folder).
         """
         what = ", ".join(relative(p, self.root) for p in changed[:3]) + (", ..." if len(changed) > 3 else "")
         started = time.perf_counter()
         self.building = True
         try:
-            # Once a first index exists, rebuilds carry it over and re-index after the reload (see run).
-            deferred = self.search and self.indexed
-            report = build(self.root, self.out, search=self.search and not deferred, keep_index=deferred)
-            self.indexed = self.search
-            self.stale_index = deferred
+            first = self.session.previous is None
+            if first:  # the one long build: say what it is doing
+                with Progress() as progress:
+                    report = self.session.build(self.out, search=self.search, progress=progress)
+            else:
+                report = self.session.build(self.out, search=False, defer=True)
         except fatal:
             raise
         except Exception as exc:
@@ -144,14 +147,13 @@ class Preview:
         else:
             self.problems = []
             seconds = time.perf_counter() - started
-            print(
-                f"{'re' if changed else ''}built {report.pages} pages in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True
-            )
+            done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
+            print(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True)
         finally:
             self.building = False
 
-    def run(self, watcher: Watcher, loop: IOLoop, stop: threading.Event) -> None:
-        """The rebuild thread: wait for saves, rebuild, then reload every connected tab."""
+    def run(self, watcher: Watcher | Saves, loop: IOLoop, stop: threading.Event) -> None:
+        """The rebuild thread: wait for saves, rebuild, reload every connected tab, then catch up on the rest."""
         while (changed := watcher.wait(stop)) is not None:
             try:
                 self.rebuild(changed)
@@ -163,24 +165,34 @@ class Preview:
             if not stop.is_set():
                 # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-                if self.refresh_index() and not stop.is_set():
-                    loop.add_callback(reload_search_tabs)
+                caught_up = self.catch_up(watcher.saved if isinstance(watcher, Saves) else None)
+                if caught_up and not stop.is_set():
+                    loop.add_callback(reload_tabs, caught_up)
 
-    def refresh_index(self) -> bool:
-        """Bring the search index up to date with the pages the browser already shows; True if it changed."""
-        if not self.stale_index or self.problems:
-            return False
+    def catch_up(self, cancel: threading.Event | None = None) -> list[str]:
+        """Make the pages, exports and search index the last rebuild left behind, unless a newer save comes first
+        (``cancel``); return the paths made again (the search page's when the index changed)."""
+        if self.problems:
+            return []
         started = time.perf_counter()
         try:
-            reindex(self.out)
-        except KeyboardInterrupt:  # Ctrl-C reached Pagefind: the server is stopping (or the next save re-indexes)
-            return False
-        except (PagefindError, OSError) as exc:
-            print(f"dossier: error: {exc}", file=sys.stderr, flush=True)
-            return False
-        self.stale_index = False
-        print(f"search index updated in {time.perf_counter() - started:.2f}s", flush=True)
-        return True
+            paths = self.session.catch_up(self.search, cancel)
+        except (Cancelled, KeyboardInterrupt):  # a newer save (or Ctrl-C, which reached Pagefind too): the next build
+            return []
+        except (DossierError, PagefindError, WriteError) as exc:
+            for problem in failures(exc, self.root):
+                print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr, flush=True)
+            return []
+        if any(path.startswith("pagefind/") for path in paths):
+            paths = [path for path in paths if not path.startswith("pagefind/")] + ["search/index.html"]
+        if paths:
+            print(
+                f"caught up on {plural(len(paths), 'file')} and the search index in {time.perf_counter() - started:.2f}s"
+                if self.search
+                else f"caught up on {plural(len(paths), 'file')} in {time.perf_counter() - started:.2f}s",
+                flush=True,
+            )
+        return paths
 
 
 RELOAD_SCRIPT = (  # injected before </head> of every page: loads livereload.js from the preview server
@@ -282,11 +294,16 @@ class TabHandler(LiveReloadHandler):
             self.page_url = str(info.get("url", ""))
 
 
-def reload_search_tabs() -> None:
-    """Reload the tabs on the search page, so they load the index that was just swapped in."""
+def reload_tabs(paths: Sequence[str]) -> None:
+    """Reload the tabs showing one of ``paths`` (files of the site), so they show what was just swapped in."""
+    wanted = set(paths)
     for waiter in list(LiveReloadHandler.waiters):
-        if isinstance(waiter, TabHandler) and urlsplit(waiter.page_url).path.endswith("/search/"):
-            waiter.send_message({"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False})
+        if not isinstance(waiter, TabHandler):
+            continue
+        path = unquote(urlsplit(waiter.page_url).path).lstrip("/")
+        path = path + "index.html" if path == "" or path.endswith("/") else path
+        if path in wanted or any(path.endswith("/" + p) for p in wanted):  # a preview under a path prefix
+            waiter.send_message({"command": "reload", "path": path, "liveCSS": False, "liveImg": False})
 
 
 class PreviewServer(Server):
@@ -332,9 +349,16 @@ def interrupt(signum: int, frame: object) -> None:
 
 
 def serve(
-    root: Path, out: Path, host: str = "127.0.0.1", port: int = 8000, open_browser: bool = False, search: bool = True
+    root: Path,
+    out: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    open_browser: bool = False,
+    search: bool = True,
+    poll: bool = False,
 ) -> None:
-    """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C."""
+    """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C
+    (noticing saves by polling with ``poll``, where the file system sends no events)."""
     if not is_loopback(host):
         print(
             f"dossier: warning: serving on {host} lets other machines on the network see the preview and its errors; "
@@ -343,7 +367,7 @@ def serve(
             flush=True,
         )
     preview = Preview(root, out, search)
-    watcher = Watcher(watched_dirs(root), exclude=[preview.out], within=root)  # before the first build: saves during it count
+    watcher = Saves(watched_dirs(root), exclude=[preview.out], within=root, polling=poll)  # saves during the first build count
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     stop = threading.Event()
     loop = asyncio.new_event_loop()
@@ -374,8 +398,10 @@ def serve(
         print("\nstopped", flush=True)
     finally:
         stop.set()
+        watcher.saved.set()  # stops a catch-up at once
         if thread is not None:
             thread.join(timeout=60)  # let a running build finish and clean up its staging folder
+        watcher.close()
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         if io_loop is not None:

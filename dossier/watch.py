@@ -1,22 +1,35 @@
 """Watch: notice saves in a project's content and templates, and group a burst of them into one change.
 
-A polling loop of our own rather than livereload's watcher (0.8 s polls): it compares
-each file's (mtime, size, inode) every 50 ms, skips editor noise, and waits until the
-saves have been quiet for 0.1 s, counted from the newest save itself, before it reports
-them. It follows a linked folder only into the project, and scans each real folder
-once, so links in a circle cannot make a scan grow without end. The clock, the scanner and the stop event can be replaced, so tests drive time
-themselves instead of sleeping.
+:class:`Saves` listens for the operating system's file events (``watchfiles``: inotify on
+Linux, FSEvents on macOS), so an idle preview costs no CPU however large the project; a
+burst of saves (an editor's write-then-rename, its backup and swap files, a save of many
+files) is reported once it has been quiet for 0.1 s, and the build then reads the files'
+final content. Editor noise is skipped, and so is the output folder. Where file events are
+not available (some network and container file systems), it falls back to
+:class:`Watcher`: a polling loop of our own rather than livereload's (0.8 s polls), which
+compares each file's (mtime, size, inode) every 50 ms and waits until the saves have been
+quiet for 0.1 s, counted from the newest save itself. It follows a linked folder only into
+the project, and scans each real folder once, so links in a circle cannot make a scan grow
+without end. The clock, the scanner and the stop event can be replaced, so tests drive
+time themselves instead of sleeping.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
 from dossier.project import ignored
+
+try:
+    import watchfiles
+except ImportError:  # pragma: no cover - a dependency; without it the preview polls
+    watchfiles = None  # type: ignore[assignment]
 
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
@@ -117,3 +130,88 @@ class Watcher:
                 return sorted(changed)
             stop.wait(self.pause if deadline is None else min(self.pause, deadline - now))
         return None
+
+
+class Saves:
+    """Saves under ``dirs``, noticed by a thread of their own: :meth:`wait` hands over each burst, and :attr:`saved` is
+    set as soon as a save is noticed (a long task after a rebuild stops for it, see ``serve``).
+
+    File events (``watchfiles``) where the system has them, else polling; ``polling=True`` forces the latter.
+    """
+
+    def __init__(
+        self, dirs: Iterable[Path], exclude: Iterable[Path] = (), within: Path | None = None, polling: bool = False
+    ) -> None:
+        self.dirs = sorted({d.resolve() for d in dirs if d.is_dir()})
+        self.exclude = tuple(str(e.resolve()) for e in exclude)
+        self.within = within
+        self.saved = threading.Event()
+        self.stopping = threading.Event()
+        self.pending: set[str] = set()
+        self.lock = threading.Lock()
+        self.method = "polling" if polling or watchfiles is None else "file events"
+        self.poller = Watcher(self.dirs, exclude=exclude, within=within) if self.method == "polling" else None
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="dossier-watch", daemon=True)
+        self.thread.start()
+        self.ready.wait(10)  # saves from now on are seen (the first build reads what is on disk)
+
+    def wanted(self, path: str) -> bool:
+        """Whether a changed path can change the site: not editor noise, not in the output folder."""
+        if any(path == e or path.startswith(e + os.sep) for e in self.exclude):
+            return False
+        for folder in map(str, self.dirs):
+            if path.startswith(folder + os.sep):
+                return not any(ignored(part) for part in path[len(folder) + 1 :].split(os.sep))
+        return True
+
+    def _add(self, paths: Iterable[str]) -> None:
+        paths = [p for p in paths if self.wanted(p)]
+        if paths:
+            with self.lock:
+                self.pending.update(paths)
+            self.saved.set()
+
+    def _run(self) -> None:
+        if self.poller is not None:
+            self.ready.set()
+            while (changed := self.poller.wait(self.stopping)) is not None:
+                self._add(changed)
+            return
+        assert watchfiles is not None
+        try:
+            for changes in watchfiles.watch(
+                *self.dirs,
+                watch_filter=lambda change, path: self.wanted(path),
+                debounce=2000,  # the longest a burst is held back
+                step=int(QUIET * 1000),  # quiet time that ends a burst
+                stop_event=self.stopping,
+                yield_on_timeout=True,
+                rust_timeout=200,
+                raise_interrupt=False,
+            ):
+                self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
+                self._add(path for _, path in changes)
+        except (OSError, RuntimeError) as exc:  # no file events here (e.g. the inotify limit): poll instead
+            print(f"dossier: note: watching by polling ({exc})", file=sys.stderr, flush=True)
+            self.poller = Watcher(self.dirs, within=self.within)
+            self.method = "polling"
+            self._run()
+        finally:
+            self.ready.set()
+
+    def wait(self, stop: Stop) -> list[str] | None:
+        """Block until a burst of saves has arrived; return its files, or None on ``stop``."""
+        while not stop.is_set():
+            if self.saved.wait(0.1):
+                with self.lock:
+                    changed, self.pending = sorted(self.pending), set()
+                    self.saved.clear()
+                if changed:
+                    return changed
+        self.stopping.set()
+        return None
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=5)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 from dossier import index
 from dossier.build import Session, build
-from dossier.errors import DossierError, PagefindError
+from dossier.errors import Cancelled, DossierError, PagefindError
 from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, tree, tree_diff
 
 
@@ -182,3 +184,35 @@ def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path
         assert tree_diff(tree(late), tree(fresh), ("fresh", "deferred")) == "", edit
     pages = sum(1 for path in tree(fresh) if path.endswith(".html"))
     assert any(0 < count < pages // 2 for count in rendered)  # most edits render a few pages, not the site
+
+
+def test_a_deferred_build_swaps_in_the_edited_page_first_and_catch_up_the_rest(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    out = tmp_path / "site"
+    session = Session(project)
+    session.build(out, search=False)
+    before = tree(out)
+    slow = "timeline/index.html"  # as if the timeline had taken long: it waits for catch_up
+    assert session.previous is not None
+    session.previous = dataclasses.replace(
+        session.previous,
+        pages={**session.previous.pages, slow: dataclasses.replace(session.previous.pages[slow], seconds=1.0)},
+    )
+    event = project / "content/events/2022-02-27-call.yaml"
+    event.write_text(event.read_text().replace("in a phone call", "by telephone"))
+    report = session.build(out, search=False, defer=True)
+    assert "by telephone" in tree(out)["events/2022-02-27-call/index.html"].decode()
+    assert tree(out)[slow] == before[slow] and session.pending
+    assert tree(out)["data/dossier.json"] == before["data/dossier.json"]
+    assert report.rendered < report.pages
+
+    cancel = threading.Event()
+    cancel.set()  # a newer save came first: nothing changes
+    with pytest.raises(Cancelled):
+        session.catch_up(search=False, cancel=cancel)
+    assert tree(out)[slow] == before[slow] and session.pending
+    made = session.catch_up(search=False, cancel=threading.Event())
+    assert slow in made and "data/dossier.json" in made and not session.pending
+    build(project, tmp_path / "fresh", search=False)
+    assert tree_diff(tree(out), tree(tmp_path / "fresh"), ("fresh", "caught up")) == ""

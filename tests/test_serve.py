@@ -50,7 +50,7 @@ class Loop:
 
 
 def test_every_rebuild_is_followed_by_a_reload(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("dossier.serve.build", lambda *args, **kwargs: BuildReport(pages=1))
+    monkeypatch.setattr("dossier.serve.Session.build", lambda *args, **kwargs: BuildReport(pages=1))
     loop = Loop()
     Preview(tmp_path, tmp_path / "site", search=False).run(OneSave(), loop, threading.Event())  # type: ignore[arg-type]
     assert loop.callbacks == [LiveReloadHandler.reload_waiters]
@@ -63,7 +63,7 @@ def test_ctrl_c_reaching_build_workers_ends_the_rebuild_thread_quietly(tmp_path:
         stop.set()  # the main thread got the same Ctrl-C and is stopping the server
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("dossier.serve.build", interrupted)
+    monkeypatch.setattr("dossier.serve.Session.build", interrupted)
     loop = Loop()
     Preview(tmp_path, tmp_path / "site", search=False).run(OneSave(), loop, stop)  # type: ignore[arg-type]
     assert loop.callbacks == []
@@ -298,10 +298,10 @@ def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: C
     )
 
 
-def test_after_a_deferred_reindex_only_tabs_on_the_search_page_reload(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_catching_up_only_the_tabs_on_pages_made_again_reload(monkeypatch: pytest.MonkeyPatch) -> None:
     from livereload.handlers import LiveReloadHandler
 
-    from dossier.serve import TabHandler, reload_search_tabs
+    from dossier.serve import TabHandler, reload_tabs
 
     sent: dict[str, list[object]] = {}
 
@@ -315,8 +315,16 @@ def test_after_a_deferred_reindex_only_tabs_on_the_search_page_reload(monkeypatc
         tab("http://127.0.0.1:8000/search/?q=gomel"),
         tab("http://127.0.0.1:8000/some/path/search/"),
         tab("http://127.0.0.1:8000/events/x/"),
+        tab("http://127.0.0.1:8000/timeline/?actor=a#events"),
+        tab("http://127.0.0.1:8000/"),
     }
     monkeypatch.setattr(LiveReloadHandler, "waiters", tabs)
-    reload_search_tabs()
-    message = {"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False}
-    assert sent == {"http://127.0.0.1:8000/search/?q=gomel": [message], "http://127.0.0.1:8000/some/path/search/": [message]}
+    reload_tabs(["search/index.html", "timeline/index.html", "data/dossier.json"])
+    search = {"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False}
+    prefixed = {**search, "path": "some/path/search/index.html"}
+    timeline = {**search, "path": "timeline/index.html"}
+    assert sent == {
+        "http://127.0.0.1:8000/search/?q=gomel": [search],
+        "http://127.0.0.1:8000/some/path/search/": [prefixed],
+        "http://127.0.0.1:8000/timeline/?actor=a#events": [timeline],
+    }

@@ -203,18 +203,25 @@ def test_a_page_fetched_while_sites_are_swapped_is_always_one_whole_version(serv
     server.stop()
 
 
-def test_ctrl_c_while_re_indexing_says_nothing_about_a_failed_index(
+def test_ctrl_c_while_catching_up_says_nothing_about_a_failed_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def interrupted(site: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    preview = Preview(project, project / "site", search=True)
+    preview.rebuild()
+    event = project / "content/events/2022-02-27-call.yaml"
+    event.write_text(event.read_text().replace("phone call", "call"))
+    preview.rebuild(["content/events/2022-02-27-call.yaml"])
+    capsys.readouterr()
+
+    def interrupted(site: Path, bundle: Path | None = None, cancel: object = None) -> None:
         raise KeyboardInterrupt  # Pagefind got the terminal's Ctrl-C too (see index._Service.fail)
 
-    monkeypatch.setattr("dossier.serve.reindex", interrupted)
-    preview = Preview(tmp_path, tmp_path / "site", search=True)
-    preview.stale_index = True
-    assert preview.refresh_index() is False
+    monkeypatch.setattr("dossier.build.run_pagefind", interrupted)
+    assert preview.catch_up() == []
     assert capsys.readouterr() == ("", "")
-    assert preview.stale_index  # the next save re-indexes
+    assert preview.session.previous is not None and not preview.session.previous.indexed  # the next save re-indexes
 
 
 def test_a_fifo_saved_into_content_is_shown_as_an_error_not_waited_on(tmp_path: Path) -> None:

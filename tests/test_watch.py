@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
 from dossier.project import THEME, ignored, watched_dirs
-from dossier.watch import Watcher
+from dossier.watch import Saves, Watcher
 
 
 @pytest.mark.parametrize(
@@ -116,3 +118,50 @@ def test_folder_links_in_a_circle_or_out_of_the_project_are_not_followed(tmp_pat
         "content/events/a.yaml",
         "content/events/shared/b.yaml",
     ]
+
+
+class After:
+    """A stop event that is set after ``seconds`` (for a wait that should find nothing)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+
+    def is_set(self) -> bool:
+        return time.monotonic() >= self.at
+
+    def wait(self, timeout: float | None = None) -> bool:
+        time.sleep(min(timeout or 0.0, max(0.0, self.at - time.monotonic())))
+        return self.is_set()
+
+
+def _vim_save(folder: Path, name: str, text: str) -> None:
+    """What Vim does on :w with its defaults, then a second save a moment later (a burst)."""
+    (folder / "4913").write_text("")  # may I write this folder?
+    (folder / "4913").unlink()
+    (folder / f"{name}~").write_bytes((folder / name).read_bytes())  # the backup
+    (folder / f".{name}.swp").write_text("swap")
+    temporary = folder / f".{name}.tmp"
+    temporary.write_text(text)
+    os.replace(temporary, folder / name)  # write, then rename over the file
+    time.sleep(0.03)
+    (folder / name).write_text(text + "# again\n")
+    (folder / f"{name}~").unlink()
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["file events", "polling"])
+def test_an_editors_save_is_one_change_with_the_final_content(tmp_path: Path, polling: bool) -> None:
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "a.yaml").write_text("title: A\n")
+    (tmp_path / "site").mkdir()
+    saves = Saves([tmp_path / "content", tmp_path / "site"], exclude=[tmp_path / "site"], within=tmp_path, polling=polling)
+    try:
+        assert saves.method == ("polling" if polling else "file events")
+        (tmp_path / "site" / "index.html").write_text("built")  # the output folder is not watched
+        _vim_save(events, "a.yaml", "title: B\n")
+        assert saves.wait(After(10)) == [str(events / "a.yaml")]
+        assert (events / "a.yaml").read_text() == "title: B\n# again\n"
+        assert not saves.saved.is_set()
+        assert saves.wait(After(0.5)) is None  # one burst, one change: nothing more comes
+    finally:
+        saves.close()

@@ -1,0 +1,68 @@
+"""Progress: a status line on a terminal, plain lines for a long build elsewhere, phase times with -v."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+from dossier.progress import Progress
+
+
+def test_a_terminal_gets_one_status_line_redrawn_and_cleared_at_the_end() -> None:
+    stream = io.StringIO()
+    with Progress(stream, tty=True) as progress:
+        progress("check", 0, 0)
+        progress("render", 0, 200)
+        progress("render", 200, 200)
+        progress("index", 0, 0)
+    assert stream.getvalue() == (
+        "\r\x1b[Kchecking records (0s)"
+        "\r\x1b[Krendering pages 0/200 (0%)"
+        "\r\x1b[Krendering pages 200/200 (100%)"
+        "\r\x1b[Kindexing for search (Pagefind) (0s)"
+        "\r\x1b[K"
+    )
+
+
+def test_a_terminal_shows_the_seconds_of_a_phase_without_a_count() -> None:
+    stream = io.StringIO()
+    with Progress(stream, tty=True) as progress:
+        progress("index", 0, 0)
+        time.sleep(1.2)  # the ticker redraws every half second
+    assert "\r\x1b[Kindexing for search (Pagefind) (1s)" in stream.getvalue()
+
+
+def test_a_quick_build_prints_nothing_where_there_is_no_terminal() -> None:
+    stream = io.StringIO()
+    with Progress(stream, tty=False) as progress:
+        progress("check", 0, 0)
+        progress("render", 10, 10)
+    assert stream.getvalue() == ""
+
+
+def test_a_long_build_prints_plain_lines_per_phase_and_quarter_of_the_pages() -> None:
+    stream = io.StringIO()
+    with Progress(stream, tty=False) as progress:
+        progress.started -= 5  # as if the build had been running for a while
+        progress("check", 0, 0)
+        for done in range(0, 401, 50):
+            progress("render", done, 400)
+        progress("index", 0, 0)
+    assert stream.getvalue() == (
+        "checking records...\n"
+        "rendering pages 0/400\n"
+        "rendering pages 100/400\n"
+        "rendering pages 200/400\n"
+        "rendering pages 300/400\n"
+        "rendering pages 400/400\n"
+        "indexing for search (Pagefind)...\n"
+    )
+
+
+def test_verbose_adds_each_phase_with_its_time() -> None:
+    stream = io.StringIO()
+    with Progress(stream, verbose=True, tty=False) as progress:
+        progress("check", 0, 0)
+        progress("model", 0, 0)
+    assert re.fullmatch(r"checking records: done in \d\.\d\ds\nlinking records: done in \d\.\d\ds\n", stream.getvalue())
