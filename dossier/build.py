@@ -42,6 +42,7 @@ class BuildReport:
     files: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    drafts_left_out: tuple[str, ...] = ()  # the files of the drafts the build left out
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -62,15 +63,17 @@ def timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
         return work()
 
 
-def check(root: Path, report: BuildReport | None = None, strict: bool = False) -> Records:
-    """Load and check a project; raise DossierError with every problem, or return its records (warnings in ``report``)."""
+def check(root: Path, report: BuildReport | None = None, strict: bool = False, drafts: bool = False) -> Records:
+    """Load and check a project; raise DossierError with every problem (warnings too when ``strict``), or return its
+    records, with the drafts only when ``drafts`` (warnings in ``report``)."""
     report = report if report is not None else BuildReport()
     project, problems = timed(report, "load", lambda: load_project(root))
-    records, more = timed(report, "check", lambda: check_project(project))
+    records, more = timed(report, "check", lambda: check_project(project, drafts=drafts))
     problems = sorted(problems + more)
     if errors_in(problems, strict) or records is None:
         raise DossierError(problems)
     report.warnings = problems
+    report.drafts_left_out = records.drafts_left_out
     return records
 
 
@@ -81,19 +84,24 @@ def build(
     keep_index: bool = False,
     strict: bool = False,
     base_url: str | None = None,
+    drafts: bool = False,
 ) -> BuildReport:
     """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
 
     With ``keep_index`` (and no ``search``), the previous site's search index is carried
     over as it is, for a preview that re-indexes after the browser has reloaded. A
-    ``base_url`` (checked and ending with "/") replaces the dossier's for this build.
+    ``base_url`` (checked and ending with "/") replaces the dossier's for this build. With
+    ``strict``, a warning stops the build as an error does; with ``drafts`` (the preview), the
+    drafts are built too, marked as such.
     """
     report = BuildReport()
-    records = check(root, report, strict)
+    records = check(root, report, strict, drafts)
     if base_url:
         records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
     if not records.dossier.base_url:
         report.warnings.append(warning(Location(DOSSIER_FILE), NO_BASE_URL))
+        if strict:
+            raise DossierError(report.warnings)
     site = timed(report, "model", lambda: link_records(records))
     site = dataclasses.replace(site, export_templates=export_templates(root))
     env = make_env(root)

@@ -2,7 +2,7 @@
 
 This is the input edge of the pipeline. It finds ``content/dossier.yaml`` and the
 files of every record type in its folder (``content/events/*.yaml``,
-``content/articles/*.md``, ...), decodes them as UTF-8, parses YAML safely (standard
+``content/articles/*.md``, ...; anything else in ``content/`` is a warning), decodes them as UTF-8, parses YAML safely (standard
 tags only, no anchors or aliases, no duplicate keys) and splits front matter from
 the Markdown body. Nothing is interpreted here; problems are returned, never raised.
 
@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from dossier.errors import Location, Problem
-from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored
+from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored, stray_problems
 from dossier.registry import RecordType, record_types
 from dossier.source import REFUSED, KeyPath, Pos, SourceFile
 
@@ -52,14 +52,15 @@ class Project:
 
 def load_project(root: Path, types: Iterable[RecordType] | None = None) -> tuple[Project, list[Problem]]:
     """Read ``content/dossier.yaml`` and every record file of every record type; return them with every problem found."""
-    problems: list[Problem] = []
+    types = record_types() if types is None else list(types)
+    problems: list[Problem] = stray_problems(root, [t.folder for t in types])
     files: list[SourceFile] = []
     dossier_path = root / DOSSIER_FILE
     if os.path.lexists(dossier_path):
         files.append(_load_file(root, dossier_path, "dossier", False, problems))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
-    for record_type in record_types() if types is None else types:
+    for record_type in types:
         folder = f"content/{record_type.folder}"
         directory = root / folder
         if not directory.is_dir():

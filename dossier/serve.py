@@ -7,7 +7,8 @@ websocket) and watches ``content/`` and the template folders with a polling
 :func:`~dossier.build.build`, which swaps a finished site in atomically; then every
 open tab is told to reload, straight from the rebuild thread through the IOLoop.
 livereload's own watcher and its 3-second reload guard are never started, so every
-save reaches the browser. While the last build failed, every HTML page is an error
+save reaches the browser. The preview builds the drafts too, each marked as a draft
+(``dossier build`` leaves them out). While the last build failed, every HTML page is an error
 page listing the problems (and still carrying the reload script); the server runs on
 until Ctrl-C.
 """
@@ -39,7 +40,7 @@ from tornado import web
 from tornado.ioloop import IOLoop
 from tornado.websocket import WebSocketHandler
 
-from dossier.build import build
+from dossier.build import NO_BASE_URL, build
 from dossier.diagnostics import relative, template_problem
 from dossier.errors import DossierError, PagefindError, Problem, WriteError, plural
 from dossier.index import reindex
@@ -63,7 +64,7 @@ def error_page(problems: Sequence[Failure]) -> str:
     for problem in problems:
         if isinstance(problem, Problem):
             where = escape(str(problem.location))
-            items.append(f"<li><code>{where}</code>: error: {escape(problem.message)}</li>")
+            items.append(f"<li><code>{where}</code>: {problem.severity}: {escape(problem.message)}</li>")
         else:
             items.append(f"<li>error: {escape(problem)}</li>")
     count = plural(len(problems), "problem")
@@ -109,6 +110,7 @@ class Preview:
         self.out = out.absolute()
         self.search = search
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
+        self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
         self.indexed = False  # the served site has a search index (possibly one build old)
         self.stale_index = False  # the pages changed since the index was made
@@ -124,7 +126,7 @@ class Preview:
         try:
             # Once a first index exists, rebuilds carry it over and re-index after the reload (see run).
             deferred = self.search and self.indexed
-            report = build(self.root, self.out, search=self.search and not deferred, keep_index=deferred)
+            report = build(self.root, self.out, search=self.search and not deferred, keep_index=deferred, drafts=True)
             self.indexed = self.search
             self.stale_index = deferred
         except fatal:
@@ -143,12 +145,22 @@ class Preview:
             )
         else:
             self.problems = []
+            self.show_warnings([w for w in report.warnings if w.message != NO_BASE_URL])  # a preview needs no base_url
             seconds = time.perf_counter() - started
             print(
                 f"{'re' if changed else ''}built {report.pages} pages in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True
             )
         finally:
             self.building = False
+
+    def show_warnings(self, warnings: list[Problem]) -> None:
+        """Print the build's warnings when they differ from the last good build's (each save would repeat them)."""
+        if warnings != self.warnings:
+            for problem in warnings:
+                print(problem, file=sys.stderr)
+            if warnings:
+                print(f"{plural(len(warnings), 'warning')} found; the preview shows the site anyway", file=sys.stderr, flush=True)
+            self.warnings = warnings
 
     def run(self, watcher: Watcher, loop: IOLoop, stop: threading.Event) -> None:
         """The rebuild thread: wait for saves, rebuild, then reload every connected tab."""

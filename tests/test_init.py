@@ -26,7 +26,7 @@ def test_init_starts_a_project_that_passes_check_and_builds(tmp_path: Path) -> N
     settings = json.loads((mine / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"]["schemas/event.schema.json"] == "content/events/*.yaml"
     assert sorted(p.name for p in (mine / "schemas").iterdir()) == [
-        "actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json",
+        "actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json", "page.schema.json",
     ]  # fmt: skip
     check = run_main("-C", str(mine), "check")
     assert (check.returncode, check.stderr) == (0, "")
