@@ -44,7 +44,7 @@ def test_init_example_copies_the_bundled_dossier(tmp_path: Path) -> None:
     }
     bundled = {p.relative_to(REPO / "content").as_posix() for p in (REPO / "content").rglob("*") if p.is_file()}
     assert copied == bundled
-    assert run_main("-C", str(tmp_path / "example"), "check").stdout.startswith("no problems found in 102 records")
+    assert run_main("-C", str(tmp_path / "example"), "check").stdout.startswith("no problems found in 103 records")
 
 
 def test_init_refuses_a_project_and_keeps_what_is_there(tmp_path: Path) -> None:
