@@ -52,6 +52,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said once after the summary, e.g. what needs a base_url
+    drafts_left_out: tuple[str, ...] = ()  # the files of the drafts the build left out
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
@@ -73,9 +74,10 @@ def timed(report: BuildReport, name: str, work: Callable[[], T]) -> T:
         return work()
 
 
-def check(root: Path, report: BuildReport | None = None, strict: bool = False) -> Records:
-    """Load and check a project; raise DossierError with every problem, or return its records (warnings in ``report``)."""
-    return Session(root).check(report if report is not None else BuildReport(), strict)
+def check(root: Path, report: BuildReport | None = None, strict: bool = False, drafts: bool = False) -> Records:
+    """Load and check a project; raise DossierError with every problem (warnings too when ``strict``), or return its
+    records, with the drafts only when ``drafts`` (warnings in ``report``)."""
+    return Session(root).check(report if report is not None else BuildReport(), strict, drafts)
 
 
 def build(
@@ -86,14 +88,17 @@ def build(
     strict: bool = False,
     base_url: str | None = None,
     progress: Progress | None = None,
+    drafts: bool = False,
 ) -> BuildReport:
     """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
 
     With ``keep_index`` (and no ``search``), the previous site's search index is carried
     over as it is, for a preview that re-indexes after the browser has reloaded. A
-    ``base_url`` (checked and ending with "/") replaces the dossier's for this build.
+    ``base_url`` (checked and ending with "/") replaces the dossier's for this build. With
+    ``strict``, a warning stops the build as an error does; with ``drafts`` (the preview), the
+    drafts are built too, marked as such.
     """
-    return Session(root).build(out_dir, search, keep_index, strict, base_url, progress)
+    return Session(root).build(out_dir, search, keep_index, strict, base_url, progress, drafts=drafts)
 
 
 Progress = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes; total 0 when not known
@@ -151,14 +156,16 @@ class Session:
     checks: CheckCache = field(default_factory=dict)
     previous: Previous | None = None
 
-    def check(self, report: BuildReport, strict: bool = False) -> Records:
-        """Load and check the project; raise DossierError with every problem, or return its records."""
+    def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
+        """Load and check the project; raise DossierError with every problem (warnings too when ``strict``), or return
+        its records, with the drafts only when ``drafts``."""
         project, problems = timed(report, "load", lambda: load_project(self.root, cache=self.files))
-        records, more = timed(report, "check", lambda: check_project(project, cache=self.checks))
+        records, more = timed(report, "check", lambda: check_project(project, cache=self.checks, drafts=drafts))
         problems = sorted(problems + more)
         if errors_in(problems, strict) or records is None:
             raise DossierError(problems)
         report.warnings = problems
+        report.drafts_left_out = records.drafts_left_out
         return records
 
     def build(
@@ -170,6 +177,7 @@ class Session:
         base_url: str | None = None,
         progress: Progress | None = None,
         defer: bool = False,
+        drafts: bool = False,
     ) -> BuildReport:
         """Build into ``out_dir`` (see :func:`build`), rendering only what changed since this session's last build.
 
@@ -179,7 +187,7 @@ class Session:
         report = BuildReport()
         tell = progress or (lambda phase, done, total: None)
         tell("check", 0, 0)
-        records = self.check(report, strict)
+        records = self.check(report, strict, drafts)
         if base_url:
             records = dataclasses.replace(records, dossier=dataclasses.replace(records.dossier, base_url=base_url))
         if not records.dossier.base_url:

@@ -5,20 +5,28 @@ match its record type's fields), then the whole-project checks in :data:`CHECKS`
 over everything that passed, in order, each a named function that yields problems:
 references and record links resolve (with a did-you-mean), only safe links are used,
 raw captures exist, every quote occurs in the cited article, date ranges run
-forwards. Pure: it reads nothing from disk.
+forwards, no published record refers to a draft or still holds placeholder text.
+Pure: it reads nothing from disk.
+
+A record with ``draft: true`` is checked like any other, but may be incomplete the way
+``dossier new`` leaves a record (a list with fewer items than it needs). The records
+returned leave the drafts out, unless ``drafts`` asks for them (the preview shows them).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
+from functools import cached_property
 from typing import Any
 
 from dossier import markup
 from dossier.chronology import contradicts, cycle
+from dossier.drafts import is_draft, placeholders, reference_to_draft
 from dossier.errors import Location, Problem, plural, warning
 from dossier.load import Project
 from dossier.passages import SOURCE_SCHEME, resolve_source
@@ -51,6 +59,16 @@ class CheckContext:
     texts: tuple[Text, ...]  # every Markdown text, article bodies included
     raw_names: frozenset[str]
     records: Mapping[str, Mapping[str, Any]]  # record type -> id -> record, for the files that passed
+    drafts: Mapping[tuple[str, str], str] = dataclasses.field(default_factory=dict)  # (record type, id) -> file, of every draft
+    preview: bool = False  # the drafts are shown (dossier serve), not left out
+
+    @cached_property
+    def draft_files(self) -> frozenset[str]:
+        return frozenset(self.drafts.values())
+
+    def is_draft(self, path: str) -> bool:
+        """Whether the file at ``path`` is a draft."""
+        return path in self.draft_files
 
     def record(self, kind: str, record_id: str) -> Any:
         return self.records.get(kind, {}).get(record_id)
@@ -78,7 +96,7 @@ def check_file(source: SourceFile, cache: CheckCache | None = None) -> FileCheck
         return known
     record_type = by_name(source.kind)
     found = Findings()
-    values = validate(source, record_type.fields, found)
+    values = validate(source, record_type.fields, found, is_draft(source, record_type))
     checked = Checked(source, record_type, values, _record(record_type, source, values)) if values is not None else None
     result = FileCheck(source, found, checked)
     if cache is not None:
@@ -87,9 +105,10 @@ def check_file(source: SourceFile, cache: CheckCache | None = None) -> FileCheck
 
 
 def check_project(
-    project: Project, types: Iterable[RecordType] | None = None, cache: CheckCache | None = None
+    project: Project, types: Iterable[RecordType] | None = None, cache: CheckCache | None = None, drafts: bool = False
 ) -> tuple[Records | None, list[Problem]]:
-    """Every problem of the project (warnings included), and its records when none is an error.
+    """Every problem of the project (warnings included), and its records when none is an error: without the drafts,
+    or with them when ``drafts`` is true (for the preview).
 
     With a ``cache`` (a preview keeps one across saves), a file loaded unchanged keeps what checking it gave and its
     record (the same object, so later stages can tell it has not changed); the whole-project checks run every time.
@@ -99,10 +118,13 @@ def check_project(
     known: dict[str, set[str]] = defaultdict(set)
     seen: dict[tuple[str, str], str] = {}
     checked: list[Checked] = []
+    draft_files: dict[tuple[str, str], str] = {}
     for source in project.files:
         if by_name(source.kind) is not DOSSIER:
             _check_id(source, seen, found.problems)
             known[source.kind].add(source.id)
+        if is_draft(source, by_name(source.kind)):
+            draft_files.setdefault((source.kind, source.id), source.path)
         result = check_file(source, cache)
         found.problems += result.findings.problems
         found.refs += result.findings.refs
@@ -128,6 +150,8 @@ def check_project(
         (*found.texts, *bodies),
         project.raw_names,
         records,
+        draft_files,
+        drafts,
     )
     problems = list(found.problems)
     for _, run in CHECKS:
@@ -135,8 +159,12 @@ def check_project(
     dossier = records[DOSSIER.name].get(DOSSIER.name)
     if any(p.is_error for p in problems) or dossier is None:
         return None, sorted(problems)
-    by_type = {t.name: tuple(records[t.name][i] for i in sorted(records[t.name])) for t in types}
-    return Records(dossier, by_type, project.changed), sorted(problems)
+    kept = {
+        t.name: tuple(r for _, r in sorted(records[t.name].items()) if drafts or not getattr(r, "draft", False)) for t in types
+    }
+    left_out = () if drafts else tuple(sorted(draft_files.values()))
+    changed = {path: seconds for path, seconds in project.changed.items() if path not in left_out}  # the feed's dates
+    return Records(dossier, kept, changed, left_out), sorted(problems)
 
 
 def _record(record_type: RecordType, source: SourceFile, values: dict[str, Any]) -> Any:
@@ -393,6 +421,26 @@ def check_order(context: CheckContext) -> Iterator[Problem]:
         )
 
 
+def check_drafts(context: CheckContext) -> Iterator[Problem]:
+    """No published record refers to a draft: ``build`` leaves drafts out, and the reference would lead nowhere (in
+    the preview, which shows drafts, a warning)."""
+    links = [
+        Ref(t[0], t[1], where) for text in context.texts for href, _, where in _links(text) if (t := markup.link_target(href))
+    ]
+    for ref in [*context.refs, *links]:
+        draft = context.drafts.get((ref.kind, ref.id))
+        if draft is not None and not context.is_draft(ref.location.path):
+            yield reference_to_draft(ref, draft, context.preview)
+
+
+def check_placeholders(context: CheckContext) -> Iterator[Problem]:
+    """No published record still holds placeholder text: a paragraph starting with ``TODO:``, as ``dossier new``
+    writes them (a warning)."""
+    for text in context.texts:
+        if not context.is_draft(text.location.path):
+            yield from placeholders(text)
+
+
 CHECKS: tuple[tuple[str, Check], ...] = (
     ("references", check_references),
     ("links", check_links),
@@ -403,4 +451,6 @@ CHECKS: tuple[tuple[str, Check], ...] = (
     ("quotes", check_quotes),
     ("date ranges", check_ranges),
     ("order", check_order),
+    ("drafts", check_drafts),
+    ("placeholders", check_placeholders),
 )

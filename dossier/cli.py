@@ -18,6 +18,7 @@ from dossier.new import NEW_TYPES
 from dossier.signals import exit_status, stop_like_ctrl_c
 
 BASE_URL_VARIABLE = "DOSSIER_BASE_URL"  # sets the base_url for one build, like --base-url
+STRICT_HELP = "treat warnings as errors: exit 1 (and write nothing) if there is any"
 
 
 def common_options(default: object) -> argparse.ArgumentParser:
@@ -58,17 +59,19 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--out", metavar="DIR", type=Path, help="write the site to DIR (default: site/ in the project)")
     build.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
+    build.add_argument("--strict", action="store_true", help=STRICT_HELP)
     build.add_argument(
         "--base-url",
         metavar="URL",
         help=f"the site's public address for this build, instead of base_url in content/dossier.yaml (default: ${BASE_URL_VARIABLE})",
     )
 
-    commands.add_parser(
+    check = commands.add_parser(
         "check",
         help="check the content and list every problem",
-        description="Check every record and list every problem as path:line:column; exit 1 if there is any.",
+        description="Check every record and list every problem as path:line:column; exit 1 if there is an error.",
     )
+    check.add_argument("--strict", action="store_true", help=STRICT_HELP)
 
     serve = commands.add_parser(
         "serve",
@@ -136,7 +139,7 @@ def add_editor_commands(commands: argparse._SubParsersAction[_SubParser]) -> Non
     schema = commands.add_parser(
         "schema",
         help="write the JSON Schemas of the records, for editors",
-        description="Write dossier.schema.json, event.schema.json, actor.schema.json and article.schema.json (JSON Schema draft-07) into DIR.",
+        description="Write dossier.schema.json, event.schema.json, actor.schema.json, article.schema.json and page.schema.json (JSON Schema draft-07) into DIR.",
     )
     schema.add_argument("dir", metavar="DIR", nargs="?", type=Path, help="where to write them (default: schemas/ in the project)")
 
@@ -179,8 +182,8 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
 
         written = new_record(root, args.type, args.title, record_id=args.record_id, date=args.date, record_kind=args.kind)
         print(f"wrote {written.path}")
-        if args.type == "event":
-            print("next: fill in the actors, the summary and at least one source (dossier check fails until then)")
+        fill = "fill in the actors, the summary and at least one source" if args.type == "event" else "fill it in"
+        print(f"next: {fill}; it is a draft until you remove 'draft: true' (dossier serve shows it, dossier build leaves it out)")
         if written.schema_missing:
             print(
                 f"note: {written.schema} does not exist yet; run 'dossier schema' so your editor can check the file as you type"
@@ -190,13 +193,14 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
 
         imported = import_capture(root, inside(root, args.capture), record_id=args.record_id)
         print(
-            f"wrote {imported.article} (a draft of {plural(len(imported.draft.paragraphs), 'paragraph')}: review it against the capture)"
+            f"wrote {imported.article} (a draft of {plural(len(imported.draft.paragraphs), 'paragraph')}: review it against "
+            "the capture, then remove 'draft: true' to publish it)"
         )
         if imported.raw is not None:
             print(f"copied {args.capture} to {imported.raw}")
 
 
-def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing was written") -> None:
+def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing was written", strict: bool = False) -> None:
     """Every problem, one per line, then a count (errors and warnings apart) and what that meant."""
     for problem in problems:
         print(problem, file=sys.stderr)
@@ -205,8 +209,15 @@ def report_problems(problems: Sequence[Problem], wrote: str | None = "nothing wa
     if not problems:
         return
     counts = [plural(errors, "error")] if errors else []
-    counts += [plural(warnings, "warning")] if warnings else []
+    counts += [plural(warnings, "warning") + (" (errors under --strict)" if strict else "")] if warnings else []
     print(f"{' and '.join(counts)} found{'; ' + wrote if wrote else ''}", file=sys.stderr)
+
+
+def left_out(drafts: Sequence[str]) -> str:
+    """What a check or build says of the drafts it left out."""
+    if not drafts:
+        return ""
+    return f"; left out {plural(len(drafts), 'draft')} ({', '.join(drafts[:3])}{', ...' if len(drafts) > 3 else ''})"
 
 
 class UsageError(Exception):
@@ -252,26 +263,28 @@ def run(args: argparse.Namespace) -> int:
             from dossier.registry import record_types
 
             report = BuildReport()
-            records = check(root, report)
+            records = check(root, report, strict=args.strict)
             report_problems(report.warnings, wrote=None)
-            counts = [plural(len(records.of(t.name)), t.name) for t in record_types()]
+            counts = [plural(len(records.of(t.name)), t.name) for t in record_types() if records.of(t.name)]
             total = sum(len(records.of(t.name)) for t in record_types())
             found = "no errors" if report.warnings else "no problems"
+            detail = f" ({', '.join(counts)})" if counts else ""
             if not args.quiet:
-                print(f"{found} found in {plural(total, 'record')} ({', '.join(counts)})")
+                print(f"{found} found in {plural(total, 'record')}{detail}{left_out(records.drafts_left_out)}")
         elif args.command == "build":
             from dossier.build import build
             from dossier.progress import Progress
 
             base_url = build_base_url(args.base_url, os.environ.get(BASE_URL_VARIABLE, ""))
+            options = {"search": not args.no_search, "base_url": base_url, "strict": args.strict}
             if args.quiet:
-                report = build(root, out, search=not args.no_search, base_url=base_url)
+                report = build(root, out, **options)
             else:
                 with Progress(verbose=args.verbose) as progress:
-                    report = build(root, out, search=not args.no_search, base_url=base_url, progress=progress)
+                    report = build(root, out, progress=progress, **options)
             report_problems(report.warnings, wrote=None)
             if not args.quiet:
-                print(report.summary(out))
+                print(report.summary(out) + left_out(report.drafts_left_out))
                 for note in report.notes:
                     print(f"note: {note}")
         else:
@@ -279,7 +292,7 @@ def run(args: argparse.Namespace) -> int:
 
             serve(root, out, args.host, args.port, args.open, search=not args.no_search, poll=args.poll)
     except DossierError as exc:
-        report_problems(exc.problems)
+        report_problems(exc.problems, strict=getattr(args, "strict", False))
         return 1
     except (WriteError, PagefindError, UsageError) as exc:
         print(f"dossier: error: {exc}", file=sys.stderr)

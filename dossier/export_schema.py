@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from dossier.registry import ACTOR, ARTICLE, DOSSIER, EVENT
+from dossier.registry import ACTOR, ARTICLE, DOSSIER, EVENT, published
 from dossier.schema import Field
 
 FORMAT_VERSION = 1  # raised when a key of dossier.json changes meaning or goes away
@@ -63,7 +63,7 @@ TEXT = _object(
 )
 CITED_BY = _object(
     {
-        "type": {"type": "string", "description": "the citing record's type (event, actor, dossier)"},
+        "type": {"type": "string", "description": "the citing record's type (event, actor, dossier, page)"},
         "id": _STRING,
         "how": {"enum": ["source", "role", "link"], "description": "an event's source, an actor's role, or a link in a text"},
         "label": {"type": "string", "description": "the citing record as the article page names it"},
@@ -146,7 +146,7 @@ def dossier_schema(base_url: str | None = None) -> dict[str, Any]:
         "link": LINK,
         "dossier": record_schema(DOSSIER.fields, {"": {"file": FILE, "page": PAGE}}),
         "event": record_schema(
-            EVENT.fields,
+            published(EVENT.fields),
             {
                 "": {
                     "id": ID,
@@ -168,14 +168,14 @@ def dossier_schema(base_url: str | None = None) -> dict[str, Any]:
             },
         ),
         "actor": record_schema(
-            ACTOR.fields,
+            published(ACTOR.fields),
             {
                 "": {"id": ID, "file": FILE, "page": PAGE, "events": {**_IDS, "description": "the actor's events, in order"}},
                 "roles.source": _WHERE,
             },
         ),
         "article": record_schema(
-            ARTICLE.fields,
+            published(ARTICLE.fields),
             {
                 "": {
                     "id": ID,

@@ -34,7 +34,7 @@ from dossier.model import Site
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source, role_anchor, source_anchor
 from dossier.project import DATA, Output
 from dossier.records import Actor, Event
-from dossier.registry import DOSSIER, TAG, by_name, page_url
+from dossier.registry import DOSSIER, TAG, by_name, page_url, published
 from dossier.schema import Field
 
 BOM = "\ufeff"
@@ -109,7 +109,7 @@ def dossier_data(site: Site) -> dict[str, Any]:
 
 
 def _common(site: Site, kind: str, record: Any) -> dict[str, Any]:
-    data = record_data(site, by_name(kind).fields, record, event=record if kind == "event" else None)
+    data = record_data(site, published(by_name(kind).fields), record, event=record if kind == "event" else None)
     data.update(id=record.id, file=record.path, page=address(site, page_url(kind, record.id)))
     return data
 

@@ -1,8 +1,9 @@
 """Importer: turn a raw article capture (plain text or a saved HTML page) into a draft article for an editor to review.
 
 :func:`import_capture` copies the capture into ``content/raw/`` and writes
-``content/articles/ID.md``: front matter with the headline, dek, byline, dates and
-outlet it could detect, and the article's own paragraphs with the site chrome left
+``content/articles/ID.md``, a draft (``draft: true``: the build leaves it out until it
+is reviewed): front matter with the headline, dek, byline, dates and outlet it could
+detect, and the article's own paragraphs with the site chrome left
 out (menus, section labels, photo credits, repeated captions, "Read more" lists,
 newsletter and membership appeals, tag lines, footers). The notes say what was
 detected and what was dropped, so the editor knows what to check. HTML goes through
@@ -21,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.errors import EditorError
-from dossier.new import content_dir, quoted, record_path, reserve
+from dossier.new import DRAFT_LINE, content_dir, quoted, record_path, reserve
+from dossier.registry import PLACEHOLDER
 from dossier.slugs import ID_FORM, ID_RE, slug
 
 OUTLET_ABBREVIATIONS = {"toi": "The Times of Israel", "jpost": "The Jerusalem Post", "ap": "Associated Press", "afp": "AFP"}
@@ -338,8 +340,8 @@ def escape(paragraph: str) -> str:
 
 def notes(draft: Draft, capture: str, today: dt.date) -> str:
     lines = [
-        f"Draft made by `dossier import` from `{capture}` on {today.isoformat()}: compare it with the capture",
-        "in content/raw/, correct it, then replace these notes with your own.",
+        f"{PLACEHOLDER} draft made by `dossier import` from `{capture}` on {today.isoformat()}: compare it with the",
+        "capture in content/raw/, correct it, then replace these notes with your own.",
         "",
         f"- Detected: {', '.join(draft.detected)}."
         if draft.detected
@@ -368,7 +370,7 @@ def opening(paragraph: str, limit: int = 14) -> str:
 
 def article_text(draft: Draft, raw_name: str, today: dt.date) -> str:
     title = draft.title or opening(draft.paragraphs[0] if draft.paragraphs else "Untitled")
-    front = [f"title: {quoted(title)}"]
+    front = [DRAFT_LINE.rstrip("\n"), f"title: {quoted(title)}"]
     if "headline" not in draft.detected:
         front.append("headline: false  # the capture prints none: the title is made from the first words; write your own")
     for key in ("subtitle", "outlet", "author"):
@@ -383,7 +385,7 @@ def article_text(draft: Draft, raw_name: str, today: dt.date) -> str:
     front.append("notes: |\n" + "\n".join(f"  {line}" if line else "" for line in notes(draft, raw_name, today).split("\n")))
     captions = set(draft.captions)
     blocks = [f"::: caption\n{escape(p)}\n:::" if p in captions else escape(p) for p in draft.paragraphs]
-    body = "\n\n".join(blocks) or "(The importer found no article text: paste it here.)"
+    body = "\n\n".join(blocks) or f"{PLACEHOLDER} the importer found no article text: paste it here."
     return "---\n" + "\n".join(front) + "\n---\n" + body + "\n"
 
 

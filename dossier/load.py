@@ -2,7 +2,7 @@
 
 This is the input edge of the pipeline. It finds ``content/dossier.yaml`` and the
 files of every record type in its folder (``content/events/*.yaml``,
-``content/articles/*.md``, ...), decodes them as UTF-8, parses YAML safely (standard
+``content/articles/*.md``, ...; anything else in ``content/`` is a warning), decodes them as UTF-8, parses YAML safely (standard
 tags only, no anchors or aliases, no duplicate keys) and splits front matter from
 the Markdown body. Nothing is interpreted here; problems are returned, never raised.
 
@@ -25,7 +25,7 @@ from typing import Any
 import yaml
 
 from dossier.errors import Location, Problem
-from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored
+from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored, stray_problems
 from dossier.registry import RecordType, record_types
 from dossier.source import REFUSED, KeyPath, Pos, SourceFile
 
@@ -61,14 +61,15 @@ def load_project(
     With a ``cache`` (a preview keeps one across saves), a file whose bytes have not changed is not parsed again:
     its SourceFile and problems are the ones it gave before.
     """
-    problems: list[Problem] = []
+    types = record_types() if types is None else list(types)
+    problems: list[Problem] = stray_problems(root, [t.folder for t in types])
     files: list[SourceFile] = []
     dossier_path = root / DOSSIER_FILE
     if os.path.lexists(dossier_path):
         files.append(_load_file(root, dossier_path, "dossier", False, problems, cache))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
-    for record_type in record_types() if types is None else types:
+    for record_type in types:
         folder = f"content/{record_type.folder}"
         directory = root / folder
         if not directory.is_dir():

@@ -1,8 +1,10 @@
 """New: start a record — a new event, actor or article file from a title.
 
-:func:`new_record` writes ``content/<folder>/ID.*`` with the required keys filled in,
-an id made from the title in any script (transliterated to a Latin slug), today's
-date where one is needed, and a ``# yaml-language-server: $schema=`` line pointing at
+:func:`new_record` writes ``content/<folder>/ID.*`` as a draft (``draft: true``: only
+the preview shows it) with the required keys filled in, an id made from the title in
+any script (transliterated to a Latin slug), today's date where one is needed, text
+still to be written marked as a placeholder (``TODO:``, which ``check`` warns of once
+the record is published), and a ``# yaml-language-server: $schema=`` line pointing at
 the project's ``schemas/`` folder (``dossier schema`` fills it). Nothing is ever
 overwritten; problems are raised as :class:`~dossier.errors.EditorError`.
 """
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from dossier.dates import DATE_FORMS, PartialDate, parse_date
 from dossier.errors import EditorError
-from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES, TYPES
+from dossier.registry import ACTOR_KINDS, EVENT_KINDS, PLACEHOLDER, STATUSES, TYPES
 from dossier.schema_json import SCHEMAS_DIR, schema_file
 from dossier.slugs import ID_FORM, ID_RE, MAX_ID, slug
 
@@ -143,10 +145,19 @@ def _check_choice(value: str, choices: tuple[str, ...], what: str) -> None:
         raise EditorError(f"--kind '{value}' is not a kind of {what}; use one of {', '.join(choices)}")
 
 
+DRAFT_LINE = "draft: true                   # remove this line to publish it: until then only dossier serve shows it\n"
+EVENT_SUMMARY = f"{PLACEHOLDER} what happened, in a few sentences (Markdown)."
+ARTICLE_BODY = (
+    f"{PLACEHOLDER} replace this paragraph with the article's own text, word for word: one paragraph per block,\n"
+    'a blank line between paragraphs. Leave out menus, captions, "read more" lists and appeals.\n'
+)
+
+
 def event_text(title: str, when: PartialDate, kind: str) -> str:
     _check_choice(kind, EVENT_KINDS, "event")
     return (
         schema_line("event")
+        + DRAFT_LINE
         + f"title: {quoted(title)}\n"
         + f"{'date: ' + date_value(when):<29} # {DATE_FORMS}\n"
         + 'approximate: false            # true when the source gives the date vaguely ("early March")\n'
@@ -154,7 +165,7 @@ def event_text(title: str, when: PartialDate, kind: str) -> str:
         + "actors: []                    # actor ids, e.g. [naftali-bennett, vladimir-putin]\n"
         + "tags: []                      # e.g. [mediation]\n"
         + f"status: reported              # {' | '.join(STATUSES)}\n"
-        + f"summary: {quoted('What happened, in a few sentences (Markdown).')}\n"
+        + f"summary: {quoted(EVENT_SUMMARY)}\n"
         + "sources: []                   # at least one; replace [] with entries like:\n"
         + "#  - article: article-id       # a file name in content/articles/, without .md\n"
         + '#    quote: "the exact words of one paragraph of that article"\n'
@@ -165,6 +176,7 @@ def actor_text(name: str, kind: str) -> str:
     _check_choice(kind, ACTOR_KINDS, "actor")
     return (
         schema_line("actor")
+        + DRAFT_LINE
         + f"name: {quoted(name)}\n"
         + f"kind: {kind}                  # {' | '.join(ACTOR_KINDS)}\n"
         + "aliases: []                   # other names the sources use, e.g. [Bennett]\n"
@@ -181,6 +193,7 @@ def article_text(title: str, published: PartialDate | None) -> str:
     date_line = f"published: {date_value(published)}\n" if published else "# published: YYYY-MM-DD      # or YYYY-MM-DD HH:MM\n"
     return (
         "---\n"
+        f"{DRAFT_LINE}"
         f"title: {quoted(title)}\n"
         "# subtitle: the dek\n"
         "# outlet: who published it\n"
@@ -189,6 +202,5 @@ def article_text(title: str, published: PartialDate | None) -> str:
         "# url: https://…\n"
         "# raw: the original capture's file name in content/raw/\n"
         "---\n"
-        "Replace this paragraph with the article's own text, word for word: one paragraph per block,\n"
-        'a blank line between paragraphs. Leave out menus, captions, "read more" lists and appeals.\n'
+        f"{ARTICLE_BODY}"
     )

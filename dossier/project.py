@@ -1,14 +1,18 @@
 """Project: a dossier project's layout on disk, and the files a build produces.
 
 Where content and templates live, which names are editor noise rather than content,
-and where the default theme is. Light on purpose: the watcher, the loader and the
+what else in ``content/`` is not read, and where the default theme is. Light on purpose: the watcher, the loader and the
 command line use it without loading Jinja, markdown-it or Pagefind.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
+
+from dossier.errors import Location, Problem, warning
 
 THEME = Path(__file__).parent / "theme"  # the default theme: templates and static/ (the repository's templates/)
 CONTENT = "content"
@@ -62,3 +66,26 @@ def ignored(name: str) -> bool:
         return True  # JetBrains safe-write
     # Vim probes whether it may write a folder by creating "4913" (then 5036, 5159, ... if taken).
     return name.isdigit() and int(name) >= 4913 and (int(name) - 4913) % 123 == 0
+
+
+def stray_problems(root: Path, folders: Iterable[str]) -> list[Problem]:
+    """A warning for each file or folder in ``content/`` that is not read: neither ``dossier.yaml``, ``raw/`` nor a
+    record type's folder (``folders``). A misspelt folder gets a did-you-mean; editor noise is left alone."""
+    try:
+        entries = sorted((root / CONTENT).iterdir())
+    except OSError:
+        return []  # no content/ (load says what to do), or unreadable (it cannot read what is in it either)
+    known = [*folders, RAW.removeprefix(f"{CONTENT}/")]
+    dossier = DOSSIER_FILE.removeprefix(f"{CONTENT}/")
+    holds = f"{CONTENT}/ holds {dossier} and the folders {', '.join(name + '/' for name in known)}"
+    problems = []
+    for path in entries:
+        is_folder = path.is_dir()
+        names = known if is_folder else [dossier]
+        if ignored(path.name) or path.name in names:
+            continue
+        close = get_close_matches(path.name.lower(), names, n=1, cutoff=0.8)
+        what = f"not a {'folder' if is_folder else 'file'} dossier reads"
+        hint = f" (did you mean '{close[0]}'?); rename it, or" if close else f": {holds};"
+        problems.append(warning(Location(path.relative_to(root).as_posix()), f"{what}{hint} move it out of {CONTENT}/"))
+    return problems

@@ -41,6 +41,7 @@ class Actor:
     summary: str = ""
     roles: tuple[Role, ...] = ()
     affiliations: tuple[str, ...] = ()
+    draft: bool = False  # shown only in the preview (see check_project)
     path: str = ""
 
 
@@ -59,6 +60,7 @@ class Event:
     actors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     summary: str = ""
+    draft: bool = False  # shown only in the preview (see check_project)
     path: str = ""
 
 
@@ -77,6 +79,7 @@ class Article:
     notes: str | None = None
     headline: bool = True  # False: the capture prints no headline, the title is the editor's description
     approximate: bool = False  # True: the capture prints no date, ``published`` is the editor's inference
+    draft: bool = False  # shown only in the preview (see check_project)
     path: str = ""
     body_line: int = 1
 
@@ -106,6 +109,7 @@ class Records:
     dossier: Dossier
     by_type: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
     changed: Mapping[str, int] = field(default_factory=dict)  # record file path -> when it last changed (seconds, UTC)
+    drafts_left_out: tuple[str, ...] = ()  # the files of the drafts these records leave out (all of them, but in a preview)
 
     def of(self, kind: str) -> tuple[Any, ...]:
         return self.by_type.get(kind, ())

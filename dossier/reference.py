@@ -48,6 +48,7 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "event.html": ("/events/ID/", "an event (variables: event, and page_record, the same record under a name every page shares)"),
     "actor.html": ("/actors/ID/", "an actor (variables: actor, page_record)"),
     "article.html": ("/articles/ID/", "an article with its cited passages marked (variables: article, page_record)"),
+    "page.html": ("/pages/ID/", "a free page, e.g. About or Methodology (variables: page, page_record)"),
     "tag.html": ("/tags/ID/", "the events with one tag (variables: tag, events)"),
     "sitemap.xml": ("/sitemap.xml", "with base_url only (variable: urls)"),
     "feed.xml": ("/feed.xml", "Atom feed of the events, with base_url only"),
@@ -131,7 +132,9 @@ def _record_type(record_type: RecordType) -> list[str]:
         where = f"`content/{record_type.folder}/ID{record_type.suffixes[0]}` (one file per record; {suffixes})"
     lines = [f"### {record_type.name}", "", f"File: {where}."]
     if record_type.body:
-        lines.append("The file starts with YAML front matter between two `---` lines; the Markdown after it is the text.")
+        lines.append(
+            f"The file starts with YAML front matter between two `---` lines; after it comes {record_type.body_help or 'the text'}."
+        )
     if record_type.template:
         lines.append(
             f"Page: `/{record_type.section}/ID/` (template `{record_type.template}`); link: `[text]({record_type.name}:ID)`."
@@ -157,6 +160,7 @@ def reference() -> str:
         "content/events/ID.yaml        one event per file",
         "content/actors/ID.yaml        one actor (person, organisation, state, place) per file",
         "content/articles/ID.md        one cleaned source article per file: front matter + its own text",
+        "content/pages/ID.md           optional: free pages (About, Methodology), linked from every page's footer",
         "content/raw/                  the original captures, unchanged",
         "templates/                    optional: your own templates, overriding the default theme file by file",
         "```",
@@ -216,9 +220,25 @@ def reference() -> str:
         "## Checks",
         "",
         "`dossier check` (and `build`, and `serve` on every save) reads every file, checks each against its keys,",
-        "then runs the whole-project checks in this order, and lists every problem as `path:line:column: error: …`:",
+        "then runs the whole-project checks in this order, and lists every problem as `path:line:column: error: …`",
+        "(or `warning: …`):",
         "",
         *(f"- **{name}**: {' '.join((run.__doc__ or '').split())}" for name, run in CHECKS),
+        "",
+        "## Drafts and warnings",
+        "",
+        "`draft: true` makes an event, actor, article or page a draft: `dossier check` and `dossier build` leave it out",
+        "(of the pages, the exports and the search index alike) and say which they left out; `dossier serve` shows it,",
+        "marked as a draft on its own page and in every list. A draft is checked like any record, but may be",
+        "incomplete the way `dossier new` leaves one: a list may be shorter than it must be to publish the record (an",
+        "event's `sources: []`). A published record may not refer to a draft, since the link would lead nowhere: that",
+        "is an error (in the preview, which shows drafts, a warning); publish the draft or remove the reference.",
+        "`dossier new` and `dossier import` write drafts.",
+        "",
+        "Warnings do not stop a build: placeholder text left in a published record (a paragraph starting with",
+        "`TODO:`, as `dossier new` and `dossier import` write them), a file or folder in `content/` that is not read",
+        "(editor backups and hidden files aside), an event's link to the top of an article, a link to an actor the",
+        "event does not list, and a build without `base_url`. `--strict` (on `check` and `build`) makes them errors.",
         "",
         "## Pages and templates",
         "",

@@ -6,7 +6,7 @@ check, model, render, the editor tools and the JSON Schemas read it from here. A
 record type is one :class:`RecordType` added to :data:`TYPES` (and, for a page per
 record, a template of that name): its files are loaded from ``content/<folder>/``,
 checked against its fields, linked as ``<name>:ID`` from Markdown and rendered to
-``<folder>/ID/``.
+``<folder>/ID/``; with :data:`DRAFT` among its fields, a record of it can be a draft.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ class RecordType:
     template: str | None = None  # the page of each record (None: no page)
     nav: str = ""  # the navigation entry its pages sit under ("timeline" for events)
     title: str = "title"  # the key that names a record in lists and links
+    body_help: str = ""  # with ``body``: what the text after the front matter holds
 
     @property
     def record_class(self) -> type:
@@ -76,6 +77,14 @@ def _made(name: str, fields: tuple[Field, ...], body: bool) -> type:
         _MADE[key] = dataclasses.make_dataclass(name.title(), [("id", str), *required, *optional, *extra], frozen=True)
     return _MADE[key]
 
+
+PLACEHOLDER = "TODO:"  # a paragraph starting with it is still to be written: dossier new writes them, check warns of them
+DRAFT = Field(
+    "draft",
+    "bool",
+    "true while the record is unfinished: dossier build and check leave it out, dossier serve shows it marked as a draft",
+    example="true",
+)  # a key of every record type: see published() and check's drafts
 
 SOURCE_FIELDS = (
     Field(
@@ -188,6 +197,7 @@ EVENT = RecordType(
             example="[Bennett](actor:naftali-bennett) called … (Markdown)",
         ),
         Field("sources", "list", "passages that report the event", True, item=SOURCE, min_items=1),
+        DRAFT,
     ),
     Event,
     template="event.html",
@@ -220,6 +230,7 @@ ACTOR = RecordType(
             ),
         ),
         ids("affiliations", "actor", "actors this one belongs to", example="[israel]"),
+        DRAFT,
     ),
     Actor,
     template="actor.html",
@@ -244,15 +255,34 @@ ARTICLE = RecordType(
             "notes", "markdown", "editor's notes, e.g. how a missing date was inferred", example="The capture prints no date; …"
         ),
         Field("headline", "bool", "false when the capture prints no headline and the title is the editor's description"),
+        DRAFT,
     ),
     Article,
     suffixes=(".md",),
     body=True,
     template="article.html",
+    body_help="the article's own text, word for word: one paragraph per block, a blank line between paragraphs",
     nav="articles",
 )
 
-TYPES: dict[str, RecordType] = {t.name: t for t in (EVENT, ACTOR, ARTICLE)}
+# Free pages (About, Methodology): Markdown rendered with the theme, listed in every page's footer. Their section is
+# pages/, so no page id can take the address of one of the site's own sections (timeline/, search/, ...).
+PAGE = RecordType(
+    "page",
+    "pages",
+    (Field("title", "text", "the page's title, also its link in the footer", True, example="About this dossier"), DRAFT),
+    suffixes=(".md",),
+    body=True,
+    template="page.html",
+    body_help="the page's text, in Markdown",
+)
+
+TYPES: dict[str, RecordType] = {t.name: t for t in (EVENT, ACTOR, ARTICLE, PAGE)}
+
+
+def published(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """A record type's keys as the exports write them: without ``draft``, since only published records are exported."""
+    return tuple(f for f in fields if f is not DRAFT)
 
 
 def record_types() -> list[RecordType]:

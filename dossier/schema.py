@@ -94,8 +94,12 @@ class Findings:
     refused: int = 0  # values the loader refused (and reported): the record cannot be built
 
 
-def validate(source: SourceFile, spec: tuple[Field, ...], found: Findings) -> dict[str, Any] | None:
-    """Check one loaded file against its fields; return its clean values, or None if it is unusable."""
+def validate(source: SourceFile, spec: tuple[Field, ...], found: Findings, draft: bool = False) -> dict[str, Any] | None:
+    """Check one loaded file against its fields; return its clean values, or None if it is unusable.
+
+    A ``draft`` may be incomplete the way ``dossier new`` leaves a record: its lists may have fewer
+    items than they need (an event's ``sources: []``); everything it does hold is checked as usual.
+    """
     if source.data is None:
         return None
     if not isinstance(source.data, dict):
@@ -104,7 +108,7 @@ def validate(source: SourceFile, spec: tuple[Field, ...], found: Findings) -> di
         )
         return None
     before, refused = len(found.problems), found.refused
-    clean = _record(spec, source.data, source, (), found)
+    clean = _record(spec, source.data, source, (), found, draft)
     return clean if (len(found.problems), found.refused) == (before, refused) else None
 
 
@@ -116,7 +120,9 @@ def label(path: KeyPath) -> str:
     return text
 
 
-def _record(spec: tuple[Field, ...], data: dict[str, Any], source: SourceFile, path: KeyPath, found: Findings) -> dict[str, Any]:
+def _record(
+    spec: tuple[Field, ...], data: dict[str, Any], source: SourceFile, path: KeyPath, found: Findings, draft: bool = False
+) -> dict[str, Any]:
     names = [f.name for f in spec]
     for key in data:
         if key not in names:
@@ -134,11 +140,11 @@ def _record(spec: tuple[Field, ...], data: dict[str, Any], source: SourceFile, p
             if spec_field.required:
                 found.problems.append(Problem(source.at(*where), f"missing required key '{label(where)}': {spec_field.help}"))
             continue
-        clean[spec_field.name] = _value(spec_field, value, source, where, found)
+        clean[spec_field.name] = _value(spec_field, value, source, where, found, draft)
     return clean
 
 
-def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Findings) -> Any:
+def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Findings, draft: bool = False) -> Any:
     if value is REFUSED:  # already reported by the loader
         found.refused += 1
         return None
@@ -165,18 +171,18 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
         if not isinstance(value, list):
             wrong("a list (write [a, b] or one '- item' per line)")
             return []
-        if len(value) < spec.min_items:
+        if len(value) < spec.min_items and not draft:
             problem(f"'{name}' needs at least {spec.min_items} item(s): {spec.help}")
         if len(value) > spec.max_items:
             problem(f"'{name}' has {len(value)} entries, more than the {spec.max_items} allowed; {spec.too_many}")
             return []
         assert spec.item is not None
-        return [_value(spec.item, item, source, (*path, index), found) for index, item in enumerate(value)]
+        return [_value(spec.item, item, source, (*path, index), found, draft) for index, item in enumerate(value)]
     if spec.type == "record":
         if not isinstance(value, dict):
             wrong("a mapping of keys to values")
             return None
-        return _record(spec.fields, value, source, path, found)
+        return _record(spec.fields, value, source, path, found, draft)
     if spec.type == "time" and isinstance(value, int) and not isinstance(value, bool):  # YAML 1.1: 14:30 is 870
         shown = f"{value // 60:02d}:{value % 60:02d}"
         problem(f"'{name}': write the time in quotes (\"{shown}\"); unquoted, YAML reads it as the number {value}")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from dossier.dates import DATE_FORMS
-from dossier.registry import by_name, every_type
+from dossier.registry import DRAFT, by_name, every_type
 from dossier.schema import BASE_URL_RE, LANG_RE, MAX_ITEMS, URL_RE, Field
 from dossier.slugs import ID_RE
 
@@ -47,11 +47,17 @@ def json_schema(kind: str) -> dict[str, Any]:
     record_type = by_name(kind)
     what = "content/dossier.yaml" if kind == "dossier" else f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
     title = f"{what}'s front matter" if record_type.body else what
-    return {
+    schema = {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "title": f"dossier: {title}",
         **_json_record(record_type.fields),
     }
+    if DRAFT in record_type.fields:  # a draft may be incomplete: its lists may be shorter than they must be to publish it
+        short = {name: value.pop("minItems") for name, value in schema["properties"].items() if "minItems" in value}
+        if short:
+            schema["if"] = {"properties": {DRAFT.name: {"const": True}}, "required": [DRAFT.name]}
+            schema["else"] = {"properties": {name: {"minItems": count} for name, count in short.items()}}
+    return schema
 
 
 def _json_record(spec: tuple[Field, ...]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ websocket) and watches ``content/`` and the template folders with a polling
 :func:`~dossier.build.build`, which swaps a finished site in atomically; then every
 open tab is told to reload, straight from the rebuild thread through the IOLoop.
 livereload's own watcher and its 3-second reload guard are never started, so every
-save reaches the browser. While the last build failed, every HTML page is an error
+save reaches the browser. The preview builds the drafts too, each marked as a draft
+(``dossier build`` leaves them out). While the last build failed, every HTML page is an error
 page listing the problems (and still carrying the reload script); the server runs on
 until Ctrl-C.
 """
@@ -63,7 +64,7 @@ def error_page(problems: Sequence[Failure]) -> str:
     for problem in problems:
         if isinstance(problem, Problem):
             where = escape(str(problem.location))
-            items.append(f"<li><code>{where}</code>: error: {escape(problem.message)}</li>")
+            items.append(f"<li><code>{where}</code>: {problem.severity}: {escape(problem.message)}</li>")
         else:
             items.append(f"<li>error: {escape(problem)}</li>")
     count = plural(len(problems), "problem")
@@ -111,6 +112,7 @@ class Preview:
         # Worker processes are started from a clean server process: this one has the web server's threads.
         self.session = Session(root, start_method="forkserver")
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
+        self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
 
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
@@ -127,9 +129,9 @@ class Preview:
             first = self.session.previous is None
             if first:  # the one long build: say what it is doing
                 with Progress() as progress:
-                    report = self.session.build(self.out, search=self.search, progress=progress)
+                    report = self.session.build(self.out, search=self.search, progress=progress, drafts=True)
             else:
-                report = self.session.build(self.out, search=False, defer=True)
+                report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
             raise
         except Exception as exc:
@@ -146,11 +148,21 @@ class Preview:
             )
         else:
             self.problems = []
+            self.show_warnings(report.warnings)
             seconds = time.perf_counter() - started
             done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
             print(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True)
         finally:
             self.building = False
+
+    def show_warnings(self, warnings: list[Problem]) -> None:
+        """Print the build's warnings when they differ from the last good build's (each save would repeat them)."""
+        if warnings != self.warnings:
+            for problem in warnings:
+                print(problem, file=sys.stderr)
+            if warnings:
+                print(f"{plural(len(warnings), 'warning')} found; the preview shows the site anyway", file=sys.stderr, flush=True)
+            self.warnings = warnings
 
     def run(self, watcher: Watcher | Saves, loop: IOLoop, stop: threading.Event) -> None:
         """The rebuild thread: wait for saves, rebuild, reload every connected tab, then catch up on the rest."""

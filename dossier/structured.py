@@ -75,6 +75,8 @@ def page_meta(site: Site, path: str, record: Any = None) -> Meta:
         source = ", ".join(x for x in (record.outlet, record.published.label() if record.published else None) if x)
         text = record.subtitle or plain(record.body)
         description = f"{source}: {text}" if source else text
+    elif kind == "page":
+        description = plain(record.body) or record.title
     elif path == "index.html":
         data = dataset_data(site, at)
         description = plain(site.dossier.summary)

@@ -141,12 +141,13 @@ def slide(site: Site, event: Event) -> dict[str, Any]:
     }
     if event.end is not None and event.end != event.date:
         data["end_date"] = timeline_date(event.end)
-    first = event.sources[0]
+    if not event.sources:  # a draft, in the preview, may have none yet
+        return data
     credits = []
     for group in site.event_sources[event.id]:  # each article once, linked to its first passage the event cites
         href = address(site, f"{page_url('article', group.article.id)}#{source_anchor(event.id, group.sources[0].number)}")
         credits.append(f'<a href="{e(href)}">{e(source_name(group.article))}</a>')
-    data["media"] = {"url": f"<blockquote>{_inert(e(first.quote))}</blockquote>", "credit": "; ".join(credits)}
+    data["media"] = {"url": f"<blockquote>{_inert(e(event.sources[0].quote))}</blockquote>", "credit": "; ".join(credits)}
     return data
 
 

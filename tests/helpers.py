@@ -54,6 +54,9 @@ def invalid_cases() -> list[str]:
     return sorted(p.name for p in INVALID.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
+STRICT = ".strict"  # in a case's folder: the case is checked with --strict (its warnings are its problems)
+
+
 def prepare_case(case: str, tmp: Path) -> Path:
     """The base project with the case's files laid over it; a ``.remove`` file lists base files to delete."""
     root = tmp / case
@@ -65,6 +68,7 @@ def prepare_case(case: str, tmp: Path) -> Path:
             (root / rel).unlink()
         removals.unlink()
     (root / "expected.txt").unlink(missing_ok=True)
+    (root / STRICT).unlink(missing_ok=True)
     return root
 
 
@@ -86,5 +90,6 @@ def run_main(*args: str) -> Result:
 
 
 def check_case(case: str, tmp: Path) -> Result:
-    """``dossier check`` on one broken project, in this process."""
-    return run_main("-C", str(prepare_case(case, tmp)), "check")
+    """``dossier check`` on one broken project (with ``--strict`` if the case says so), in this process."""
+    strict = ["--strict"] if (INVALID / case / STRICT).exists() else []
+    return run_main("-C", str(prepare_case(case, tmp)), "check", *strict)

@@ -47,5 +47,6 @@ def test_problems_from_all_files_come_in_one_run_sorted_by_path_and_line(tmp_pat
 def test_the_whole_project_checks_are_a_named_list_run_in_order() -> None:
     assert [name for name, _ in CHECKS] == [
         "references", "links", "passage links", "disputes", "actor links", "captures", "quotes", "date ranges", "order",
+        "drafts", "placeholders",
     ]  # fmt: skip
     assert all(callable(run) and run.__doc__ for _, run in CHECKS)

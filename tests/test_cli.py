@@ -44,12 +44,12 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
 
 
 def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
-    assert run("-C", str(SAMPLE), "check").stdout == "no problems found in 9 records (3 events, 4 actors, 2 articles)\n"
+    assert run("-C", str(SAMPLE), "check").stdout == "no problems found in 10 records (3 events, 4 actors, 2 articles, 1 page)\n"
     out = tmp_path / "elsewhere"
     result = run("-C", str(SAMPLE), "build", "--out", str(out), "--no-search")
     assert result.returncode == 0
     assert re.fullmatch(
-        rf"built 19 pages \(30 files\) into {re.escape(str(out))} in \d+\.\d\ds "
+        rf"built 20 pages \(31 files\) into {re.escape(str(out))} in \d+\.\d\ds "
         r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n"
         "note: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
         "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, or for one "

@@ -95,4 +95,5 @@ def test_the_bundled_dossier_builds_every_page(tmp_path: Path) -> None:
     from dossier.build import build
 
     report = build(REPO, tmp_path / "site", search=False)
-    assert report.pages == 8 + len(SITE.events) + len(SITE.actors) + len(SITE.articles) + len(SITE.tags)
+    records = len(SITE.records["page"]) + len(SITE.events) + len(SITE.actors) + len(SITE.articles)
+    assert report.pages == 8 + records + len(SITE.tags)

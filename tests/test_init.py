@@ -26,7 +26,7 @@ def test_init_starts_a_project_that_passes_check_and_builds(tmp_path: Path) -> N
     settings = json.loads((mine / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"]["schemas/event.schema.json"] == "content/events/*.yaml"
     assert sorted(p.name for p in (mine / "schemas").iterdir()) == [
-        "actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json",
+        "actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json", "page.schema.json",
     ]  # fmt: skip
     check = run_main("-C", str(mine), "check")
     assert (check.returncode, check.stderr) == (0, "")
@@ -44,7 +44,7 @@ def test_init_example_copies_the_bundled_dossier(tmp_path: Path) -> None:
     }
     bundled = {p.relative_to(REPO / "content").as_posix() for p in (REPO / "content").rglob("*") if p.is_file()}
     assert copied == bundled
-    assert run_main("-C", str(tmp_path / "example"), "check").stdout.startswith("no problems found in 102 records")
+    assert run_main("-C", str(tmp_path / "example"), "check").stdout.startswith("no problems found in 103 records")
 
 
 def test_init_refuses_a_project_and_keeps_what_is_there(tmp_path: Path) -> None:

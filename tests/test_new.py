@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 import yaml
 
-from dossier.build import check
+from dossier.build import BuildReport, check
 from dossier.cli import main
 from dossier.errors import DossierError, EditorError
-from dossier.new import new_record
+from dossier.new import DRAFT_LINE, new_record
 from dossier.schema_json import json_schema
 from dossier.slugs import slug
 from tests.test_schema import LanguageServerLoader
@@ -47,20 +47,31 @@ def test_slug_is_cut_at_a_word() -> None:
     assert slug("one two three four", limit=13) == "one-two-three"
 
 
-def test_new_event_has_todays_date_prefix_and_fails_check_only_for_its_source(project: Path) -> None:
+def test_new_event_is_a_draft_that_once_published_fails_check_only_for_its_source(project: Path) -> None:
     written = new_record(project, "event", "Bennett calls Putin", today=TODAY)
     assert written.path == project / "content/events/2024-05-06-bennett-calls-putin.yaml"
     text = written.path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../schemas/event.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/event.schema.json\ndraft: true ")
     data = yaml.safe_load(text)
     assert data["date"] == "2024-05-06" and data["kind"] == "other" and data["status"] == "reported"
+    # A draft: left out, and as incomplete as it may be (no sources yet, placeholder text) without a word.
+    report = BuildReport()
+    assert check(project, report).events == ()
+    assert (report.drafts_left_out, report.warnings) == (("content/events/2024-05-06-bennett-calls-putin.yaml",), [])
+    schema = jsonschema.Draft7Validator(json_schema("event"))
+    assert list(schema.iter_errors(yaml.load(text, Loader=LanguageServerLoader))) == []
+    # Published as it is: its placeholder is a warning, its missing source an error.
+    published = text.replace(DRAFT_LINE, "")
+    written.path.write_text(published, encoding="utf-8")
     with pytest.raises(DossierError) as raised:
         check(project)
     assert [str(p) for p in raised.value.problems] == [
-        "content/events/2024-05-06-bennett-calls-putin.yaml:10:10: error: 'sources' needs at least 1 item(s): passages that report the event"
+        "content/events/2024-05-06-bennett-calls-putin.yaml:9:10: warning: placeholder text left in 'summary': "
+        '"TODO: what happened, in a few..."; write what happened, in a few sentences instead',
+        "content/events/2024-05-06-bennett-calls-putin.yaml:10:10: error: 'sources' needs at least 1 item(s): passages that report the event",
     ]
-    # The JSON Schema flags the same thing and nothing else.
-    errors = list(jsonschema.Draft7Validator(json_schema("event")).iter_errors(yaml.load(text, Loader=LanguageServerLoader)))
+    # The JSON Schema flags the missing source and nothing else.
+    errors = list(schema.iter_errors(yaml.load(published, Loader=LanguageServerLoader)))
     assert [e.path[0] for e in errors] == ["sources"]
 
 
@@ -82,13 +93,13 @@ def test_new_event_dates_keep_their_precision_through_check(project: Path, given
     path.write_text(text.replace("sources: []", "sources: [{article: a, quote: talks held}]"), encoding="utf-8")
     (project / "content/articles").mkdir()
     (project / "content/articles/a.md").write_text("---\ntitle: A\n---\nThe talks held.\n", encoding="utf-8")
-    assert check(project).events[0].date.label() == label
+    assert check(project, drafts=True).events[0].date.label() == label
 
 
 def test_new_article_date_may_have_a_time(project: Path) -> None:
     written = new_record(project, "article", "Live blog", date="2022-02-27 10:00", today=TODAY)
     assert '\npublished: "2022-02-27 10:00"\n' in written.path.read_text(encoding="utf-8")
-    published = check(project).articles[0].published
+    published = check(project, drafts=True).articles[0].published
     assert published is not None and published.label() == "27 Feb 2022, 10:00"
 
 
@@ -99,8 +110,11 @@ def test_new_actor_and_article_pass_check(project: Path) -> None:
     assert yaml.safe_load(actor.path.read_text(encoding="utf-8"))["name"] == "Владимир Зеленский"
     assert article.path == project / "content/articles/zelensky-we-are-ready.md"
     assert article.schema is None
-    records = check(project)
-    assert [a.title for a in records.articles] == ['Zelensky: "We are ready"']
+    report = BuildReport()
+    assert check(project, report).of("actor") == check(project).articles == ()  # drafts, left out
+    assert len(report.drafts_left_out) == 2 and report.warnings == []
+    records = check(project, drafts=True)
+    assert [a.title for a in records.articles] == ['Zelensky: "We are ready"'] and records.articles[0].draft
     assert records.articles[0].published is not None and records.articles[0].published.iso() == "2022-02-27"
 
 
@@ -146,19 +160,23 @@ def test_never_overwrites(project: Path, capsys: pytest.CaptureFixture[str]) -> 
 def test_cli_new_and_schema(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["-C", str(project), "new", "actor", "Ann Example", "--kind", "organization"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0] == f"wrote {project / 'content/actors/ann-example.yaml'}"
-    assert out[1].startswith(f"note: {project / 'schemas/actor.schema.json'} does not exist yet; run 'dossier schema'")
+    assert out[:2] == [
+        f"wrote {project / 'content/actors/ann-example.yaml'}",
+        "next: fill it in; it is a draft until you remove 'draft: true' (dossier serve shows it, dossier build leaves it out)",
+    ]
+    assert out[2].startswith(f"note: {project / 'schemas/actor.schema.json'} does not exist yet; run 'dossier schema'")
     assert main(["-C", str(project), "schema"]) == 0
-    assert capsys.readouterr().out.count("wrote ") == 4
+    assert capsys.readouterr().out.count("wrote ") == 5
     names = sorted(p.name for p in (project / "schemas").iterdir())
-    assert names == ["actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json"]
+    assert names == ["actor.schema.json", "article.schema.json", "dossier.schema.json", "event.schema.json", "page.schema.json"]
     # The $schema line of a new record resolves to the written schema.
     line = (project / "content/actors/ann-example.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert (project / "content/actors" / line.split("=", 1)[1]).resolve() == (project / "schemas/actor.schema.json").resolve()
     assert main(["-C", str(project), "new", "event", "Talks", "--date", "2022"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         f"wrote {project / 'content/events/2022-talks.yaml'}",
-        "next: fill in the actors, the summary and at least one source (dossier check fails until then)",
+        "next: fill in the actors, the summary and at least one source; it is a draft until you remove 'draft: true' "
+        "(dossier serve shows it, dossier build leaves it out)",
     ]
 
 

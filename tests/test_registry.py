@@ -68,7 +68,7 @@ sources:
 def test_a_new_record_type_is_loaded_checked_linked_and_rendered(tmp_path: Path) -> None:
     project = memo_project(tmp_path, GOOD_MEMO)
     assert run_main("-C", str(project), "check").stdout == (
-        "no problems found in 10 records (3 events, 4 actors, 2 articles, 1 memo)\n"
+        "no problems found in 11 records (3 events, 4 actors, 2 articles, 1 page, 1 memo)\n"
     )
     out = tmp_path / "site"
     build(project, out, search=False)
@@ -116,5 +116,5 @@ def test_without_the_declaration_memo_links_are_refused(tmp_path: Path) -> None:
     result = run_main("-C", str(project), "check")
     assert result.stderr.splitlines()[0] == (
         "content/events/2022-02-27-call.yaml:7:10: error: link 'memo:briefing' is not allowed; "
-        "use an https://, http:// or mailto: address, or event:ID, actor:ID, article:ID"
+        "use an https://, http:// or mailto: address, or event:ID, actor:ID, article:ID, page:ID"
     )

@@ -104,7 +104,7 @@ def test_every_page_of_the_site_map_is_built(sample_site: Path) -> None:
         "events/2022-02-27-call/index.html", "events/2022-02-disputed-venue/index.html", "events/2021-aid/index.html",
         "actors/alice-example/index.html", "actors/bob-sample/index.html", "actors/examplia/index.html", "actors/capital-city/index.html",
         "articles/gazette-2022-02-28-offer/index.html", "articles/herald-2022-03-01-venue/index.html",
-        "tags/mediation/index.html", "tags/venue/index.html",
+        "tags/mediation/index.html", "tags/venue/index.html", "pages/about/index.html",
     }  # fmt: skip
     assert {p.relative_to(sample_site).as_posix() for p in sample_site.rglob("*.html") if "pagefind" not in p.parts} == expected
 
@@ -211,6 +211,7 @@ def test_an_article_marks_each_cited_range_once_and_lists_who_cites_it(sample_si
     assert re.findall(r'<li><a href="([^"]+)" dir="auto">([^<]+)</a></li>', citations) == [
         ("../../actors/alice-example/#roles", "Alice Example: Prime Minister of Examplia"),
         ("../../", "The dossier&#39;s overview"),
+        ("../../pages/about/", "About this sample"),
         ("../../events/2022-02-27-call/#source-1", "27 Feb 2022: Alice Example offers Bob Sample mediation in a phone call"),
         ("../../events/2022-02-disputed-venue/#source-1", "Feb 2022: Capital City proposed as a venue"),
     ]
@@ -272,7 +273,7 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
         e.find("s:loc", ns).text: e.find("s:lastmod", ns).text
         for e in ET.parse(out / "sitemap.xml").getroot().findall("s:url", ns)
     }
-    assert len(urls) == 18 and "https://example.org/dossier/brief/" in urls
+    assert len(urls) == 19 and "https://example.org/dossier/brief/" in urls and "https://example.org/dossier/pages/about/" in urls
     assert not any(loc.endswith("404.html") for loc in urls)
     assert urls["https://example.org/dossier/events/2022-02-27-call/"] == "2023-11-14T23:13:20Z"
     assert urls["https://example.org/dossier/events/2021-aid/"] == "2023-11-14T22:13:20Z"
@@ -480,7 +481,7 @@ def test_an_articles_editors_note_is_folded_and_an_inferred_date_is_marked(tmp_p
     assert '<details class="callout editor-note" data-pagefind-ignore>' in article  # closed until asked for
     assert "<dd>c. Apr 2022</dd>" in article
     listing = (out / "articles/index.html").read_text(encoding="utf-8")
-    order = re.findall(r'<a href="([^"]+)" dir="auto">', listing.split('<ol class="article-list">', 1)[1])
+    order = re.findall(r'<a href="([^"]+)" dir="auto">', listing.split('<ol class="article-list">', 1)[1].split("</ol>", 1)[0])
     assert order[-1] == "../articles/toi-2022-04-ben-zvi-jerusalem-talks/"  # April, last: not "date not given"
     assert "c. Apr 2022" in listing and "date not given" not in listing
     actors = (out / "actors/index.html").read_text(encoding="utf-8")

@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 import yaml
 
+from dossier.drafts import is_draft
 from dossier.load import parse_yaml, split_front_matter
 from dossier.registry import by_name, every_type
 from dossier.schema import Findings, validate
@@ -44,7 +45,8 @@ def checker_says(kind: str, text: str) -> bool:
     problems: list[Any] = []
     data, positions, keys, _ = parse_yaml("x.yaml", text, problems)
     found = Findings()
-    validate(SourceFile("x.yaml", kind, "x", data, positions, keys), by_name(kind).fields, found)
+    source = SourceFile("x.yaml", kind, "x", data, positions, keys)
+    validate(source, by_name(kind).fields, found, is_draft(source, by_name(kind)))
     return not problems and not found.problems
 
 
@@ -125,6 +127,22 @@ CASES = [
     ("wrong type (list at the top)", "event", "- a\n- b\n", False),
     ("empty text", "event", replace(EVENT, "title: Bennett offers mediation", 'title: "  "'), False),
     ("empty sources list", "event", replace(EVENT, EVENT[EVENT.index("sources:") :], "sources: []\n"), False),
+    (
+        "a draft may have no sources yet",
+        "event",
+        replace(EVENT, EVENT[EVENT.index("sources:") :], "sources: []\ndraft: true\n"),
+        True,
+    ),
+    (
+        "not a draft: sources needed",
+        "event",
+        replace(EVENT, EVENT[EVENT.index("sources:") :], "sources: []\ndraft: false\n"),
+        False,
+    ),
+    ("a draft is checked otherwise", "event", replace(EVENT, "kind: call", "kind: phone") + "draft: true\n", False),
+    ("draft is true or false", "event", EVENT + "draft: yes please\n", False),
+    ("the dossier is never a draft", "dossier", DOSSIER + "draft: true\n", False),
+    ("valid page", "page", "title: About\ndraft: true\n", True),
     ("as many tags as an event may have", "event", EVENT + f"tags: [{', '.join(f't{i}' for i in range(20))}]\n", True),
     ("more tags than an event may have", "event", EVENT + f"tags: [{', '.join(f't{i}' for i in range(21))}]\n", False),
     ("valid minimal actor", "actor", ACTOR, True),
@@ -197,7 +215,8 @@ def located_problems(kind: str, text: str) -> list[str]:
     problems: list[Any] = []
     data, positions, keys, _ = parse_yaml("x.yaml", text, problems)
     found = Findings()
-    validate(SourceFile("x.yaml", kind, "x", data, positions, keys), by_name(kind).fields, found)
+    source = SourceFile("x.yaml", kind, "x", data, positions, keys)
+    validate(source, by_name(kind).fields, found, is_draft(source, by_name(kind)))
     return [str(p) for p in problems + found.problems]
 
 
