@@ -31,7 +31,18 @@ from dossier.project import Output, export_templates
 from dossier.recording import Changes
 from dossier.records import Records
 from dossier.render import Rendered, make_env, render_site, static_files, template_digests
-from dossier.write import MARKER, MARKER_TEXT, check_outputs, files_in, link_files, publish, write_files
+from dossier.write import (
+    MARKER,
+    check_outputs,
+    files_in,
+    link_files,
+    publish,
+    remove_leftovers,
+    replace_folder,
+    staging,
+    update,
+    write_files,
+)
 
 T = TypeVar("T")
 PHASES = ("load", "check", "model", "render", "write", "index")  # in the order a build runs them
@@ -129,6 +140,7 @@ class Previous:
     seconds: Mapping[str, float]  # export name -> how long it took
     templates: Mapping[str, str]  # template name -> digest of its source
     env: jinja2.Environment  # the templates it rendered with
+    files: frozenset[str]  # every file of the output, the search index's apart
     pending: tuple[Job, ...] = ()  # pages and exports kept from an older build, to be made again
     indexed: bool = False  # the search index is of these pages
 
@@ -206,14 +218,16 @@ class Session:
         made: dict[str, tuple[str, ...]] = {}
         seconds: dict[str, float] = {}
         report.pages = sum(1 for job in jobs if isinstance(job, Page) and job.path.endswith(".html"))
+        in_place = defer and previous is not None  # a preview's rebuild: only the changed files are written
         index = search and not defer
-        carry_index = (keep_index or defer) and previous is not None and (out / BUNDLE).is_dir()
+        carry_index = keep_index and previous is not None and (out / BUNDLE).is_dir()
+        written: set[str] = set()
 
         def fill(folder: Path) -> None:
             tell("render", 0, len(todo))
             with report.phase("write"):
-                linked = link_files(keep, out, folder)
-            missing = list({id(job): job for path, job in keep.items() if path not in linked}.values())  # removed by hand
+                there = {path for path in keep if (out / path).is_file()} if in_place else link_files(keep, out, folder)
+            missing = list({id(job): job for path, job in keep.items() if path not in there}.values())  # removed by hand
             run = todo + missing
             with report.phase("render"):
                 rendered = render_site(site, env, self.root, run, into=folder, start_method=self.start_method, progress=tell)
@@ -224,7 +238,8 @@ class Session:
                     seconds.setdefault(job.name, previous.seconds.get(job.name, 0.0))
             tell("write", 0, 0)
             with report.phase("write"):
-                write_files([*static, Output(MARKER, MARKER_TEXT)], folder)
+                write_files([o for o in static if not (in_place and _same(out / o.path, o.data))], folder)
+                written.update(there, (p for p in files_in(folder) if p != MARKER), (o.path for o in static))
             report.rendered = sum(1 for job in run if isinstance(job, Page))
             if index:
                 tell("index", 0, 0)
@@ -232,54 +247,79 @@ class Session:
                     run_pagefind(folder)
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
-            report.files = sum(1 for path in files_in(folder) if path != MARKER and not path.startswith(f"{BUNDLE}/"))
 
-        publish(out, fill, background=defer)
-        self.previous = Previous(out, site, states, made, seconds, templates, env, tuple(pending), index)
+        if in_place:
+            assert previous is not None
+            update(out, fill, removed=lambda: sorted(previous.files - written))
+        else:
+            publish(out, fill)
+        report.files = len(written)
+        self.previous = Previous(out, site, states, made, seconds, templates, env, frozenset(written), tuple(pending), index)
         return report
 
     @property
     def pending(self) -> bool:
-        """Whether the last build left pages, exports or the search index for :meth:`catch_up`."""
+        """Whether the last build left pages or exports for :meth:`catch_up`."""
         return self.previous is not None and bool(self.previous.pending)
 
     def catch_up(self, search: bool, cancel: threading.Event | None = None) -> list[str]:
-        """Make what the last (deferred) build left out of date, and the search index when ``search``; swap them in.
-
-        Returns the paths made again (with the search index's entry file when it was made). Raises :class:`Cancelled`, leaving the site as it was, when ``cancel`` is set
-        (a newer save) before the swap."""
+        """Make what the last (deferred) build left out of date, then the search index when ``search``, and put them
+        in place (the files one by one, the index in one step); return the paths made again (with the index's entry
+        file when it was made). Raises :class:`Cancelled` as soon as ``cancel`` is set (a newer save): the pages
+        already put in place are up to date, the rest is left to the next catch-up."""
         previous = self.previous
         if previous is None or (not previous.pending and (previous.indexed or not search)):
             return []
         out, jobs = previous.out, list(previous.pending)
-        paths = {path for job in jobs for path in job_paths(job, previous)}
         states, made, seconds = dict(previous.pages), dict(previous.made), dict(previous.seconds)
 
-        def stop(phase: str, done: int, total: int) -> None:
+        def stop(phase: str = "", done: int = 0, total: int = 0) -> None:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("stopped by a newer save")
 
         def fill(folder: Path) -> None:
-            link_files(
-                [p for p in files_in(out) if p not in paths and p != MARKER and not p.startswith(f"{BUNDLE}/")], out, folder
-            )
             rendered = render_site(
                 previous.site, previous.env, self.root, jobs, into=folder, start_method=self.start_method, progress=stop
             )
             record(jobs, rendered, states, made, seconds)
-            (folder / MARKER).write_bytes(MARKER_TEXT)
-            stop("index", 0, 0)
-            if search:
-                run_pagefind(folder, cancel=cancel)
-                keep_old_chunks(out / BUNDLE, folder / BUNDLE)
-            elif (out / BUNDLE).is_dir():
-                shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
-            stop("write", 0, 0)
+            stop()
 
-        publish(out, fill, background=True)
-        self.previous = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), indexed=search)
-        made_now = paths | {path for job in jobs for path in job_paths(job, self.previous)}
-        return sorted(made_now | ({f"{BUNDLE}/pagefind-entry.json"} if search else set()))
+        before = {path for job in jobs for path in job_paths(job, previous)}
+        gone: set[str] = set()
+
+        def removed() -> list[str]:
+            gone.update(before - set(made_files(made, jobs)))  # an export that makes fewer files now
+            return sorted(gone)
+
+        paths = update(out, fill, removed)
+        files = (previous.files - gone) | set(paths)
+        caught_up = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), files=files)
+        self.previous = caught_up
+        if search and not caught_up.indexed:
+            stop()
+            remove_leftovers(out)
+            with staging(out, BUNDLE) as bundle:
+                run_pagefind(out, bundle, cancel=cancel)
+                keep_old_chunks(out / BUNDLE, bundle)
+                stop()
+                os.chmod(bundle, 0o755)
+                replace_folder(bundle, out / BUNDLE)
+            self.previous = dataclasses.replace(caught_up, indexed=True)
+            paths.append(f"{BUNDLE}/pagefind-entry.json")
+        return sorted(paths)
+
+
+def _same(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data`` already."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def made_files(made: Mapping[str, tuple[str, ...]], jobs: Sequence[Job]) -> list[str]:
+    """The files ``jobs`` make now (an export's as it made them in ``made``)."""
+    return [p for job in jobs for p in (made.get(job.name, ()) if isinstance(job, Produce) else (job.path,))]
 
 
 def record(

@@ -74,8 +74,22 @@ def _made(name: str, fields: tuple[Field, ...], body: bool) -> type:
             ("body", str, dataclasses.field(default="")),
         ]
         extra += [("body_line", int, dataclasses.field(default=1))] if body else []
-        _MADE[key] = dataclasses.make_dataclass(name.title(), [("id", str), *required, *optional, *extra], frozen=True)
+        made = dataclasses.make_dataclass(name.title(), [("id", str), *required, *optional, *extra], frozen=True)
+        made.__module__, made.__qualname__ = __name__, _made_name(name)  # picklable: workers get records by value
+        _MADE[key] = made
     return _MADE[key]
+
+
+def _made_name(name: str) -> str:
+    return f"_Made{name.title().replace('-', '_')}"
+
+
+def __getattr__(attribute: str) -> type:
+    """The record class of a record type declared without one, by the name pickle stored it under."""
+    for record_type in TYPES.values():
+        if record_type.cls is None and _made_name(record_type.name) == attribute:
+            return record_type.record_class
+    raise AttributeError(f"module {__name__!r} has no attribute {attribute!r}")
 
 
 PLACEHOLDER = "TODO:"  # a paragraph starting with it is still to be written: dossier new writes them, check warns of them

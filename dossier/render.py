@@ -37,7 +37,7 @@ from dossier.project import EXPORTS, Output, template_dirs
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
-from dossier.signals import die_with_parent
+from dossier.signals import die_with_client, die_with_parent
 from dossier.structured import page_meta
 from dossier.write import write_file
 
@@ -271,7 +271,7 @@ _SHARED: Shared | None = None
 def _receive(parent: int, shared: bytes) -> None:
     """Initializer of a worker started from a server process: take the model and the jobs, make the templates."""
     global _SHARED
-    die_with_parent(parent)
+    die_with_client(parent)
     site, root, jobs, into = pickle.loads(shared)
     env = make_env(root)
     memoize_partials(env)

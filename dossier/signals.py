@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from types import FrameType
 
@@ -64,3 +65,22 @@ def die_with_parent(parent: int) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() != parent:  # the parent died before the request was made
         os._exit(1)
+
+
+def die_with_client(client: int, every: float = 1.0) -> None:
+    """Initializer of a worker started by a fork server (whose parent is that server, not ``client``): die quietly on
+    Ctrl-C or SIGTERM, and within ``every`` seconds of ``client`` ending."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(client, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass  # alive, under another user (cannot happen for our own client, but never exit for it)
+            time.sleep(every)
+
+    threading.Thread(target=watch, name="dossier-client-watch", daemon=True).start()

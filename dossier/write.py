@@ -81,6 +81,59 @@ def publish(out_dir: Path, fill: Callable[[Path], None], background: bool = Fals
         raise write_error(exc, out_dir) from None
 
 
+def update(out_dir: Path, fill: Callable[[Path], None], removed: Callable[[], Iterable[str]] = tuple) -> list[str]:
+    """Let ``fill`` put changed files in a fresh staging folder beside ``out_dir``, move each into ``out_dir`` and remove
+    the files that ``removed()`` names then; return the paths moved in.
+
+    For a preview's rebuilds, where remaking the whole tree would cost more than the pages that changed: every file is
+    replaced whole by a rename (a reader gets the old file or the new one, never a part of either), new files before
+    changed ones (so a changed page never links to a page not there yet), removed files last. Unlike
+    :func:`publish`, the site as a whole changes over these few milliseconds, and a kill among them can leave some
+    files changed and others not (each whole); the preview builds afresh when it starts. A failure before the moves
+    leaves ``out_dir`` as it was.
+    """
+    out_dir = out_dir.absolute()
+    if not (out_dir / MARKER).is_file():
+        raise WriteError(f"{out_dir} was not written by dossier; remove it or choose another --out folder")
+    try:
+        remove_leftovers(out_dir)
+        with staging(out_dir, "new") as folder:
+            fill(folder)
+            paths = [path for path in files_in(folder) if path != MARKER]
+            paths.sort(key=lambda path: os.path.exists(out_dir / path))
+            made: set[str] = set()
+            for path in paths:
+                parent = os.path.dirname(path)
+                if parent not in made:
+                    os.makedirs(out_dir / parent, exist_ok=True)
+                    made.add(parent)
+                os.replace(folder / path, out_dir / path)
+        for path in removed():
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(out_dir / path)
+            _prune(out_dir, os.path.dirname(path))
+    except OSError as exc:
+        raise write_error(exc, out_dir) from None
+    return paths
+
+
+def _prune(root: Path, folder: str) -> None:
+    """Remove ``folder`` under ``root`` and its parents while they are empty."""
+    while folder:
+        try:
+            os.rmdir(root / folder)
+        except OSError:
+            return
+        folder = os.path.dirname(folder)
+
+
+def replace_folder(new: Path, target: Path) -> None:
+    """Put the folder ``new`` in place of ``target`` in one step, then remove what was there (see :func:`swap`)."""
+    swap(new, target)
+    if new.exists():
+        remove_folder(new)
+
+
 def link_files(paths: Iterable[str], source: Path, target: Path) -> set[str]:
     """Hard-link each of ``paths`` (relative) from the folder ``source`` into ``target``; return the ones linked.
 

@@ -151,7 +151,9 @@ def test_a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_clea
 
 def test_render_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    process = killed(SAMPLE, "stuck-workers", env={"DOSSIER_READY": str(ready)}, search=False)
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)  # the killed build leaves its staging folder beside the project's site
+    process = killed(project, "stuck-workers", env={"DOSSIER_READY": str(ready)}, search=False)
     try:
         wait_until(ready.exists, "the render workers started")
         workers = [pid for pid in group_alive(process.pid) if pid != process.pid]

@@ -22,7 +22,7 @@ def test_init_starts_a_project_that_passes_check_and_builds(tmp_path: Path) -> N
     ]
     assert f"started a dossier in {mine}. Next:" in result.stdout
     assert f"  dossier serve -C {mine}" in result.stdout
-    assert (mine / ".gitignore").read_text(encoding="utf-8") == "site/\n.dossier-cache/\n"
+    assert (mine / ".gitignore").read_text(encoding="utf-8") == "site/\n.site.*-*/\n"
     settings = json.loads((mine / ".vscode/settings.json").read_text(encoding="utf-8"))
     assert settings["yaml.schemas"]["schemas/event.schema.json"] == "content/events/*.yaml"
     assert sorted(p.name for p in (mine / "schemas").iterdir()) == [
@@ -55,7 +55,7 @@ def test_init_refuses_a_project_and_keeps_what_is_there(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "kept .gitignore (it was there already)" in result.stdout
     assert "kept .vscode/settings.json (it was there already)" in result.stdout
-    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "node_modules/\nsite/\n.dossier-cache/\n"
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "node_modules/\nsite/\n.site.*-*/\n"
     assert (tmp_path / ".vscode/settings.json").read_text(encoding="utf-8") == "{}"
     again = run_main("-C", str(tmp_path), "init")
     assert (again.returncode, again.stdout) == (1, "")

@@ -362,7 +362,8 @@ def test_places_are_listed_apart_from_the_actors(sample_site: Path) -> None:
     assert 'id="places"' not in city  # no other place shares its events
 
 
-def test_parallel_rendering_runs_in_worker_processes_and_gives_the_same_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start_method", ["fork", "forkserver"])
+def test_parallel_rendering_runs_in_worker_processes_and_gives_the_same_bytes(tmp_path: Path, start_method: str) -> None:
     import os
 
     from dossier.build import check
@@ -371,9 +372,12 @@ def test_parallel_rendering_runs_in_worker_processes_and_gives_the_same_bytes(tm
     from tests.test_benchmarks import generate
 
     project = generate(tmp_path / "project", size=100)
+    (project / "content/pages").mkdir()
+    (project / "content/pages/about.md").write_text("---\ntitle: About\n---\nA page of a record type without a class.\n")
     site = link_records(check(project))
     serial = render_site(site, make_env(project), project, workers=1)
-    parallel = render_site(site, make_env(project), project, workers=2, min_pages=1)
+    # forkserver (the preview's) sends the model to workers started from a clean process: every record must pickle
+    parallel = render_site(site, make_env(project), project, workers=2, min_pages=1, start_method=start_method)
     assert serial.processes == {os.getpid()}
     assert len(parallel.processes) == 2 and os.getpid() not in parallel.processes, "the pages were not rendered by two workers"
     assert len(parallel.outputs) == len(serial.outputs) > 100
