@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dossier.check import CHECKS
 from dossier.dates import DATE_FORMS
+from dossier.project import DEFAULT_THEME
 from dossier.registry import ACTOR_KIND_LABELS, DOSSIER, EVENT_KINDS, STATUS_MEANINGS, RecordType, every_type
 from dossier.schema import MAX_ITEMS, Field
 
@@ -79,11 +80,27 @@ FILTERS = {
     "date": "a date as written, or `date not given`",
     "published": "an article's date, `c.` when inferred",
     "lookup": "ids to records: `{{ event.actors|lookup(site.actor) }}`",
+    "log_share": "where a count falls between 1 and a maximum on a log scale, 0 to 1 (the overview's block heights)",
 }
 GLOBALS = {
     "url_for": "`url_for('event', id)`, `url_for('tag', tag)`, `url_for('timeline')`",
     "statuses": "each status and what it means",
     "actor_kinds": "each actor kind and its heading",
+    "article_html": "`article_html(site, article)`: an article's text with its cited passages marked",
+    "page_meta": "`page_meta(site, page_path, record)`: the page's description, Open Graph type, canonical address, JSON-LD",
+    "search_labels": "`search_labels(site)`: how the search page names the values of its filters",
+}
+
+# The blocks of the default theme's base.html, in page order: what a project's base.html can override.
+BLOCKS = {
+    "title": "the page's title, before ` · ` and the dossier's title (every page fills it)",
+    "assets": "the theme's stylesheet and script (the 404 page puts them inline)",
+    "styles": "empty: extra stylesheets, after the theme's (no page of the theme fills it)",
+    "head": "the end of `<head>` (pages add their scripts here, after the base's own)",
+    "header": "the site's header: title, search box, navigation (`partials/header.html`)",
+    "main": "the page's content (every page fills it)",
+    "footer": "the site's footer (`partials/footer.html`)",
+    "scripts": "empty: extra scripts at the end of `<body>` (no page of the theme fills it)",
 }
 
 
@@ -223,7 +240,7 @@ def reference() -> str:
         "## Pages and templates",
         "",
         "Templates are plain Jinja (autoescaped, strict about undefined variables). A project's `templates/` overrides",
-        "the default theme file by file. Every page template gets:",
+        "the default theme file by file (see [Themes](#themes)). Every page template gets:",
         "",
         *(f"- `{name}`: {text}" for name, text in COMMON_VARIABLES.items()),
         "",
@@ -241,8 +258,34 @@ def reference() -> str:
         "",
         "Functions: " + "; ".join(f"`{name}`: {text}" for name, text in GLOBALS.items()) + ".",
         "",
+        *_themes(),
     ]
     return "\n".join(out)
+
+
+def _themes() -> list[str]:
+    return [
+        "## Themes",
+        "",
+        "A project's `templates/NAME` replaces the default theme's `NAME`, and `templates/static/FILE` its static file",
+        f"`FILE`. The default theme stays reachable by name under `{DEFAULT_THEME}/`, so a project can change the look without",
+        f"copying the theme: its `templates/base.html` extends `{DEFAULT_THEME}/base.html` and overrides only some blocks,",
+        'and every page of the theme (which extends `base.html`) gets them. Writing `{% extends "base.html" %}` there',
+        f"would extend the file itself (the build says so). Any other template works the same way (`{DEFAULT_THEME}/partials/…`).",
+        "",
+        "```jinja",
+        "{# templates/base.html #}",
+        f'{{% extends "{DEFAULT_THEME}/base.html" %}}',
+        '{% block styles %}<link rel="stylesheet" href="{{ root }}static/extra.css">{% endblock %}',
+        '{% block footer %}{{ super() }}<p class="wrap">Edited by the desk.</p>{% endblock %}',
+        "```",
+        "",
+        "with the stylesheet in `templates/static/extra.css`. The blocks of `base.html`, in page order",
+        "(`{{ super() }}` keeps the theme's content of a block):",
+        "",
+        *(f"- `{name}`: {text}" for name, text in BLOCKS.items()),
+        "",
+    ]
 
 
 def main() -> int:

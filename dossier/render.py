@@ -1,7 +1,9 @@
 """Render: the site map's pages through Jinja templates into output files (no disk writes).
 
 Templates come from the project's ``templates/`` first and the default theme shipped
-with the package second, so a project overrides the theme file by file. Every page
+with the package second, so a project overrides the theme file by file; the default
+theme is also reachable by name under ``default/``, so that a project's ``base.html``
+can extend ``default/base.html`` and override only some of its blocks. Every page
 gets ``root``, the relative path back to the site root, so all links are relative and
 the site works under any path prefix. Large sites are rendered by forked worker
 processes; a template error in a worker comes back as a located problem.
@@ -30,7 +32,7 @@ from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, site_map
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
-from dossier.project import EXPORTS, Output, template_dirs
+from dossier.project import DEFAULT_THEME, EXPORTS, THEME, Output, template_dirs
 from dossier.records import Event
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
 from dossier.signals import die_with_parent
@@ -58,9 +60,19 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE = MemoryBytecodeCache()
 
 
+def make_loader(project_root: Path) -> jinja2.BaseLoader:
+    """The project's templates, then the default theme's; the default theme's also as ``default/NAME``."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(THEME))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        ]
+    )
+
+
 def make_env(project_root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        loader=make_loader(project_root),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
