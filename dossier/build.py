@@ -96,7 +96,7 @@ def build(
         report.warnings.append(warning(Location(DOSSIER_FILE), NO_BASE_URL))
     site = timed(report, "model", lambda: link_records(records))
     site = dataclasses.replace(site, export_templates=export_templates(root))
-    env = make_env(root)
+    env = make_env(root, site.labels)
     outputs = timed(report, "render", lambda: render_site(site, env, root).outputs + static_files(root))
     report.pages = sum(1 for o in outputs if o.path.endswith(".html"))
     report.files = len(outputs)

@@ -13,10 +13,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from dossier import markup
+from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
+from dossier.i18n import Labels
 from dossier.overview import Overview, layout
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
@@ -96,6 +98,11 @@ class Site:
     changed: Mapping[str, int] = field(default_factory=dict)  # record file path -> when it last changed (seconds, UTC)
     export_templates: tuple[str, ...] = ()  # names under templates/exports/, each rendered to data/NAME (see pages)
 
+    @cached_property
+    def labels(self) -> Labels:
+        """The interface in the dossier's language (see ``dossier.i18n``): the templates' ``_`` and date filters use it."""
+        return i18n.labels(self.dossier.language)
+
     @property
     def events(self) -> tuple[Event, ...]:
         """Every event, in chronological order."""
@@ -130,7 +137,8 @@ def is_place(actor: Actor) -> bool:
 
 
 def link_records(records: Records) -> Site:
-    """Cross-link checked records into a :class:`Site`."""
+    """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language."""
+    words = i18n.labels(records.dossier.language)
     events = chronological(records.events)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
@@ -152,7 +160,7 @@ def link_records(records: Records) -> Site:
         for citation in event.sources:
             if event not in citing[citation.article]:
                 citing[citation.article].append(event)
-    passages = collect(records)
+    passages = collect(records, words)
 
     mentions = find_mentions(actors, articles)
     mentioned_in: dict[str, list[Article]] = defaultdict(list)
@@ -185,13 +193,13 @@ def link_records(records: Records) -> Site:
         cited={a.id: ranges(passages.get(a.id, ()), a.body) for a in articles},
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
-        timeline=timeline(events),
+        timeline=timeline(events, words),
         facets=facets(events, actor_by_id),
-        overview=layout(events, actor_by_id, {e.id: f"{when(e)}: {e.title} ({e.status})" for e in events}),
+        overview=layout(events, actor_by_id, {e.id: _mark_label(e, words) for e in events}, labels=words),
         one_line={e.id: one_line(e.summary) for e in events},
-        actor_timeline={a.id: timeline(actor_events[a.id]) for a in actors},
+        actor_timeline={a.id: timeline(actor_events[a.id], words) for a in actors},
         actor_facets={a.id: facets(actor_events[a.id], actor_by_id, exclude=a.id) for a in actors},
-        search=search_entries(events, actors, articles, actor_events, mentions),
+        search=search_entries(events, actors, articles, actor_events, mentions, words),
         neighbours={
             e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
         },
@@ -200,6 +208,11 @@ def link_records(records: Records) -> Site:
         latest=events[::-1][:LATEST],
         changed=records.changed,
     )
+
+
+def _mark_label(event: Event, words: Labels) -> str:
+    """An event's name on the overview: its date, title and status."""
+    return words("{date}: {title} ({status})", date=when(event, words), title=event.title, status=words(event.status))
 
 
 def facets(events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "") -> Facets:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from dossier.check import CHECKS
 from dossier.dates import DATE_FORMS
+from dossier.i18n import CATALOGS, RIGHT_TO_LEFT
 from dossier.project import DEFAULT_THEME
 from dossier.registry import ACTOR_KIND_LABELS, DOSSIER, EVENT_KINDS, STATUS_MEANINGS, RecordType, every_type
 from dossier.schema import MAX_ITEMS, Field
@@ -59,6 +60,8 @@ COMMON_VARIABLES = {
     "`site.articles`, `site.event[id]`, `site.actor[id]`, `site.article[id]`, `site.timeline`, `site.tags`, and the "
     "views each page uses (`site.actor_events[id]`, `site.disputes[id]`, `site.cited[id]`, …)",
     "root": 'the relative path from the page to the site root ("", "../", "../../"); every link starts with it',
+    "site.labels": "the interface's language (`dossier.i18n.Labels`): `site.labels.rtl`, `site.labels.direction` "
+    '("rtl" or "ltr"), `site.labels.month(2)`; `_` and `_n` use it',
     "section": 'the navigation entry the page belongs to ("overview", "timeline", "actors", "articles", "tags", "search")',
     "page_path": 'the page\'s path in the site ("events/ID/index.html"), for its meta data',
 }
@@ -83,12 +86,15 @@ FILTERS = {
     "log_share": "where a count falls between 1 and a maximum on a log scale, 0 to 1 (the overview's block heights)",
 }
 GLOBALS = {
+    "_": '`{{ _("Timeline") }}`, `{{ _("Current to {date}", date=site.dossier.as_of|date) }}`: the text in the '
+    "dossier's language, its `{name}` placeholders filled and escaped (a `{% set %}…{% endset %}` value is kept as HTML)",
+    "_n": '`{{ _n("{count} event", "{count} events", n) }}`: the form `n` needs, in the dossier\'s language',
     "url_for": "`url_for('event', id)`, `url_for('tag', tag)`, `url_for('timeline')`",
-    "statuses": "each status and what it means",
-    "actor_kinds": "each actor kind and its heading",
+    "statuses": "each status and what it means (in English: show them with `_`)",
+    "actor_kinds": "each actor kind and its heading (in English: show them with `_`)",
     "article_html": "`article_html(site, article)`: an article's text with its cited passages marked",
     "page_meta": "`page_meta(site, page_path, record)`: the page's description, Open Graph type, canonical address, JSON-LD",
-    "search_labels": "`search_labels(site)`: how the search page names the values of its filters",
+    "search_labels": "`search_labels(site)`: the search page's data (filter values by name, its script's words)",
 }
 
 # The blocks of the default theme's base.html, in page order: what a project's base.html can override.
@@ -264,6 +270,7 @@ def reference() -> str:
 
 
 def _themes() -> list[str]:
+    languages = ", ".join(f"`{code}` ({catalog.name})" for code, catalog in CATALOGS.items())
     return [
         "## Themes",
         "",
@@ -284,6 +291,18 @@ def _themes() -> list[str]:
         "(`{{ super() }}` keeps the theme's content of a block):",
         "",
         *(f"- `{name}`: {text}" for name, text in BLOCKS.items()),
+        "",
+        "## Languages",
+        "",
+        "`language` in `content/dossier.yaml` is the language of the content, and of the interface around it: the",
+        "theme's words, the month names and the dates (`27 בפבר׳ 2022` in Hebrew), the timeline's headings, the status",
+        f"meanings and the search page. Built in: {languages}; any other language shows the interface in English. A",
+        "language written right to left (" + ", ".join(f"`{code}`" for code in sorted(RIGHT_TO_LEFT)) + ")",
+        'gets `dir="rtl"` on every page, and the theme\'s layout mirrors. Content is never translated; `datetime`',
+        "attributes keep their ISO dates, and the data exports their English labels (`when`, a date's `label`; a cited",
+        "passage's `label` is the one its article page shows). In a template,",
+        '`{{ _("text") }}` shows a text of the catalog in the dossier\'s language (the text itself when the catalog',
+        "lacks it), and the date filters follow the language.",
         "",
     ]
 
