@@ -207,7 +207,7 @@ class Session:
         tell("model", 0, 0)
         site = timed(report, "model", lambda: link_records(records))
         site = dataclasses.replace(site, export_templates=export_templates(self.root))
-        env = make_env(self.root)
+        env = make_env(self.root, site.labels)
         templates = template_digests(env)
         out = out_dir.absolute()
         previous = self.previous if self.previous is not None and self.previous.out == out else None

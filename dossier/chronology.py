@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dossier import dates
-from dossier.dates import MONTH_NAMES
+from dossier.i18n import ENGLISH, Labels
 from dossier.records import Event
 
 Key = tuple[int, int, int, str, str]
@@ -78,9 +78,9 @@ def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[st
     return key
 
 
-def when(event: Event) -> str:
+def when(event: Event, labels: Labels = ENGLISH) -> str:
     """An event's date as shown: precision kept, its time if given, "c." when approximate, ranges joined with an en dash."""
-    return dates.when(event.date, event.end, event.approximate, event.time)
+    return dates.when(event.date, event.end, event.approximate, event.time, labels)
 
 
 def cycle(after: Mapping[str, Sequence[str]]) -> list[str] | None:
@@ -126,6 +126,7 @@ class Month:
     month: int  # 0 for a year's events known only to the year
     events: tuple[Event, ...]  # dated to the day, or placed among them by after:
     undated: tuple[Event, ...]  # known only to this month (or year), after all the others
+    labels: Labels = ENGLISH  # the language of its headings
 
     @property
     def anchor(self) -> str:
@@ -133,11 +134,22 @@ class Month:
 
     @property
     def label(self) -> str:
-        return f"{MONTH_NAMES[self.month - 1]} {self.year}" if self.month else f"{self.year}"
+        """Its heading: "February 2022" (the year alone for the events known only to the year)."""
+        return (
+            self.labels("{month} {year}", month=self.labels.month(self.month), year=self.year) if self.month else f"{self.year}"
+        )
+
+    @property
+    def short(self) -> str:
+        """Its month's short name, for the month index ("Feb")."""
+        return self.labels.month_short(self.month) if self.month else f"{self.year}"
 
     @property
     def undated_label(self) -> str:
-        return f"{self.label} — {'day' if self.month else 'month'} not given"
+        """The heading of the events known only to the month (or year): "February 2022 — day not given"."""
+        if self.month:
+            return self.labels("{period} — day not given", period=self.label)
+        return self.labels("{period} — month not given", period=self.label)
 
 
 @dataclass(frozen=True)
@@ -146,8 +158,9 @@ class Year:
     months: tuple[Month, ...]  # in order; a last one with month 0 holds the events known only to the year
 
 
-def timeline(events: Sequence[Event]) -> tuple[Year, ...]:
-    """Events in chronological order grouped by year and month, coarse dates in their labelled groups.
+def timeline(events: Sequence[Event], labels: Labels = ENGLISH) -> tuple[Year, ...]:
+    """Events in chronological order grouped by year and month, coarse dates in their labelled groups (headings in the
+    language of ``labels``).
 
     An event known only to the year that ``after:`` moved up among a month's events is
     listed there, so the timeline never contradicts the order; the rest of a period's
@@ -168,5 +181,5 @@ def timeline(events: Sequence[Event]) -> tuple[Year, ...]:
         items = buckets[(year, month)]
         finer = [i for i, e in enumerate(items) if (e.date.day if month else e.date.month)]
         cut = finer[-1] + 1 if finer else 0
-        years[year].append(Month(year, month, tuple(items[:cut]), tuple(items[cut:])))
+        years[year].append(Month(year, month, tuple(items[:cut]), tuple(items[cut:]), labels))
     return tuple(Year(year, tuple(months)) for year, months in sorted(years.items()))

@@ -1,7 +1,8 @@
 """Partial dates: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, with their precision kept.
 
 Parsing returns a :class:`PartialDate` or an error message; formatting shows the
-precision as written ("2021", "Oct 2021", "27 Feb 2022").
+precision as written ("2021", "Oct 2021", "27 Feb 2022"), in the language of the
+:class:`~dossier.i18n.Labels` given (English unless told: messages and exports).
 """
 
 from __future__ import annotations
@@ -12,15 +13,11 @@ import re
 from dataclasses import dataclass
 
 from dossier.errors import describe_type
+from dossier.i18n import ENGLISH, MONTHS, Labels
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _DATETIME_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$")
 _TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 DATE_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD"
 
 
@@ -58,21 +55,30 @@ class PartialDate:
             text += f"-{self.day:02d}"
         return text
 
-    def label(self) -> str:
+    def label(self, labels: Labels = ENGLISH) -> str:
+        """The date as shown, to its precision: "27 Feb 2022" (with its time: "27 Feb 2022, 10:00"), "Feb 2022", "2022"."""
         if self.day and self.month:
-            text = f"{self.day} {MONTHS[self.month - 1]} {self.year}"
-            return f"{text}, {self.time}" if self.time else text
+            text = labels("{day} {month} {year}", day=self.day, month=labels.month_short(self.month), year=self.year)
+            return labels("{date}, {time}", date=text, time=self.time) if self.time else text
         if self.month:
-            return f"{MONTHS[self.month - 1]} {self.year}"
+            return labels("{month} {year}", month=labels.month_short(self.month), year=self.year)
         return str(self.year)
 
 
-def when(date: PartialDate, end: PartialDate | None = None, approximate: bool = False, time: str | None = None) -> str:
+def when(
+    date: PartialDate,
+    end: PartialDate | None = None,
+    approximate: bool = False,
+    time: str | None = None,
+    labels: Labels = ENGLISH,
+) -> str:
     """A date as shown: precision kept, its time if given, "c." when approximate, a range joined with an en dash."""
-    text = date.label() + (f", {time}" if time else "")
+    text = date.label(labels)
+    if time:
+        text = labels("{date}, {time}", date=text, time=time)
     if end is not None and end != date:
-        text = f"{text} – {end.label()}"
-    return f"c. {text}" if approximate else text
+        text = labels("{start} – {end}", start=text, end=end.label(labels))
+    return labels("c. {date}", date=text) if approximate else text
 
 
 def parse_time(text: str) -> str | None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from dossier.errors import Location, Problem
-from dossier.project import template_dirs
+from dossier.project import DEFAULT_THEME, TEMPLATES, template_dirs
 
 
 def relative(path: str | Path, root: Path) -> str:
@@ -49,7 +49,7 @@ def template_location(exc: BaseException, root: Path) -> Location | None:
 def _own_template_frame(exc: BaseException, root: Path) -> bool:
     """Whether the innermost template line in ``exc``'s traceback is one of the project's own templates."""
     frame = _template_frame(exc, root)
-    return frame is not None and _inside(frame.filename, [(root / "templates").resolve()])
+    return frame is not None and _inside(frame.filename, [(root / TEMPLATES).resolve()])
 
 
 def template_problem(exc: BaseException, root: Path) -> Problem | None:
@@ -68,6 +68,14 @@ def template_problem(exc: BaseException, root: Path) -> Problem | None:
         message = f"template not found: {names}; correct the name or add the file to templates/"
     elif isinstance(exc, jinja2.TemplateError):
         message = f"template error: {said}; fix this line of the template"
+    elif isinstance(exc, RecursionError) and _own_template_frame(exc, root):
+        frame = _template_frame(exc, root)
+        assert frame is not None
+        own = Path(relative(frame.filename, root)).relative_to(TEMPLATES).as_posix()
+        message = (
+            f"template error: this template extends or includes itself without end; to build on the default theme's "
+            f'{own}, extend it by its full name: {{% extends "{DEFAULT_THEME}/{own}" %}}'
+        )
     elif isinstance(exc, Exception) and _own_template_frame(exc, root):
         message = f"template error: {type(exc).__name__}: {exc}; fix this line of the template"
     else:

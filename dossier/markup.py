@@ -56,12 +56,13 @@ _QUOTES = str.maketrans(
 )
 
 Resolver = Callable[[str, str, str], str | None]  # (scheme, id, link title) -> URL from the site root, or None
+CAPTION_LABEL = '<span class="caption-label">Photo caption</span>'  # the page's language replaces it (render)
 
 
 def _caption(renderer: object, tokens: Sequence[Token], index: int, options: object, env: object) -> str:
     """A photo caption kept from a capture (``::: caption`` ... ``:::``), shown as a captioned figure."""
     if tokens[index].nesting == 1:
-        return '<figure class="caption"><figcaption><span class="caption-label">Photo caption</span>\n'
+        return f'<figure class="caption"><figcaption>{CAPTION_LABEL}\n'
     return "</figcaption></figure>\n"
 
 

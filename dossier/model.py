@@ -13,10 +13,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
-from dossier import markup
+from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
+from dossier.i18n import Labels
 from dossier.overview import Overview, layout
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
@@ -63,6 +65,16 @@ class Facets:
 
 
 @dataclass(frozen=True)
+class PageLink:
+    """A free page as the footer links it: not the whole record, so that editing a page's text re-renders that page
+    alone."""
+
+    id: str
+    title: str
+    draft: bool
+
+
+@dataclass(frozen=True)
 class Site:
     """Everything the templates need, computed once."""
 
@@ -93,8 +105,14 @@ class Site:
     key_actors: tuple[Actor, ...]  # the actors in most events
     eventless: tuple[Actor, ...]  # actors named in the sources but in no event, by name
     latest: tuple[Event, ...]  # the last events, newest first
+    page_links: tuple[PageLink, ...] = ()  # the free pages (About, Methodology) by title: every page's footer lists them
     changed: Mapping[str, int] = field(default_factory=dict)  # record file path -> when it last changed (seconds, UTC)
     export_templates: tuple[str, ...] = ()  # names under templates/exports/, each rendered to data/NAME (see pages)
+
+    @cached_property
+    def labels(self) -> Labels:
+        """The interface in the dossier's language (see ``dossier.i18n``): the templates' ``_`` and date filters use it."""
+        return i18n.labels(self.dossier.language)
 
     @property
     def events(self) -> tuple[Event, ...]:
@@ -130,7 +148,8 @@ def is_place(actor: Actor) -> bool:
 
 
 def link_records(records: Records) -> Site:
-    """Cross-link checked records into a :class:`Site`."""
+    """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language."""
+    words = i18n.labels(records.dossier.language)
     events = chronological(records.events)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
@@ -152,7 +171,7 @@ def link_records(records: Records) -> Site:
         for citation in event.sources:
             if event not in citing[citation.article]:
                 citing[citation.article].append(event)
-    passages = collect(records)
+    passages = collect(records, words)
 
     mentions = find_mentions(actors, articles)
     mentioned_in: dict[str, list[Article]] = defaultdict(list)
@@ -185,21 +204,30 @@ def link_records(records: Records) -> Site:
         cited={a.id: ranges(passages.get(a.id, ()), a.body) for a in articles},
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
-        timeline=timeline(events),
+        timeline=timeline(events, words),
         facets=facets(events, actor_by_id),
-        overview=layout(events, actor_by_id, {e.id: f"{when(e)}: {e.title} ({e.status})" for e in events}),
+        overview=layout(events, actor_by_id, {e.id: _mark_label(e, words) for e in events}, labels=words),
         one_line={e.id: one_line(e.summary) for e in events},
-        actor_timeline={a.id: timeline(actor_events[a.id]) for a in actors},
+        actor_timeline={a.id: timeline(actor_events[a.id], words) for a in actors},
         actor_facets={a.id: facets(actor_events[a.id], actor_by_id, exclude=a.id) for a in actors},
-        search=search_entries(events, actors, articles, actor_events, mentions),
+        search=search_entries(events, actors, articles, actor_events, mentions, words),
         neighbours={
             e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
         },
+        page_links=tuple(
+            PageLink(p.id, p.title, bool(getattr(p, "draft", False)))
+            for p in sorted(records.of("page"), key=lambda p: (p.title, p.id))
+        ),
         eventless=tuple(sorted((a for a in actors if not actor_events[a.id]), key=lambda a: (a.name.casefold(), a.id))),
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
         changed=records.changed,
     )
+
+
+def _mark_label(event: Event, words: Labels) -> str:
+    """An event's name on the overview: its date, title and status."""
+    return words("{date}: {title} ({status})", date=when(event, words), title=event.title, status=words(event.status))
 
 
 def facets(events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "") -> Facets:

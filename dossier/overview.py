@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from dossier.dates import MONTHS, PartialDate
+from dossier.dates import PartialDate
+from dossier.i18n import ENGLISH, Labels
 from dossier.records import Actor, Event
 
 WIDTH = 960  # the drawing's width in SVG units; it scales to the page
@@ -105,8 +106,10 @@ def layout(
     actors: Mapping[str, Actor],
     label: Mapping[str, str],
     principal: int = LANES,
+    labels: Labels = ENGLISH,
 ) -> Overview | None:
-    """The overview of ``events`` (``label``: each event's accessible name), or None when there is nothing to draw."""
+    """The overview of ``events`` (``label``: each event's accessible name), or None when there is nothing to draw;
+    its own words (the lane of the other actors, tick and aggregate labels) in the language of ``labels``."""
     if not events:
         return None
     counts = Counter(a for e in events for a in dict.fromkeys(e.actors) if actors[a].kind != "place")
@@ -135,16 +138,16 @@ def layout(
         if len(items) <= SPREAD:
             marks += _spread(lane, items, spans, x, scale, label)
         else:
-            marks += _gathered(lane, items, spans, x, scale, label)
+            marks += _gathered(lane, items, spans, x, scale, label, labels)
     marks.sort(key=lambda m: (m.precision != "long", STATUS_LAYER.get(m.status, 0), m.lane, m.x))  # long spans below
-    lane_names = [actors[a].name for a in top] + (["Others"] if any(m.lane == others for m in marks) else [])
+    lane_names = [actors[a].name for a in top] + ([labels("Others")] if any(m.lane == others for m in marks) else [])
     return Overview(
         WIDTH,
         TOP + len(lane_names) * LANE + AXIS,
         tuple(lane_names),
         (*top, ""),
         tuple(marks),
-        _ticks(first, last, x),
+        _ticks(first, last, x, labels),
         len(events),
     )
 
@@ -196,6 +199,7 @@ def _gathered(
     x: XY,
     scale: float,
     label: Mapping[str, str],
+    labels: Labels = ENGLISH,
 ) -> list[Mark]:
     """A crowded lane: the marks within ``BIN`` of each other gathered into one with their count, spans longer than a
     month by their start year, disputed and planned events apart from the settled ones."""
@@ -217,9 +221,11 @@ def _gathered(
             continue
         statuses = {e.status for e in events}
         status = statuses.pop() if len(statuses) == 1 else "mixed"
-        text = f"{len(events)} events from {MONTHS[earliest.month - 1]} {earliest.year}" + (
-            f" ({status})" if status != "mixed" else ""
-        )
+        month = labels("{month} {year}", month=labels.month_short(earliest.month), year=earliest.year)
+        if status == "mixed":
+            text = labels("{count} events from {month}", count=len(events), month=month)
+        else:
+            text = labels("{count} events from {month} ({status})", count=len(events), month=month, status=labels(status))
         anchor = f"m{earliest.year}-{earliest.month:02d}"
         marks.append(
             Mark(x(earliest), width, lane, 0.0, len(events), status, precision, text, tuple(e.id for e in events), anchor)
@@ -227,7 +233,7 @@ def _gathered(
     return marks
 
 
-def _ticks(first: dt.date, last: dt.date, x: object) -> tuple[Tick, ...]:
+def _ticks(first: dt.date, last: dt.date, x: object, labels: Labels = ENGLISH) -> tuple[Tick, ...]:
     """Month ticks for up to about three years (labelled sparsely), year ticks beyond."""
     assert callable(x)
     months = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -237,7 +243,8 @@ def _ticks(first: dt.date, last: dt.date, x: object) -> tuple[Tick, ...]:
         year, month = first.year, first.month
         for index in range(months):
             if index % step == 0 or month == 1:
-                text = f"{MONTHS[month - 1]}" + (f" {year}" if month == 1 or index == 0 else "")
+                short = labels.month_short(month)
+                text = labels("{month} {year}", month=short, year=year) if month == 1 or index == 0 else short
                 ticks.append(Tick(x(dt.date(year, month, 1)), text, month == 1))
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     else:

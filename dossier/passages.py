@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dossier import markup
+from dossier.i18n import ENGLISH, Labels
 from dossier.records import Article, Citation, Records
 from dossier.registry import DOSSIER, by_name, every_type, page_url, schemes, title_of
 from dossier.schema import Field
@@ -109,19 +110,21 @@ def _texts(spec: Field, value: Any) -> Iterator[str]:
             yield from _texts(inner, getattr(value, inner.attribute, None))
 
 
-def describe(kind: str, record: Any) -> tuple[str, str]:
+def describe(kind: str, record: Any, labels: Labels = ENGLISH) -> tuple[str, str]:
     """How a citing record is named beside the passage: in full and briefly."""
     if kind == DOSSIER.name:
-        return "The dossier's overview", "Overview"
+        return labels("The dossier's overview"), labels("Overview")
     date = getattr(record, "date", None)
     title = title_of(record)
     if date is not None:
-        return f"{date.label()}: {title}", date.label()
+        shown = date.label(labels)
+        return labels("{date}: {title}", date=shown, title=title), shown
     return title, title
 
 
-def collect(records: Records) -> dict[str, tuple[Passage, ...]]:
-    """Every citation of every article, by article id, in the order of the article's text."""
+def collect(records: Records, labels: Labels = ENGLISH) -> dict[str, tuple[Passage, ...]]:
+    """Every citation of every article, by article id, in the order of the article's text (labelled in the language
+    of ``labels``)."""
     articles: Mapping[str, Article] = {a.id: a for a in records.articles}
     found: dict[str, list[Passage]] = defaultdict(list)
     seen: set[tuple[str, str, str]] = set()
@@ -134,8 +137,8 @@ def collect(records: Records) -> dict[str, tuple[Passage, ...]]:
         if span is None:
             return  # check reports it; a text is never rendered with a dangling passage
         seen.add((anchor, kind, record_id))
-        label, short = describe(kind, record)
-        label = f"{label}: {detail}" if detail else label
+        label, short = describe(kind, record, labels)
+        label = labels("{label}: {detail}", label=label, detail=detail) if detail else label
         found[citation.article].append(Passage(citation.article, anchor, kind, record_id, label, short, fragment, how, *span))
 
     for event in records.events:

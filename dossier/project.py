@@ -17,6 +17,7 @@ from dossier.errors import Location, Problem, warning
 THEME = Path(__file__).parent / "theme"  # the default theme: templates and static/ (the repository's templates/)
 CONTENT = "content"
 TEMPLATES = "templates"
+DEFAULT_THEME = "default"  # templates/base.html can {% extends "default/base.html" %}: the default theme's, by name
 DOSSIER_FILE = "content/dossier.yaml"
 RAW = "content/raw"
 SITE = "site"

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from dossier.check import CHECKS
 from dossier.dates import DATE_FORMS
+from dossier.i18n import CATALOGS, RIGHT_TO_LEFT
+from dossier.project import DEFAULT_THEME
 from dossier.registry import ACTOR_KIND_LABELS, DOSSIER, EVENT_KINDS, STATUS_MEANINGS, RecordType, every_type
 from dossier.schema import MAX_ITEMS, Field
 
@@ -59,6 +61,8 @@ COMMON_VARIABLES = {
     "`site.articles`, `site.event[id]`, `site.actor[id]`, `site.article[id]`, `site.timeline`, `site.tags`, and the "
     "views each page uses (`site.actor_events[id]`, `site.disputes[id]`, `site.cited[id]`, …)",
     "root": 'the relative path from the page to the site root ("", "../", "../../"); every link starts with it',
+    "site.labels": "the interface's language (`dossier.i18n.Labels`): `site.labels.rtl`, `site.labels.direction` "
+    '("rtl" or "ltr"), `site.labels.month(2)`; `_` and `_n` use it',
     "section": 'the navigation entry the page belongs to ("overview", "timeline", "actors", "articles", "tags", "search")',
     "page_path": 'the page\'s path in the site ("events/ID/index.html"), for its meta data',
 }
@@ -80,11 +84,30 @@ FILTERS = {
     "date": "a date as written, or `date not given`",
     "published": "an article's date, `c.` when inferred",
     "lookup": "ids to records: `{{ event.actors|lookup(site.actor) }}`",
+    "log_share": "where a count falls between 1 and a maximum on a log scale, 0 to 1 (the overview's block heights)",
 }
 GLOBALS = {
+    "_": '`{{ _("Timeline") }}`, `{{ _("Current to {date}", date=site.dossier.as_of|date) }}`: the text in the '
+    "dossier's language, its `{name}` placeholders filled and escaped (a `{% set %}…{% endset %}` value is kept as HTML)",
+    "_n": '`{{ _n("{count} event", "{count} events", n) }}`: the form `n` needs, in the dossier\'s language',
     "url_for": "`url_for('event', id)`, `url_for('tag', tag)`, `url_for('timeline')`",
-    "statuses": "each status and what it means",
-    "actor_kinds": "each actor kind and its heading",
+    "statuses": "each status and what it means (in English: show them with `_`)",
+    "actor_kinds": "each actor kind and its heading (in English: show them with `_`)",
+    "article_html": "`article_html(site, article)`: an article's text with its cited passages marked",
+    "page_meta": "`page_meta(site, page_path, record)`: the page's description, Open Graph type, canonical address, JSON-LD",
+    "search_labels": "`search_labels(site)`: the search page's data (filter values by name, its script's words)",
+}
+
+# The blocks of the default theme's base.html, in page order: what a project's base.html can override.
+BLOCKS = {
+    "title": "the page's title, before ` · ` and the dossier's title (every page fills it)",
+    "assets": "the theme's stylesheet and script (the 404 page puts them inline)",
+    "styles": "empty: extra stylesheets, after the theme's (no page of the theme fills it)",
+    "head": "the end of `<head>` (pages add their scripts here, after the base's own)",
+    "header": "the site's header: title, search box, navigation (`partials/header.html`)",
+    "main": "the page's content (every page fills it)",
+    "footer": "the site's footer (`partials/footer.html`)",
+    "scripts": "empty: extra scripts at the end of `<body>` (no page of the theme fills it)",
 }
 
 
@@ -243,7 +266,7 @@ def reference() -> str:
         "## Pages and templates",
         "",
         "Templates are plain Jinja (autoescaped, strict about undefined variables). A project's `templates/` overrides",
-        "the default theme file by file. Every page template gets:",
+        "the default theme file by file (see [Themes](#themes)). Every page template gets:",
         "",
         *(f"- `{name}`: {text}" for name, text in COMMON_VARIABLES.items()),
         "",
@@ -261,8 +284,47 @@ def reference() -> str:
         "",
         "Functions: " + "; ".join(f"`{name}`: {text}" for name, text in GLOBALS.items()) + ".",
         "",
+        *_themes(),
     ]
     return "\n".join(out)
+
+
+def _themes() -> list[str]:
+    languages = ", ".join(f"`{code}` ({catalog.name})" for code, catalog in CATALOGS.items())
+    return [
+        "## Themes",
+        "",
+        "A project's `templates/NAME` replaces the default theme's `NAME`, and `templates/static/FILE` its static file",
+        f"`FILE`. The default theme stays reachable by name under `{DEFAULT_THEME}/`, so a project can change the look without",
+        f"copying the theme: its `templates/base.html` extends `{DEFAULT_THEME}/base.html` and overrides only some blocks,",
+        'and every page of the theme (which extends `base.html`) gets them. Writing `{% extends "base.html" %}` there',
+        f"would extend the file itself (the build says so). Any other template works the same way (`{DEFAULT_THEME}/partials/…`).",
+        "",
+        "```jinja",
+        "{# templates/base.html #}",
+        f'{{% extends "{DEFAULT_THEME}/base.html" %}}',
+        '{% block styles %}<link rel="stylesheet" href="{{ root }}static/extra.css">{% endblock %}',
+        '{% block footer %}{{ super() }}<p class="wrap">Edited by the desk.</p>{% endblock %}',
+        "```",
+        "",
+        "with the stylesheet in `templates/static/extra.css`. The blocks of `base.html`, in page order",
+        "(`{{ super() }}` keeps the theme's content of a block):",
+        "",
+        *(f"- `{name}`: {text}" for name, text in BLOCKS.items()),
+        "",
+        "## Languages",
+        "",
+        "`language` in `content/dossier.yaml` is the language of the content, and of the interface around it: the",
+        "theme's words, the month names and the dates (`27 בפבר׳ 2022` in Hebrew), the timeline's headings, the status",
+        f"meanings and the search page. Built in: {languages}; any other language shows the interface in English. A",
+        "language written right to left (" + ", ".join(f"`{code}`" for code in sorted(RIGHT_TO_LEFT)) + ")",
+        'gets `dir="rtl"` on every page, and the theme\'s layout mirrors. Content is never translated; `datetime`',
+        "attributes keep their ISO dates, and the data exports their English labels (`when`, a date's `label`; a cited",
+        "passage's `label` is the one its article page shows). In a template,",
+        '`{{ _("text") }}` shows a text of the catalog in the dossier\'s language (the text itself when the catalog',
+        "lacks it), and the date filters follow the language.",
+        "",
+    ]
 
 
 def main() -> int:

@@ -144,7 +144,12 @@ DOSSIER = RecordType(
         Field("title", "text", "title of the dossier", True, example='"Israel as mediator: Russia and Ukraine, 2021–2022"'),
         Field("subtitle", "text", "one line under the title", example="What five news reports say"),
         Field("as_of", "date", "date the dossier is current to", True, example='"2022-04"'),
-        Field("language", "lang", "language of the content, e.g. en", example="en"),
+        Field(
+            "language",
+            "lang",
+            "language of the content and of the interface around it (built in: en, he; any other gets it in English)",
+            example="en",
+        ),
         Field(
             "base_url",
             "base_url",

@@ -1,9 +1,13 @@
 """Render: the site map's pages through Jinja templates into output files (no disk writes).
 
 Templates come from the project's ``templates/`` first and the default theme shipped
-with the package second, so a project overrides the theme file by file. Every page
+with the package second, so a project overrides the theme file by file; the default
+theme is also reachable by name under ``default/``, so that a project's ``base.html``
+can extend ``default/base.html`` and override only some of its blocks. Every page
 gets ``root``, the relative path back to the site root, so all links are relative and
-the site works under any path prefix. Large sites are rendered by forked worker
+the site works under any path prefix. The interface speaks the dossier's language (an
+environment is made for one: ``make_env(root, site.labels)``): ``_`` and ``_n`` translate
+(see ``dossier.i18n``), and the date filters follow it. Large sites are rendered by forked worker
 processes; a template error in a worker comes back as a located problem.
 """
 
@@ -17,26 +21,26 @@ import pickle
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
-from dossier import markup
-from dossier.chronology import when
-from dossier.dates import MONTH_NAMES, PartialDate
+from dossier import chronology, i18n, markup
+from dossier.dates import PartialDate, when
 from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
 from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, Produce, site_map
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
-from dossier.project import EXPORTS, Output, template_dirs
+from dossier.project import DEFAULT_THEME, EXPORTS, THEME, Output, template_dirs
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.records import Event
-from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, kind_of, page_url
+from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, STATUSES, kind_of, page_url
 from dossier.signals import die_with_client, die_with_parent
 from dossier.structured import page_meta
 from dossier.write import write_file
@@ -75,9 +79,20 @@ class Environment(jinja2.Environment):
         return super()._load_template(name, globals)
 
 
-def make_env(project_root: Path) -> jinja2.Environment:
+def make_loader(project_root: Path) -> jinja2.BaseLoader:
+    """The project's templates, then the default theme's; the default theme's also as ``default/NAME``."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.PrefixLoader({DEFAULT_THEME: jinja2.FileSystemLoader(str(THEME))}),
+            jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        ]
+    )
+
+
+def make_env(project_root: Path, labels: i18n.Labels = i18n.ENGLISH) -> jinja2.Environment:
+    """The templates of the project at ``project_root``, speaking ``labels``'s language (the site's: ``site.labels``)."""
     env = Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(project_root)]),
+        loader=make_loader(project_root),
         autoescape=autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -86,8 +101,15 @@ def make_env(project_root: Path) -> jinja2.Environment:
         auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
         bytecode_cache=BYTECODE,
     )
-    env.filters.update(md=_md, url=_url, when=when, date=_date, published=_published, lookup=_lookup, log_share=log_share)
+    env.filters.update(md=_md, url=_url, lookup=_lookup, log_share=log_share)
+    env.filters.update(  # the dates as the language writes them
+        when=partial(chronology.when, labels=labels),
+        date=partial(_date, labels=labels),
+        published=partial(_published, labels=labels),
+    )
     env.globals.update(
+        _=Gettext(labels),
+        _n=NGettext(labels),
         url_for=_url_for,
         article_html=_article_html,
         actor_kinds=ACTOR_KIND_LABELS,
@@ -140,24 +162,69 @@ def _lookup(ids: Sequence[str], table: dict[str, Any]) -> list[Any]:
     return [table[key] for key in ids]
 
 
-def _date(value: PartialDate | None) -> str:
-    return value.label() if value else "date not given"
+def _filled(eval_ctx: EvalContext, text: str, values: dict[str, Any]) -> str:
+    """A translated text with its ``{name}`` placeholders filled (left as they are without values, e.g. for a script);
+    in an HTML template the text and the values are escaped (a value that is already HTML, such as a
+    ``{% set %}…{% endset %}`` block, is kept as it is)."""
+    if not eval_ctx.autoescape:
+        return text.format(**values) if values else text
+    if not values:
+        return _escaped(text)
+    return Markup(str(_escaped(text)).format(**{name: escape(value) for name, value in values.items()}))
 
 
-def _published(article: Any) -> str:
+@lru_cache(maxsize=4096)
+def _escaped(text: str) -> Markup:
+    return escape(text)
+
+
+# The templates' _ and _n. They need no page context (which Jinja would copy for every call in a loop or block):
+# the language is the environment's, the escaping the template's.
+@dataclass(frozen=True)
+class Gettext:
+    """``{{ _("Timeline") }}``, ``{{ _("Current to {date}", date=...) }}``: the text in the language of ``labels``."""
+
+    labels: i18n.Labels
+
+    @jinja2.pass_eval_context
+    def __call__(self, eval_ctx: EvalContext, text: str, /, **values: Any) -> str:
+        return _filled(eval_ctx, self.labels.translate(text), values)
+
+
+@dataclass(frozen=True)
+class NGettext:
+    """``{{ _n("{count} event", "{count} events", n) }}``: the form ``n`` needs, in the language of ``labels``."""
+
+    labels: i18n.Labels
+
+    @jinja2.pass_eval_context
+    def __call__(self, eval_ctx: EvalContext, one: str, other: str, count: int, /, **values: Any) -> str:
+        return _filled(eval_ctx, self.labels.plural_form(one, other, count), {"count": count, **values})
+
+
+def _date(value: PartialDate | None, labels: i18n.Labels) -> str:
+    return value.label(labels) if value else labels("date not given")
+
+
+def _published(article: Any, labels: i18n.Labels) -> str:
     """An article's date as shown: "c." when the editor inferred it, "date not given" when nobody could."""
     if article.published is None:
-        return "date not given"
-    return f"c. {article.published.label()}" if article.approximate else article.published.label()
+        return labels("date not given")
+    return when(article.published, approximate=article.approximate, labels=labels)
 
 
 def search_labels(site: Site) -> dict[str, dict[str, str]]:
-    """How the search page names filter values the index holds as ids: actors by name, months by name."""
+    """How the search page names filter values the index holds as ids (actors and months by name, types and statuses
+    in the dossier's language), and the search script's own words, translated."""
+    words = site.labels
     months = sorted({m for entries in site.search.values() for entry in entries.values() for m in entry.months})
     return {
         "actor": {a.id: a.name for a in site.actors},
-        "month": {m: f"{MONTH_NAMES[int(m[5:]) - 1]} {m[:4]}" for m in months},
-        "type": {"event": "Events", "actor": "Actors", "article": "Articles"},
+        "month": {m: words("{month} {year}", month=words.month(int(m[5:])), year=m[:4]) for m in months},
+        "type": {"event": words("Events"), "actor": words("Actors"), "article": words("Articles")},
+        "result": {"event": words("Event"), "actor": words("Actor"), "article": words("Article")},
+        "status": {status: words(status) for status in STATUSES},
+        "text": {text: words.translate(text) for text in i18n.SEARCH_SCRIPT},
     }
 
 
@@ -169,7 +236,7 @@ def log_share(count: int, most: int) -> float:
 @jinja2.pass_context
 def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> Markup:
     """An article's text with every cited range marked: the theme's anchors at its start (where links to it land)
-    and its link to the list of citations after its end."""
+    and its link to the list of citations after its end; its caption blocks labelled in the dossier's language."""
     root = str(context["root"])
     anchors = context.environment.get_template(ANCHORS)
     backref = context.environment.get_template(BACKREF)
@@ -178,8 +245,9 @@ def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> 
         before = anchors.render(cited=cited, root=root).strip()
         after = backref.render(cited=cited, root=root).strip()
         marks.append(markup.Mark(cited.block, cited.start, cited.end, cited.key, before, after))
-    html = markup.render(article.body, resolve_link, shift=1, marks=marks)
-    return Markup(html.replace(markup.ROOT, root))
+    html = markup.render(article.body, resolve_link, shift=1, marks=marks).replace(markup.ROOT, root)
+    caption = Markup('<span class="caption-label">{}</span>').format(site.labels("Photo caption"))
+    return Markup(html.replace(markup.CAPTION_LABEL, caption))
 
 
 @dataclass(frozen=True)
@@ -219,6 +287,9 @@ def render_site(
     template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time.
     """
     jobs = list(site_map(site) if jobs is None else jobs)
+    speaks = env.globals.get("_")
+    if not isinstance(speaks, Gettext) or speaks.labels != site.labels:
+        raise ValueError(f"templates made for another language than the site's ({site.labels.language}): see make_env")
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
@@ -273,7 +344,7 @@ def _receive(parent: int, shared: bytes) -> None:
     global _SHARED
     die_with_client(parent)
     site, root, jobs, into = pickle.loads(shared)
-    env = make_env(root)
+    env = make_env(root, site.labels)
     memoize_partials(env)
     _SHARED = (site, env, root, jobs, into)
 

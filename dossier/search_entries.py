@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from dossier.chronology import when
 from dossier.dates import PartialDate
+from dossier.dates import when as date_when
+from dossier.i18n import ENGLISH, Labels
 from dossier.records import Actor, Article, Event
 
 
@@ -49,8 +51,9 @@ def search_entries(
     articles: Sequence[Article],
     actor_events: Mapping[str, Sequence[Event]],
     mentions: Mapping[str, Sequence[Actor]],
+    labels: Labels = ENGLISH,
 ) -> dict[str, dict[str, SearchEntry]]:
-    """What each event, actor and article page tells the search index."""
+    """What each event, actor and article page tells the search index (dates shown in the language of ``labels``)."""
 
     def years(items: Sequence[Event]) -> tuple[int, ...]:
         return tuple(sorted({y for e in items for y in range(e.date.year, (e.end or e.date).year + 1)}))
@@ -63,7 +66,7 @@ def search_entries(
         entries["event"][e.id] = SearchEntry(
             "event",
             e.date.earliest().isoformat(),
-            when(e),
+            when(e, labels),
             e.status,
             years([e]),
             months([e]),
@@ -74,14 +77,14 @@ def search_entries(
         mine = actor_events.get(a.id, ())
         first = min((e.date.earliest() for e in mine), default=None)
         entries["actor"][a.id] = SearchEntry(
-            "actor", first.isoformat() if first else "0000-00-00", span(mine), "", years(mine), months(mine), (a.id,), ()
+            "actor", first.isoformat() if first else "0000-00-00", span(mine, labels), "", years(mine), months(mine), (a.id,), ()
         )
     for r in articles:
         date = r.published
         entries["article"][r.id] = SearchEntry(
             "article",
             date.earliest().isoformat() if date else "0000-00-00",
-            (f"c. {date.label()}" if r.approximate else date.label()) if date else "",
+            date_when(date, approximate=r.approximate, labels=labels) if date else "",
             "",
             (date.year,) if date else (),
             tuple(_months(date, None)) if date else (),
@@ -91,10 +94,10 @@ def search_entries(
     return entries
 
 
-def span(events: Sequence[Event]) -> str:
+def span(events: Sequence[Event], labels: Labels = ENGLISH) -> str:
     """The dates a set of events covers, from the earliest start to the latest end ("" for none)."""
     if not events:
         return ""
     first = min((event.date for event in events), key=PartialDate.sort_key)
     last = max((event.end or event.date for event in events), key=PartialDate.latest)
-    return first.label() if first == last else f"{first.label()} – {last.label()}"
+    return date_when(first, last, labels=labels)

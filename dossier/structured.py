@@ -60,19 +60,21 @@ class Meta:
 def page_meta(site: Site, path: str, record: Any = None) -> Meta:
     """The structured data of the page at ``path`` (under the output folder), showing ``record`` if it is a record's."""
     at = _Addresses(site, path)
+    words = site.labels
     kind = kind_of(record) if record is not None else ""
     data: dict[str, Any] | None = None
     og_type = "website"
     if kind == "event":
         data, og_type = event_data(site, record, at), "article"
-        description = f"{when(record.date, record.end, record.approximate)}: {plain(record.summary) or record.title}"
+        shown = when(record.date, record.end, record.approximate, labels=words)
+        description = words("{date}: {title}", date=shown, title=plain(record.summary) or record.title)
     elif kind == "actor":
         data = actor_data(site, record, at)
         og_type = "profile" if record.kind == "person" else "website"
-        description = plain(record.summary) or f"{record.name}, in {site.dossier.title}"
+        description = plain(record.summary) or words("{name}, in {title}", name=record.name, title=site.dossier.title)
     elif kind == "article":
         data, og_type = article_data(site, record, at), "article"
-        source = ", ".join(x for x in (record.outlet, record.published.label() if record.published else None) if x)
+        source = ", ".join(x for x in (record.outlet, record.published.label(words) if record.published else None) if x)
         text = record.subtitle or plain(record.body)
         description = f"{source}: {text}" if source else text
     elif kind == "page":
@@ -82,9 +84,11 @@ def page_meta(site: Site, path: str, record: Any = None) -> Meta:
         description = plain(site.dossier.summary)
     elif path.startswith("tags/") and path.count("/") == 2:
         tag = path.split("/")[1]
-        description = f"Events tagged {tag}, in {site.dossier.title}"
+        description = words("Events tagged {tag}, in {title}", tag=tag, title=site.dossier.title)
+    elif path in _SECTIONS:
+        description = words("{name}, in {title}", name=words(_SECTIONS[path]), title=site.dossier.title)
     else:
-        description = f"{_SECTIONS[path]}, in {site.dossier.title}" if path in _SECTIONS else site.dossier.title
+        description = site.dossier.title
     canonical = at.absolute(_page_of(path)) if path != "404.html" else None
     return Meta(shorten(description), og_type, canonical, script_json(data) if data else None)
 

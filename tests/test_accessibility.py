@@ -1,5 +1,6 @@
 """Accessibility and validity: axe-core finds no WCAG 2.1 A/AA or best-practice violation on any page type, light
-or dark, in a real browser; the skip link and keyboard focus work; the Nu Html Checker finds no error in any page."""
+or dark, in a real browser, in English and in a right-to-left language (whose layout mirrors); the skip link and
+keyboard focus work; the Nu Html Checker finds no error in any page."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.conftest import AXE_JS, SAMPLE
 from tests.tools import vnu_jar
 
 REPO = Path(__file__).parent.parent
+HEBREW = Path(__file__).parent / "hebrew"  # the sample dossier in Hebrew (language: he): right to left
 PAGES = [
     "",
     "timeline/",
@@ -33,11 +35,45 @@ PAGES = [
 ]
 
 
+HEBREW_PAGES = [
+    "",
+    "timeline/",
+    "actors/",
+    "actors/alice-example/",
+    "articles/",
+    "articles/herald-2022-03-01-venue/",
+    "events/2022-02-disputed-venue/",
+    "tags/mediation/",
+    "404.html",
+    "search/",
+    "brief/",
+]
+
+
 @pytest.fixture(scope="module")
 def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("bundled") / "site"
     build(REPO, out)  # with its search index: the search page is one of the pages checked
     return out
+
+
+@pytest.fixture(scope="module")
+def hebrew_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("hebrew") / "site"
+    build(HEBREW, out)
+    return out
+
+
+def axe_violations(page: Page, base: str, pages: list[str]) -> dict[str, list[tuple[str, list[object]]]]:
+    found = {}
+    for rel in pages:
+        page.goto(base + rel)
+        page.add_script_tag(path=str(AXE_JS))
+        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
+        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+        if violations:
+            found[rel] = violations
+    return found
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -46,15 +82,33 @@ def test_no_axe_violations_on_any_page_type(
 ) -> None:
     base = serve_static(bundled_site)
     page.emulate_media(color_scheme=scheme)
-    found = {}
-    for rel in PAGES:
-        page.goto(base + rel)
-        page.add_script_tag(path=str(AXE_JS))
-        result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
-        violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-        if violations:
-            found[rel] = violations
-    assert found == {}
+    assert axe_violations(page, base, PAGES) == {}
+
+
+def test_a_right_to_left_dossier_has_no_axe_violations_and_its_layout_mirrors(
+    hebrew_site: Path, serve_static: Callable[..., str], page: Page
+) -> None:
+    base = serve_static(hebrew_site)
+    assert axe_violations(page, base, HEBREW_PAGES) == {}
+    page.goto(base + "timeline/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    box = page.evaluate(
+        """() => {
+        const edges = (selector) => { const r = document.querySelector(selector).getBoundingClientRect(); return [r.left, r.right]; };
+        const text = document.createRange();
+        text.selectNodeContents(document.querySelector("h1"));
+        const item = getComputedStyle(document.querySelector(".event-item"));
+        const links = [...document.querySelectorAll(".site-nav a")].map((a) => a.getBoundingClientRect().left);
+        return {item: [item.borderLeftWidth, item.borderRightWidth], links, h1: edges("h1"), words: [text.getBoundingClientRect().left, text.getBoundingClientRect().right],
+                title: edges(".site-title"), search: edges(".search-box"), scroll: document.documentElement.scrollWidth,
+                width: document.documentElement.clientWidth};
+    }"""
+    )
+    assert box["item"] == ["0px", "3px"]  # an event's rule stands at its start: the right
+    assert box["links"] == sorted(box["links"], reverse=True)  # the navigation reads from the right
+    assert abs(box["words"][1] - box["h1"][1]) < 2 and box["words"][0] > box["h1"][0] + 100  # text starts at the right
+    assert box["title"][0] > box["search"][1]  # the site's title at the right, the search box to its left
+    assert box["scroll"] <= box["width"]  # nothing hangs out sideways (the hidden skip links go off the right edge)
 
 
 def test_every_page_has_one_h1_landmarks_and_a_working_skip_link(
@@ -105,12 +159,23 @@ def test_print_style_hides_navigation_and_search(bundled_site: Path, serve_stati
 
 
 def test_the_nu_html_checker_finds_no_error_in_any_page(bundled_site: Path, tmp_path: Path) -> None:
-    sample = tmp_path / "sample"
+    sample, hebrew = tmp_path / "sample", tmp_path / "hebrew"
     build(SAMPLE, sample, search=False)
+    build(HEBREW, hebrew, search=False)
     java = shutil.which("java")
     assert java, "the Nu Html Checker needs Java: ./test.sh installs it (Debian's default-jre-headless)"
     result = subprocess.run(
-        [java, "-jar", str(vnu_jar()), "--errors-only", "--skip-non-html", "--also-check-css", str(bundled_site), str(sample)],
+        [
+            java,
+            "-jar",
+            str(vnu_jar()),
+            "--errors-only",
+            "--skip-non-html",
+            "--also-check-css",
+            str(bundled_site),
+            str(sample),
+            str(hebrew),
+        ],
         capture_output=True,
         text=True,
         check=False,

@@ -35,3 +35,19 @@ def test_every_template_of_the_site_map_and_its_variables_are_documented() -> No
         described = TEMPLATES[job.template][1]
         for variable in set(job.variables) - {"section", "root"}:
             assert variable in described, (job.template, variable)
+
+
+def test_every_block_filter_and_function_of_the_theme_is_documented() -> None:
+    import jinja2
+    from jinja2 import nodes
+
+    from dossier.project import THEME
+    from dossier.reference import BLOCKS, FILTERS, GLOBALS
+    from dossier.render import make_env
+
+    env = make_env(REPO / "no-project")
+    base = env.parse((THEME / "base.html").read_text(encoding="utf-8"))
+    assert list(BLOCKS) == [block.name for block in base.find_all(nodes.Block)]  # in page order
+    builtin = jinja2.Environment()
+    assert set(FILTERS) == set(env.filters) - set(builtin.filters)
+    assert set(GLOBALS) == set(env.globals) - set(builtin.globals)

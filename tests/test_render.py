@@ -493,3 +493,88 @@ def test_an_articles_editors_note_is_folded_and_an_inferred_date_is_marked(tmp_p
     people = actors.split('<h2 id="kind-person">', 1)[1].split("</section>", 1)[0]
     for name in re.findall(r'dir="auto">([^<]+)</a>', eventless):
         assert f'dir="auto">{name}</a>' not in people
+
+
+THEMED_BASE = """{% extends "default/base.html" %}
+{% block styles %}<link rel="stylesheet" href="{{ root }}static/extra.css">{% endblock %}
+{% block head %}<meta name="desk" content="{{ site.dossier.title }}">{% endblock %}
+{% block header %}<p class="masthead">The desk's edition</p>{{ super() }}{% endblock %}
+{% block footer %}{{ super() }}<p class="colophon">Edited by the desk.</p>{% endblock %}
+{% block scripts %}<script src="{{ root }}static/extra.js" defer></script>{% endblock %}
+"""
+
+
+def _main(html: str) -> str:
+    return html.split('<main id="main" tabindex="-1">', 1)[1].split("</main>", 1)[0]
+
+
+def test_a_project_base_extends_the_default_theme_by_name_and_every_page_gets_its_blocks(tmp_path: Path) -> None:
+    import shutil
+
+    from dossier.fragments import memoize_partials
+    from dossier.render import make_env
+    from tests.helpers import SAMPLE, tree
+
+    project = tmp_path / "themed"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates/static").mkdir(parents=True)
+    (project / "templates/base.html").write_text(THEMED_BASE, encoding="utf-8")
+    (project / "templates/static/extra.css").write_text(".masthead { font-weight: 700; }\n", encoding="utf-8")
+    (project / "templates/static/extra.js").write_text("", encoding="utf-8")
+    build(project, tmp_path / "site", search=False)
+    build(SAMPLE, tmp_path / "plain", search=False)
+    themed, plain = tree(tmp_path / "site"), tree(tmp_path / "plain")
+    assert {"static/extra.css", "static/extra.js", "static/style.css", "static/filters.js"} <= themed.keys()
+    pages = [path for path in plain if path.endswith(".html")]
+    assert len(pages) == 20  # the sample has a free page too
+    for path in pages:
+        html, theirs = themed[path].decode(), plain[path].decode()
+        root = "/" if path == "404.html" else "../" * path.count("/")  # the 404 page: links from "/", mended in place
+        head = html.split("</head>", 1)[0]
+        # the project's stylesheet after the theme's (the 404 page's is inline), its meta before the page's own head
+        theme = "</style>" if path == "404.html" else f'href="{root}static/style.css"'
+        assert head.index(theme) < head.index(f'href="{root}static/extra.css"'), path
+        assert '<meta name="desk" content="Sample dossier: a mediation offer">' in head, path
+        assert '<p class="masthead">The desk\'s edition</p><header class="site-header"' in html, path
+        assert html.endswith(
+            f'<p class="colophon">Edited by the desk.</p><script src="{root}static/extra.js" defer></script></body>\n</html>\n'
+        )
+        assert _main(html) == _main(theirs), path  # the theme's content, partials and all, as without the project's base
+    assert '<script src="../static/filters.js" defer></script></head>' in themed["timeline/index.html"].decode()
+    # the included partials are reused exactly as without a project base: the same ones, found the same way
+    assert memoize_partials(make_env(project)) == memoize_partials(make_env(SAMPLE))
+
+
+def test_a_project_partial_can_wrap_the_theme_partial_of_the_same_name(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers import SAMPLE
+
+    project = tmp_path / "wrapped"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates/partials").mkdir(parents=True)
+    (project / "templates/partials/status.html").write_text(
+        '<span class="mine">{% include "default/partials/status.html" %}</span>', encoding="utf-8"
+    )
+    build(project, tmp_path / "site", search=False)
+    timeline = (tmp_path / "site/timeline/index.html").read_text(encoding="utf-8")
+    assert '<span class="mine"><span class="badge status-confirmed">confirmed</span>\n</span>' in timeline
+
+
+def test_a_project_base_that_extends_itself_is_told_to_extend_the_default_one(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers import SAMPLE, run_main
+
+    project = tmp_path / "loop"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates").mkdir()
+    (project / "templates/base.html").write_text('{% extends "base.html" %}\n{% block footer %}{% endblock %}\n')
+    result = run_main("-C", str(project), "build", "--no-search")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:2] == [
+        "templates/base.html:1:1: error: template error: this template extends or includes itself without end; to build "
+        'on the default theme\'s base.html, extend it by its full name: {% extends "default/base.html" %}',
+        "1 error found; nothing was written",
+    ]
+    assert not (project / "site").exists()

@@ -6,6 +6,10 @@
   var KEYS = ["actor", "tag", "status", "kind"];
   var ATTRIBUTE = {actor: "actors", tag: "tags", status: "status", kind: "kind"};
 
+  function fill(text, values) {
+    return text.replace(/\{(\w+)\}/g, function (match, name) { return name in values ? String(values[name]) : match; });
+  }
+
   function chosen(form) {
     var choice = {};
     KEYS.forEach(function (key) {
@@ -45,11 +49,13 @@
     var total = Number(form.getAttribute("data-total"));
     var what = Object.keys(choice).map(function (key) {
       var field = form.elements[key];
-      return key + ": " + field.options[field.selectedIndex].text.replace(/ \(\d+\)$/, "");
+      var name = field.parentNode.firstChild.textContent.trim().toLowerCase();  // the field's label, in the page's language
+      return name + ": " + field.options[field.selectedIndex].text.replace(/ \(\d+\)$/, "");
     });
-    form.querySelector(".filter-count").textContent = what.length
-      ? "Showing " + shown + " of " + total + " events (" + what.join(", ") + ")."
-      : "Showing all " + total + " events.";
+    var count = form.querySelector(".filter-count");  // its sentences, in the page's language, are its data- attributes
+    count.textContent = fill(count.getAttribute(what.length ? "data-some" : "data-all"), {
+      shown: shown, total: total, filters: what.join(", ")
+    });
     document.querySelectorAll("svg a[data-events]").forEach(function (mark) {
       var ids = mark.getAttribute("data-events").split(" ");
       mark.classList.toggle("dimmed", ids.every(function (id) { return hiddenEvents[id]; }));

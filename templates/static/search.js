@@ -1,7 +1,8 @@
 /* The search page, on Pagefind's JavaScript API: one box, filters (type, status, year, month, actor, tag) that work
    with or without words, results with their type, date and status in the theme's own typography. Everything the
    reader chooses lives in the URL (?q=...&actor=ID&status=S&sort=newest), so a search survives a reload and can be
-   shared. Text from the index is only ever inserted as text; an excerpt keeps Pagefind's <mark>s and nothing else. */
+   shared. Text from the index is only ever inserted as text; an excerpt keeps Pagefind's <mark>s and nothing else.
+   Its words come translated with the page's data (#search-labels, "text"), keyed by their English. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -14,8 +15,10 @@
   var results = root.querySelector(".results");
   var more = root.querySelector("button.more");
   var labels = JSON.parse(document.getElementById("search-labels").textContent);
+  var words = labels.text || {};
   var FACETS = [
-    ["type", "Type"], ["status", "Status"], ["year", "Year"], ["month", "Month"], ["actor", "Actor"], ["tag", "Tag"]
+    ["type", t("Type")], ["status", t("Status")], ["year", t("Year")], ["month", t("Month")], ["actor", t("Actor")],
+    ["tag", t("Tag")]
   ];
   var ORDER = { type: ["event", "actor", "article"], status: ["confirmed", "reported", "disputed", "planned"] };
   var SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
@@ -26,6 +29,13 @@
   var found = [];
   var shown = 0;
   var latest = 0;
+
+  // A text of the interface in the page's language, its {name} placeholders filled from values.
+  function t(text, values) {
+    return (words[text] || text).replace(/\{(\w+)\}/g, function (match, name) {
+      return values && name in values ? String(values[name]) : match;
+    });
+  }
 
   function el(tag, attributes, text) {
     var node = document.createElement(tag);
@@ -91,7 +101,7 @@
       var fieldset = el("fieldset");
       fieldset.appendChild(el("legend", { class: "visually-hidden" }, facet[1]));
       if (values.length > 12) {
-        var find = el("input", { type: "search", class: "facet-find", "aria-label": "Find a value of " + facet[1].toLowerCase(), placeholder: "Find…" });
+        var find = el("input", { type: "search", class: "facet-find", "aria-label": t("Find a value of {facet}", { facet: facet[1].toLowerCase() }), placeholder: t("Find…") });
         find.addEventListener("input", function () {
           var wanted = find.value.trim().toLowerCase();
           fieldset.querySelectorAll("label.option").forEach(function (option) {
@@ -143,9 +153,9 @@
     var meta = data.meta || {};
     var item = el("li", { class: "result" });
     var line = el("p", { class: "result-meta" });
-    line.appendChild(el("span", { class: "result-type" }, label("type", meta.type || "").replace(/s$/, "")));
+    line.appendChild(el("span", { class: "result-type" }, (labels.result && labels.result[meta.type]) || meta.type || ""));
     if (meta.date) line.appendChild(el("span", { class: "result-date" }, meta.date));
-    if (meta.status) line.appendChild(el("span", { class: "badge status-" + meta.status }, meta.status));
+    if (meta.status) line.appendChild(el("span", { class: "badge status-" + meta.status }, label("status", meta.status)));
     item.appendChild(line);
     var title = el("a", { class: "result-title", href: data.url, dir: "auto" }, meta.title || data.url);
     item.appendChild(el("p", { class: "result-heading" })).appendChild(title);
@@ -167,11 +177,14 @@
     var parts = [];
     FACETS.forEach(function (facet) {
       var values = current.filters[facet[0]];
-      if (values) parts.push(facet[1].toLowerCase() + ": " + values.map(function (v) { return label(facet[0], v); }).join(" or "));
+      if (values) {
+        var named = values.map(function (v) { return label(facet[0], v); }).join(t(" or "));
+        parts.push(t("{facet}: {values}", { facet: facet[1].toLowerCase(), values: named }));
+      }
     });
-    var words = current.q ? " for “" + current.q + "”" : "";
-    var within = parts.length ? " (" + parts.join("; ") + ")" : "";
-    return (count === 1 ? "1 result" : count + " results") + words + within + ".";
+    var counted = count === 1 ? t("1 result") : t("{count} results", { count: count });
+    var text = current.q ? t("{results} for “{words}”", { results: counted, words: current.q }) : counted;
+    return text + (parts.length ? " (" + parts.join("; ") + ")" : "") + ".";
   }
 
   function run() {
@@ -185,11 +198,11 @@
     var filters = {};
     Object.keys(current.filters).forEach(function (name) { filters[name] = { any: current.filters[name] }; });
     if (!current.q && !Object.keys(filters).length) {
-      status.textContent = "Type words, or choose filters, to search " + root.getAttribute("data-total") + ".";
+      status.textContent = t("Type words, or choose filters, to search {total}.", { total: root.getAttribute("data-total") });
       pagefind.filters().then(function (all) { if (token === latest) updateCounts(all); });
       return Promise.resolve();
     }
-    status.textContent = "Searching…";
+    status.textContent = t("Searching…");
     var options = { filters: filters };
     if (current.sort) options.sort = SORTS[current.sort];
     return pagefind.search(current.q || null, options).then(function (search) {
@@ -230,11 +243,13 @@
   }).then(function (all) {
     var total = 0;
     Object.keys((all && all.type) || {}).forEach(function (type) { total += all.type[type]; });
-    root.setAttribute("data-total", total + " pages");
+    root.setAttribute("data-total", t("{count} pages", { count: total }));
     buildFacets(all || {}, initial.filters);
     input.focus();
     return run();
   }).catch(function (error) {
-    status.textContent = "Search could not load its index (" + error.message + "). Browse the timeline, the actors or the sources instead.";
+    status.textContent = t("Search could not load its index ({error}). Browse the timeline, the actors or the sources instead.", {
+      error: error.message
+    });
   });
 })();
