@@ -25,7 +25,7 @@ from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
 from dossier.load import FileCache, load_project
-from dossier.model import Site, link_records
+from dossier.model import Memo, Site, link_records
 from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output, export_templates
 from dossier.recording import Changes
@@ -166,6 +166,7 @@ class Session:
     start_method: str = "fork"  # "forkserver" where this process has other threads (the preview's server)
     files: FileCache = field(default_factory=dict)
     checks: CheckCache = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
     previous: Previous | None = None
 
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
@@ -205,7 +206,7 @@ class Session:
         if not records.dossier.base_url:
             report.notes.append(NO_BASE_URL)
         tell("model", 0, 0)
-        site = timed(report, "model", lambda: link_records(records))
+        site = timed(report, "model", lambda: link_records(records, self.memo))
         site = dataclasses.replace(site, export_templates=export_templates(self.root))
         env = make_env(self.root, site.labels)
         templates = template_digests(env)
@@ -255,6 +256,7 @@ class Session:
             publish(out, fill)
         report.files = len(written)
         self.previous = Previous(out, site, states, made, seconds, templates, env, frozenset(written), tuple(pending), index)
+        self.memo.next_build()
         return report
 
     @property

@@ -48,6 +48,12 @@ class Checked:
     values: dict[str, Any]
     record: Any
 
+    @cached_property
+    def walked(self) -> list[tuple[KeyPath, Field, Any]]:
+        """Every clean value with its key path and field (see ``schema.walk``), found once: a file loaded unchanged
+        keeps its Checked from one build of a session to the next."""
+        return walk(self.type.fields, self.values)
+
 
 @dataclass(frozen=True)
 class CheckContext:
@@ -303,7 +309,7 @@ def _not_found(article: Any, words: str) -> str:
 def check_captures(context: CheckContext) -> Iterator[Problem]:
     """Every raw capture a record names is in ``content/raw/``."""
     for item in context.checked:
-        for path, field, value in walk(item.type.fields, item.values):
+        for path, field, value in item.walked:
             if field.type == "capture" and value not in context.raw_names:
                 yield Problem(
                     item.source.at(*path),
@@ -313,7 +319,7 @@ def check_captures(context: CheckContext) -> Iterator[Problem]:
 
 def citations(item: Checked) -> Iterator[tuple[KeyPath, Citation]]:
     """Every citation a record makes, with its key path (an event's sources, an actor's role sources, ...)."""
-    for path, field, value in walk(item.type.fields, item.values):
+    for path, field, value in item.walked:
         if field.type == "record" and field.cls is Citation:
             yield path, construct(field.fields, Citation, value)
 
@@ -337,7 +343,7 @@ def check_ranges(context: CheckContext) -> Iterator[Problem]:
     for item in context.checked:
         holders: list[tuple[KeyPath, tuple[Field, ...], dict[str, Any]]] = [((), item.type.fields, item.values)]
         holders += [
-            (p, f.fields, v) for p, f, v in walk(item.type.fields, item.values) if f.type == "record" and isinstance(v, dict)
+            (p, f.fields, v) for p, f, v in item.walked if f.type == "record" and isinstance(v, dict)
         ]
         for path, fields, values in holders:
             for spec in fields:

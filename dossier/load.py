@@ -64,9 +64,10 @@ def load_project(
     types = record_types() if types is None else list(types)
     problems: list[Problem] = stray_problems(root, [t.folder for t in types])
     files: list[SourceFile] = []
+    folders: dict[str, bool] = {}  # folder -> inside the project (its real path), for this load
     dossier_path = root / DOSSIER_FILE
     if os.path.lexists(dossier_path):
-        files.append(_load_file(root, dossier_path, "dossier", False, problems, cache))
+        files.append(_load_file(root, dossier_path, "dossier", False, problems, cache, folders))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
     for record_type in types:
@@ -94,7 +95,7 @@ def load_project(
                     )
                 )
                 continue
-            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache))
+            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders))
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
@@ -144,11 +145,23 @@ OUTSIDE = "a link to a file outside the project; copy the file into the project 
 OUTSIDE_FOLDER = "a link to a folder outside the project; copy the folder into the project instead (links must stay inside it)"
 
 
-def not_a_file(root: Path, path: Path) -> str | None:
+def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -> str | None:
     """Why the project may not read ``path``: a link out of the project, or not a regular file; None if it may.
 
-    Nothing is opened: the link is resolved and the target's type read from ``stat``.
+    Nothing is opened: the link is resolved and the target's type read from ``stat``. A regular file (not a link) is
+    inside the project when its folder is: ``folders`` remembers that of each folder, for the files of one load.
     """
+    if folders is not None:
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError:
+            mode = 0
+        if stat.S_ISREG(mode):
+            folder = os.path.dirname(path)
+            if folder not in folders:
+                real_root = os.path.realpath(root)
+                folders[folder] = os.path.commonpath([os.path.realpath(folder), real_root]) == real_root
+            return None if folders[folder] else OUTSIDE
     real = os.path.realpath(path)
     if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
         return OUTSIDE
@@ -173,13 +186,13 @@ def _kind(mode: int) -> str:
     return "a special file"
 
 
-def read_file(root: Path, path: Path) -> bytes:
+def read_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -> bytes:
     """The bytes of a regular file inside the project; OSError (with a message for the editor) otherwise.
 
     The file is opened without blocking and checked again once open, so a FIFO put in its place
     after the check is refused rather than waited on.
     """
-    why = not_a_file(root, path)
+    why = not_a_file(root, path, folders)
     if why is not None:
         raise _Unreadable(why)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
@@ -227,12 +240,18 @@ def _walk(root: Path, folder: Path, seen: set[tuple[int, int]], problems: list[P
 
 
 def _load_file(
-    root: Path, path: Path, kind: str, front_matter: bool, problems: list[Problem], cache: FileCache | None = None
+    root: Path,
+    path: Path,
+    kind: str,
+    front_matter: bool,
+    problems: list[Problem],
+    cache: FileCache | None = None,
+    folders: dict[str, bool] | None = None,
 ) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     try:
-        raw = read_file(root, path)
+        raw = read_file(root, path, folders)
     except _Unreadable as exc:
         problems.append(Problem(Location(rel), str(exc)))
         return SourceFile(rel, kind, record_id)

@@ -96,8 +96,13 @@ def parse(text: str) -> tuple[Token, ...]:
     return tuple(MD.parse(text))
 
 
-def links(text: str) -> Iterator[tuple[str, int, str]]:
+@lru_cache(maxsize=65536)
+def links(text: str) -> tuple[tuple[str, int, str], ...]:
     """Every link and image in ``text`` as (href, 0-based line within the text, title); images as ("image:" + src)."""
+    return tuple(_links(text))
+
+
+def _links(text: str) -> Iterator[tuple[str, int, str]]:
     for token in parse(text):
         if token.type != "inline" or not token.children:
             continue

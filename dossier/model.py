@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
+from functools import cached_property, lru_cache
+from typing import Any, TypeVar
 
 from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
@@ -25,6 +25,7 @@ from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
 from dossier.search_entries import SearchEntry, search_entries
 
+T = TypeVar("T")
 _WORD = re.compile(r"\w+")
 KEY_ACTORS = 8
 LATEST = 5
@@ -147,8 +148,63 @@ def is_place(actor: Actor) -> bool:
     return actor.kind == "place"
 
 
-def link_records(records: Records) -> Site:
-    """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language."""
+class Memo:
+    """Results of the model's costly pure functions, kept from one build of a session to the next and used again when
+    a function is called with the same objects (an unchanged record is the same object in the next build, see
+    ``build.Session``). An argument is keyed by identity (a tuple by its items'), or by value when it comes wrapped
+    in :class:`ByValue`. The arguments are kept with the result, so no id in a key can be reused by another object;
+    entries that neither this build nor the one before used are dropped."""
+
+    def __init__(self) -> None:
+        self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
+        """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
+        result that holds objects its arguments do not name, such as actors by id)."""
+        key = (function, *(_identity(arg) for arg in args))
+        hit = self.new.get(key) or self.old.get(key)
+        if hit is not None and still is not None and not still(hit[1]):
+            hit = None
+        if hit is None:
+            hit = (args, function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args)))
+        self.new[key] = hit
+        return hit[1]
+
+    def next_build(self) -> None:
+        self.old, self.new = self.new, {}
+
+
+@dataclass(frozen=True)
+class ByValue:
+    """A memo argument compared by value (it must be hashable), not by identity."""
+
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Unkeyed:
+    """A memo argument that is not part of the key (a lookup table made anew each build): the result must be checked
+    with ``still`` instead."""
+
+    value: Any
+
+
+def _identity(arg: Any) -> Any:
+    if isinstance(arg, ByValue):
+        return arg
+    if isinstance(arg, Unkeyed):
+        return None
+    if isinstance(arg, tuple):
+        return tuple(map(id, arg))
+    return id(arg)
+
+
+def link_records(records: Records, memo: Memo | None = None) -> Site:
+    """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language.
+
+    With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again."""
+    memo = memo if memo is not None else Memo()
     words = i18n.labels(records.dossier.language)
     events = chronological(records.events)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
@@ -159,13 +215,11 @@ def link_records(records: Records) -> Site:
     article_by_id = {a.id: a for a in articles}
 
     actor_events: dict[str, list[Event]] = defaultdict(list)
-    together: dict[str, Counter[str]] = defaultdict(Counter)
     tags: dict[str, list[Event]] = defaultdict(list)
     citing: dict[str, list[Event]] = defaultdict(list)
     for event in events:
         for actor_id in dict.fromkeys(event.actors):
             actor_events[actor_id].append(event)
-            together[actor_id].update(other for other in dict.fromkeys(event.actors) if other != actor_id)
         for tag in dict.fromkeys(event.tags):
             tags[tag].append(event)
         for citation in event.sources:
@@ -173,15 +227,24 @@ def link_records(records: Records) -> Site:
                 citing[citation.article].append(event)
     passages = collect(records, words)
 
-    mentions = find_mentions(actors, articles)
+    mentions = find_mentions(actors, articles, memo)
+    rank = {a.id: (a.name.casefold(), a.id) for a in actors}  # how actors with as many events are ordered
     mentioned_in: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for actor in mentions[article.id]:
             mentioned_in[actor.id].append(article)
 
+    def current(pairs: tuple[tuple[Actor, int], ...]) -> bool:
+        return all(actor_by_id.get(actor.id) is actor for actor, _ in pairs)
+
     def co(actor_id: str, places: bool) -> tuple[tuple[Actor, int], ...]:
-        pairs = sorted(together[actor_id].items(), key=lambda kv: (-kv[1], actor_by_id[kv[0]].name.casefold(), kv[0]))
-        return tuple((actor_by_id[other], count) for other, count in pairs if is_place(actor_by_id[other]) == places)
+        """The actors (or places) in the events of ``actor_id``: the same while its events and those actors are."""
+        events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
+        return memo(_co, events, ByValue(actor_id), ByValue(places), lookup, still=current)
+
+    def actor_facets(actor_id: str) -> Facets:
+        events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
+        return memo(_facets_of, events, ByValue(actor_id), lookup, still=lambda f: current(f.actors))
 
     def of_event(event: Event, places: bool) -> tuple[Actor, ...]:
         return tuple(actor_by_id[a] for a in dict.fromkeys(event.actors) if is_place(actor_by_id[a]) == places)
@@ -205,11 +268,11 @@ def link_records(records: Records) -> Site:
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
         timeline=timeline(events, words),
-        facets=facets(events, actor_by_id),
+        facets=facets(events, actor_by_id, rank=rank),
         overview=layout(events, actor_by_id, {e.id: _mark_label(e, words) for e in events}, labels=words),
         one_line={e.id: one_line(e.summary) for e in events},
-        actor_timeline={a.id: timeline(actor_events[a.id], words) for a in actors},
-        actor_facets={a.id: facets(actor_events[a.id], actor_by_id, exclude=a.id) for a in actors},
+        actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
+        actor_facets={a.id: actor_facets(a.id) for a in actors},
         search=search_entries(events, actors, articles, actor_events, mentions, words),
         neighbours={
             e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
@@ -230,14 +293,33 @@ def _mark_label(event: Event, words: Labels) -> str:
     return words("{date}: {title} ({status})", date=when(event, words), title=event.title, status=words(event.status))
 
 
-def facets(events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "") -> Facets:
-    """The actors (but ``exclude``), tags, statuses and kinds of ``events``, with how many events each has."""
+Lookup = tuple[Mapping[str, Actor], Mapping[str, Any]]  # actors by id, and the order of actors with as many events
+
+
+def _facets_of(events: Sequence[Event], exclude: str, lookup: Lookup) -> Facets:
+    return facets(events, lookup[0], exclude, lookup[1])
+
+
+def _co(events: Sequence[Event], actor_id: str, places: bool, lookup: Lookup) -> tuple[tuple[Actor, int], ...]:
+    """The other actors (or the places) of the events of ``actor_id``, with how many of them each is in."""
+    actors, rank = lookup
+    together = Counter(other for e in events for other in dict.fromkeys(e.actors) if other != actor_id)
+    pairs = sorted(together.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
+    return tuple((actors[other], count) for other, count in pairs if is_place(actors[other]) == places)
+
+
+def facets(
+    events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "", rank: Mapping[str, Any] | None = None
+) -> Facets:
+    """The actors (but ``exclude``), tags, statuses and kinds of ``events``, with how many events each has (actors
+    with as many in ``rank`` order: by name)."""
+    rank = rank if rank is not None else {a.id: (a.name.casefold(), a.id) for a in actors.values()}
     named = Counter(a for e in events for a in dict.fromkeys(e.actors) if a != exclude)
     tags = Counter(t for e in events for t in dict.fromkeys(e.tags))
     statuses = Counter(e.status for e in events)
     kinds = Counter(e.kind for e in events)
     return Facets(
-        tuple((actors[a], n) for a, n in sorted(named.items(), key=lambda kv: (-kv[1], actors[kv[0]].name.casefold(), kv[0]))),
+        tuple((actors[a], n) for a, n in sorted(named.items(), key=lambda kv: (-kv[1], rank[kv[0]]))),
         tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
         tuple((s, statuses[s]) for s in STATUSES if statuses[s]),
         tuple((k, kinds[k]) for k in EVENT_KINDS if kinds[k]),
@@ -247,6 +329,7 @@ def facets(events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = 
 ONE_LINE = 160  # characters of a summary shown in event lists
 
 
+@lru_cache(maxsize=1 << 16)
 def one_line(summary: str) -> str:
     """The first sentence of a Markdown summary as plain text, cut at a word near ``ONE_LINE`` characters."""
     text = " ".join(markup.plain_text(summary).split())
@@ -273,22 +356,40 @@ def _disputes(event: Event) -> tuple[Dispute, ...]:
     return tuple(Dispute(aspect, tuple(accounts)) for aspect, accounts in aspects.items())
 
 
-def find_mentions(actors: tuple[Actor, ...], articles: tuple[Article, ...]) -> dict[str, tuple[Actor, ...]]:
+def find_mentions(
+    actors: tuple[Actor, ...], articles: tuple[Article, ...], memo: Memo | None = None
+) -> dict[str, tuple[Actor, ...]]:
     """For each article, the actors whose name or an alias occurs in it as whole words (case-sensitive)."""
-    by_first: dict[str, list[tuple[tuple[str, ...], Actor]]] = defaultdict(list)
-    for actor in actors:
-        for name in (actor.name, *actor.aliases):
-            name_words = tuple(_WORD.findall(name))
-            if name_words:
-                by_first[name_words[0]].append((name_words, actor))
-    result: dict[str, tuple[Actor, ...]] = {}
+    memo = memo if memo is not None else Memo()
+    names = ByValue(tuple((actor.id, actor.name, actor.aliases) for actor in actors))
+    index = memo(_name_index, names)
+    by_id = {a.id: a for a in actors}
     order = {a.id: i for i, a in enumerate(actors)}
-    for article in articles:
-        words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
-        found: dict[str, Actor] = {}
-        for index, word in enumerate(words):
-            for phrase, actor in by_first.get(word, ()):
-                if tuple(words[index : index + len(phrase)]) == phrase:
-                    found[actor.id] = actor
-        result[article.id] = tuple(sorted(found.values(), key=lambda a: order[a.id]))
-    return result
+    return {
+        article.id: tuple(by_id[i] for i in sorted(memo(_mentioned, article, names, index), key=order.__getitem__))
+        for article in articles
+    }
+
+
+NameIndex = dict[str, list[tuple[tuple[str, ...], str]]]  # first word of a name -> (the name's words, actor id)
+
+
+def _name_index(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> NameIndex:
+    by_first: NameIndex = defaultdict(list)
+    for actor_id, name, aliases in names:
+        for each in (name, *aliases):
+            name_words = tuple(_WORD.findall(each))
+            if name_words:
+                by_first[name_words[0]].append((name_words, actor_id))
+    return by_first
+
+
+def _mentioned(article: Article, names: object, by_first: NameIndex) -> tuple[str, ...]:
+    """The ids of the actors an article names (``names`` keys the memo: the index is made of them)."""
+    words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
+    found: dict[str, None] = {}
+    for index, word in enumerate(words):
+        for phrase, actor_id in by_first.get(word, ()):
+            if tuple(words[index : index + len(phrase)]) == phrase:
+                found[actor_id] = None
+    return tuple(found)

@@ -72,7 +72,7 @@ def fixed_pages(site: Site) -> Iterator[Job]:
     yield Page("articles/index.html", "articles.html", {"section": "articles"})
     yield Page(f"{TAG_SECTION}/index.html", "tags.html", {"section": "tags"})
     yield Page("search/index.html", "search.html", {"section": "search"})
-    yield Page(brief.PATH, "brief.html", {"section": "brief", "brief": brief.make_brief(site)})
+    yield Page(brief.PATH, "brief.html", {"section": "brief"})  # the template makes the brief: only when it renders
     # A host serves 404.html at any depth: with a base_url its links are absolute; without, they start at "/" and
     # the page finds the site's folder from the address (the first known section in it) and mends them.
     sections = sorted(

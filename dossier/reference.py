@@ -96,6 +96,7 @@ GLOBALS = {
     "article_html": "`article_html(site, article)`: an article's text with its cited passages marked",
     "page_meta": "`page_meta(site, page_path, record)`: the page's description, Open Graph type, canonical address, JSON-LD",
     "search_labels": "`search_labels(site)`: the search page's data (filter values by name, its script's words)",
+    "make_brief": "`make_brief(site)`: the printable brief (its texts with numbered source notes, see `dossier/brief.py`)",
 }
 
 # The blocks of the default theme's base.html, in page order: what a project's base.html can override.

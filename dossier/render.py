@@ -30,6 +30,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from dossier import chronology, i18n, markup
+from dossier.brief import make_brief
 from dossier.dates import PartialDate, when
 from dossier.diagnostics import template_problem
 from dossier.errors import DossierError, Problem
@@ -116,6 +117,7 @@ def make_env(project_root: Path, labels: i18n.Labels = i18n.ENGLISH) -> jinja2.E
         statuses=STATUS_MEANINGS,
         search_labels=search_labels,
         page_meta=page_meta,
+        make_brief=make_brief,
     )
     return env
 
