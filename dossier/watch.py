@@ -3,7 +3,7 @@
 :class:`Saves` listens for the operating system's file events (``watchfiles``: inotify on
 Linux, FSEvents on macOS), so an idle preview costs no CPU however large the project; a
 burst of saves (an editor's write-then-rename, its backup and swap files, a save of many
-files) is reported once it has been quiet for 0.1 s, and the build then reads the files'
+files) is reported once it has been quiet for 0.05 s, and the build then reads the files'
 final content. Editor noise is skipped, and so is the output folder. Where file events are
 not available (some network and container file systems), it falls back to
 :class:`Watcher`: a polling loop of our own rather than livereload's (0.8 s polls), which
@@ -32,7 +32,8 @@ except ImportError:  # pragma: no cover - a dependency; without it the preview p
     watchfiles = None  # type: ignore[assignment]
 
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
-QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt
+QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt (polling)
+EVENTS_QUIET = 0.05  # the same with file events, which arrive as they happen (an editor's save takes a few ms)
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
 Scanner = Callable[[], dict[str, Stamp]]
@@ -184,7 +185,7 @@ class Saves:
                 *self.dirs,
                 watch_filter=lambda change, path: self.wanted(path),
                 debounce=2000,  # the longest a burst is held back
-                step=int(QUIET * 1000),  # quiet time that ends a burst
+                step=int(EVENTS_QUIET * 1000),  # quiet time that ends a burst
                 stop_event=self.stopping,
                 yield_on_timeout=True,
                 rust_timeout=200,

@@ -143,7 +143,7 @@ def _vim_save(folder: Path, name: str, text: str) -> None:
     temporary = folder / f".{name}.tmp"
     temporary.write_text(text)
     os.replace(temporary, folder / name)  # write, then rename over the file
-    time.sleep(0.03)
+    time.sleep(0.01)
     (folder / name).write_text(text + "# again\n")
     (folder / f"{name}~").unlink()
 
