@@ -342,9 +342,7 @@ def check_ranges(context: CheckContext) -> Iterator[Problem]:
     """A date declared not before another (an event's ``end``, a role's ``to``) is not before it."""
     for item in context.checked:
         holders: list[tuple[KeyPath, tuple[Field, ...], dict[str, Any]]] = [((), item.type.fields, item.values)]
-        holders += [
-            (p, f.fields, v) for p, f, v in item.walked if f.type == "record" and isinstance(v, dict)
-        ]
+        holders += [(p, f.fields, v) for p, f, v in item.walked if f.type == "record" and isinstance(v, dict)]
         for path, fields, values in holders:
             for spec in fields:
                 first, last = values.get(spec.not_before) if spec.not_before else None, values.get(spec.name)
