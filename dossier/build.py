@@ -280,10 +280,10 @@ class Session:
                 raise Cancelled("stopped by a newer save")
 
         def fill(folder: Path) -> None:
-            rendered = render_site(
-                previous.site, previous.env, self.root, jobs, into=folder, start_method=self.start_method, progress=stop
-            )
-            record(jobs, rendered, states, made, seconds)
+            for job in jobs:  # one at a time: a newer save stops it between two
+                stop()
+                rendered = render_site(previous.site, previous.env, self.root, [job], into=folder)
+                record([job], rendered, states, made, seconds)
             stop()
 
         before = {path for job in jobs for path in job_paths(job, previous)}

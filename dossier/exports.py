@@ -25,6 +25,8 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from dossier import markup
@@ -212,7 +214,18 @@ def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[
     """A Markdown text as written, as HTML (links resolved), as plain text, and every link in it resolved."""
     if not text:
         return None
-    resolve = resolver(event)
+    sources = (event.id, tuple(s.article for s in event.sources)) if event is not None and f"{SOURCE_SCHEME}:" in text else None
+    return _text_data(text, site.dossier.base_url or "", sources)
+
+
+@lru_cache(maxsize=1 << 16)
+def _text_data(text: str, base: str, sources: tuple[str, tuple[str, ...]] | None) -> dict[str, Any]:
+    """:func:`text_data` of one text, made once per text (a session's next builds export mostly the same texts):
+    ``sources`` is what its ``source:N`` links need of its event (its id and its sources' articles)."""
+    event = None
+    if sources is not None:
+        event = _SourcesOf(sources[0], tuple(_Source(article) for article in sources[1]))
+    resolve = resolver(event)  # type: ignore[arg-type]
     links = []
     for href, _, title in markup.links(text):
         target = markup.link_target(href)
@@ -222,10 +235,23 @@ def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[
             links.append({"href": href, "kind": "web", "target": None, "words": None, "url": href})
             continue
         resolved = resolve(*target, title)
-        url = address(site, resolved) if resolved is not None else None
+        url = (base + resolved or "./") if resolved is not None else None
         links.append({"href": href, "kind": target[0], "target": target[1], "words": title or None, "url": url})
-    html = markup.render(text, resolve, shift=0).replace(markup.ROOT, site.dossier.base_url or "")
+    html = markup.render(text, resolve, shift=0).replace(markup.ROOT, base)
     return {"markdown": text, "html": html, "text": plain(text), "links": links}
+
+
+@dataclass(frozen=True)
+class _Source:
+    article: str
+
+
+@dataclass(frozen=True)
+class _SourcesOf:
+    """What ``passages.resolve_source`` reads of an event."""
+
+    id: str
+    sources: tuple[_Source, ...]
 
 
 # --- events.csv, actors.csv -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any, TypeVar
@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
 from dossier.i18n import Labels
+from dossier.memo import ByValue, Memo, Unkeyed
 from dossier.overview import Overview, layout
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
@@ -148,58 +149,6 @@ def is_place(actor: Actor) -> bool:
     return actor.kind == "place"
 
 
-class Memo:
-    """Results of the model's costly pure functions, kept from one build of a session to the next and used again when
-    a function is called with the same objects (an unchanged record is the same object in the next build, see
-    ``build.Session``). An argument is keyed by identity (a tuple by its items'), or by value when it comes wrapped
-    in :class:`ByValue`. The arguments are kept with the result, so no id in a key can be reused by another object;
-    entries that neither this build nor the one before used are dropped."""
-
-    def __init__(self) -> None:
-        self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
-        self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
-
-    def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
-        """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
-        result that holds objects its arguments do not name, such as actors by id)."""
-        key = (function, *(_identity(arg) for arg in args))
-        hit = self.new.get(key) or self.old.get(key)
-        if hit is not None and still is not None and not still(hit[1]):
-            hit = None
-        if hit is None:
-            hit = (args, function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args)))
-        self.new[key] = hit
-        return hit[1]
-
-    def next_build(self) -> None:
-        self.old, self.new = self.new, {}
-
-
-@dataclass(frozen=True)
-class ByValue:
-    """A memo argument compared by value (it must be hashable), not by identity."""
-
-    value: Any
-
-
-@dataclass(frozen=True, eq=False)
-class Unkeyed:
-    """A memo argument that is not part of the key (a lookup table made anew each build): the result must be checked
-    with ``still`` instead."""
-
-    value: Any
-
-
-def _identity(arg: Any) -> Any:
-    if isinstance(arg, ByValue):
-        return arg
-    if isinstance(arg, Unkeyed):
-        return None
-    if isinstance(arg, tuple):
-        return tuple(map(id, arg))
-    return id(arg)
-
-
 def link_records(records: Records, memo: Memo | None = None) -> Site:
     """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language.
 
@@ -225,7 +174,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         for citation in event.sources:
             if event not in citing[citation.article]:
                 citing[citation.article].append(event)
-    passages = collect(records, words)
+    passages = collect(records, words, memo)
 
     mentions = find_mentions(actors, articles, memo)
     rank = {a.id: (a.name.casefold(), a.id) for a in actors}  # how actors with as many events are ordered
@@ -366,7 +315,7 @@ def find_mentions(
     by_id = {a.id: a for a in actors}
     order = {a.id: i for i, a in enumerate(actors)}
     return {
-        article.id: tuple(by_id[i] for i in sorted(memo(_mentioned, article, names, index), key=order.__getitem__))
+        article.id: tuple(by_id[i] for i in sorted(memo(_mentioned, article, index), key=order.__getitem__))
         for article in articles
     }
 
@@ -384,8 +333,8 @@ def _name_index(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> NameInde
     return by_first
 
 
-def _mentioned(article: Article, names: object, by_first: NameIndex) -> tuple[str, ...]:
-    """The ids of the actors an article names (``names`` keys the memo: the index is made of them)."""
+def _mentioned(article: Article, by_first: NameIndex) -> tuple[str, ...]:
+    """The ids of the actors an article names (the index is the same object while the names are the same)."""
     words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
     found: dict[str, None] = {}
     for index, word in enumerate(words):

@@ -18,6 +18,7 @@ from typing import Any
 
 from dossier import markup
 from dossier.i18n import ENGLISH, Labels
+from dossier.memo import ByValue, Memo, Unkeyed
 from dossier.records import Article, Citation, Records
 from dossier.registry import DOSSIER, by_name, every_type, page_url, schemes, title_of
 from dossier.schema import Field
@@ -122,41 +123,61 @@ def describe(kind: str, record: Any, labels: Labels = ENGLISH) -> tuple[str, str
     return title, title
 
 
-def collect(records: Records, labels: Labels = ENGLISH) -> dict[str, tuple[Passage, ...]]:
+def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None) -> dict[str, tuple[Passage, ...]]:
     """Every citation of every article, by article id, in the order of the article's text (labelled in the language
-    of ``labels``)."""
+    of ``labels``). With a ``memo``, a record's citations are found again only when it or an article it cites
+    changed."""
+    memo = memo if memo is not None else Memo()
     articles: Mapping[str, Article] = {a.id: a for a in records.articles}
     found: dict[str, list[Passage]] = defaultdict(list)
-    seen: set[tuple[str, str, str]] = set()
 
-    def add(citation: Citation, anchor: str, kind: str, record: Any, fragment: str, how: str, detail: str = "") -> None:
-        record_id = getattr(record, "id", kind)
-        if (anchor, kind, record_id) in seen or citation.article not in articles:
-            return
-        span = markup.find_quote(articles[citation.article].body, citation.quote)
-        if span is None:
-            return  # check reports it; a text is never rendered with a dangling passage
-        seen.add((anchor, kind, record_id))
-        label, short = describe(kind, record, labels)
-        label = labels("{label}: {detail}", label=label, detail=detail) if detail else label
-        found[citation.article].append(Passage(citation.article, anchor, kind, record_id, label, short, fragment, how, *span))
+    def current(result: tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]) -> bool:
+        return all(articles.get(article_id) is article for article_id, article in result[1])
 
-    for event in records.events:
-        for number, source in enumerate(event.sources, start=1):
-            add(source, source_anchor(event.id, number), "event", event, f"#source-{number}", "source")
-    for actor in records.actors:
-        for number, role in enumerate(actor.roles, start=1):
-            if role.source is not None:
-                add(role.source, role_anchor(actor.id, number), "actor", actor, "#roles", "role", role.title)
     for record_type in every_type():
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
         for record in items:
-            for text in markdown_texts(record_type.fields, record):
-                for href, _, title in markup.links(text):
-                    target = markup.link_target(href)
-                    if target and target[0] == "article" and title:
-                        add(Citation(target[1], title), passage_anchor(target[1], title), record_type.name, record, "", "link")
+            passages, _ = memo(_record_passages, ByValue(record_type.name), record, labels, Unkeyed(articles), still=current)
+            for passage in passages:
+                found[passage.article].append(passage)
     return {article: tuple(sorted(items, key=lambda p: (p.block, p.start, p.end, p.anchor))) for article, items in found.items()}
+
+
+def _record_passages(
+    kind: str, record: Any, labels: Labels, articles: Mapping[str, Article]
+) -> tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]:
+    """The passages one record cites (its sources, its roles' sources, its links to quoted words), and the articles
+    it looked them up in (None for an article that does not exist)."""
+    found: list[Passage] = []
+    seen: set[str] = set()
+    consulted: dict[str, Article | None] = {}
+    record_id = getattr(record, "id", kind)
+
+    def add(citation: Citation, anchor: str, fragment: str, how: str, detail: str = "") -> None:
+        article = consulted.setdefault(citation.article, articles.get(citation.article))
+        if anchor in seen or article is None:
+            return
+        span = markup.find_quote(article.body, citation.quote)
+        if span is None:
+            return  # check reports it; a text is never rendered with a dangling passage
+        seen.add(anchor)
+        label, short = describe(kind, record, labels)
+        label = labels("{label}: {detail}", label=label, detail=detail) if detail else label
+        found.append(Passage(citation.article, anchor, kind, record_id, label, short, fragment, how, *span))
+
+    if kind == "event":
+        for number, source in enumerate(record.sources, start=1):
+            add(source, source_anchor(record.id, number), f"#source-{number}", "source")
+    if kind == "actor":
+        for number, role in enumerate(record.roles, start=1):
+            if role.source is not None:
+                add(role.source, role_anchor(record.id, number), "#roles", "role", role.title)
+    for text in markdown_texts(by_name(kind).fields, record):
+        for href, _, title in markup.links(text):
+            target = markup.link_target(href)
+            if target and target[0] == "article" and title:
+                add(Citation(target[1], title), passage_anchor(target[1], title), "", "link")
+    return tuple(found), tuple(consulted.items())
 
 
 def ranges(passages: tuple[Passage, ...], body: str) -> tuple[CitedRange, ...]:

@@ -57,12 +57,13 @@ class RecordingMap(Mapping[Any, Any]):
         self._data, self._path, self._recorder = data, path, recorder
 
     def __getitem__(self, key: Any) -> Any:
-        self._recorder.note((*self._path, key))
-        return _wrap(self._data[key], (*self._path, key), self._recorder)
+        return _read(self._data[key], (*self._path, key), self._recorder)
 
     def get(self, key: Any, default: Any = None) -> Any:
-        self._recorder.note((*self._path, key))
-        return _wrap(self._data[key], (*self._path, key), self._recorder) if key in self._data else default
+        if key not in self._data:
+            self._recorder.note((*self._path, key))
+            return default
+        return _read(self._data[key], (*self._path, key), self._recorder)
 
     def __contains__(self, key: object) -> bool:
         self._recorder.note((*self._path, key))
@@ -123,6 +124,15 @@ class RecordingTuple(Sequence[Any]):
         return value in self._data
 
 
+def _read(value: Any, path: Path_, recorder: Recorder) -> Any:
+    """A value read at ``path``: a mapping or tuple as a recording view (what is read of it is noted as it is read,
+    so ``site.search["article"][id]`` depends on that entry, not on every article's), anything else noted whole."""
+    if not isinstance(value, (Mapping, tuple)):
+        recorder.note(path)
+        return value
+    return _wrap(value, path, recorder)
+
+
 def _wrap(value: Any, path: Path_, recorder: Recorder) -> Any:
     if not isinstance(value, (Mapping, tuple)):
         return value
@@ -143,10 +153,7 @@ class RecordingSite:
         object.__setattr__(self, "_recorder", recorder)
 
     def __getattr__(self, name: str) -> Any:
-        value = getattr(self._site, name)
-        if not isinstance(value, (Mapping, tuple)):
-            self._recorder.note((name,))
-        return _wrap(value, (name,), self._recorder)
+        return _read(getattr(self._site, name), (name,), self._recorder)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("the site model is read-only")

@@ -1,0 +1,65 @@
+"""Memo: results of the model's costly pure functions, kept from one build of a session to the next.
+
+An unchanged record is the same object in a session's next build (see ``build.Session``), so a function of records
+called again with the same objects gives the same result, and the result can be used again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Memo:
+    """Results of the model's costly pure functions, kept from one build of a session to the next and used again when
+    a function is called with the same objects (an unchanged record is the same object in the next build, see
+    ``build.Session``). An argument is keyed by identity (a tuple by its items'), or by value when it comes wrapped
+    in :class:`ByValue`. The arguments are kept with the result, so no id in a key can be reused by another object;
+    entries that neither this build nor the one before used are dropped."""
+
+    def __init__(self) -> None:
+        self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+    def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
+        """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
+        result that holds objects its arguments do not name, such as actors by id)."""
+        key = (function, *(_identity(arg) for arg in args))
+        hit = self.new.get(key) or self.old.get(key)
+        if hit is not None and still is not None and not still(hit[1]):
+            hit = None
+        if hit is None:
+            hit = (args, function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args)))
+        self.new[key] = hit
+        return hit[1]
+
+    def next_build(self) -> None:
+        self.old, self.new = self.new, {}
+
+
+@dataclass(frozen=True)
+class ByValue:
+    """A memo argument compared by value (it must be hashable), not by identity."""
+
+    value: Any
+
+
+@dataclass(frozen=True, eq=False)
+class Unkeyed:
+    """A memo argument that is not part of the key (a lookup table made anew each build): the result must be checked
+    with ``still`` instead."""
+
+    value: Any
+
+
+def _identity(arg: Any) -> Any:
+    if isinstance(arg, ByValue):
+        return arg
+    if isinstance(arg, Unkeyed):
+        return None
+    if isinstance(arg, tuple):
+        return tuple(map(id, arg))
+    return id(arg)
