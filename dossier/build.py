@@ -109,7 +109,7 @@ def build(
     ``strict``, a warning stops the build as an error does; with ``drafts`` (the preview), the
     drafts are built too, marked as such.
     """
-    return Session(root).build(out_dir, search, keep_index, strict, base_url, progress, drafts=drafts)
+    return Session(root, record=False).build(out_dir, search, keep_index, strict, base_url, progress, drafts=drafts)
 
 
 Progress = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes; total 0 when not known
@@ -164,6 +164,7 @@ class Session:
 
     root: Path
     start_method: str = "fork"  # "forkserver" where this process has other threads (the preview's server)
+    record: bool = True  # record what each page reads (False for a single build: no rebuild will ask)
     files: FileCache = field(default_factory=dict)
     checks: CheckCache = field(default_factory=dict)
     memo: Memo = field(default_factory=Memo)
@@ -231,7 +232,9 @@ class Session:
             missing = list({id(job): job for path, job in keep.items() if path not in there}.values())  # removed by hand
             run = todo + missing
             with report.phase("render"):
-                rendered = render_site(site, env, self.root, run, into=folder, start_method=self.start_method, progress=tell)
+                rendered = render_site(
+                    site, env, self.root, run, into=folder, start_method=self.start_method, progress=tell, record=self.record
+                )
             record(run, rendered, states, made, seconds)
             if previous is not None:
                 for job in {id(job): job for job in keep.values() if isinstance(job, Produce)}.values():

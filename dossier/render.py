@@ -277,6 +277,7 @@ def render_site(
     into: Path | None = None,
     start_method: str = "fork",
     progress: Callable[[str, int, int], None] | None = None,
+    record: bool = True,
 ) -> Rendered:
     """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
     ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
@@ -286,7 +287,8 @@ def render_site(
     copied), or with ``start_method="forkserver"`` started from a clean server process and sent the model once,
     which is safe where this process has other threads (the preview's server). The result is the same bytes as
     from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
-    template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time.
+    template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time. Without
+    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time).
     """
     jobs = list(site_map(site) if jobs is None else jobs)
     speaks = env.globals.get("_")
@@ -301,7 +303,9 @@ def render_site(
     seconds: dict[str, float] = {}
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
         for start in range(0, len(jobs), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
-            files, read, produced, took = _unwrap(_render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], into))
+            files, read, produced, took = _unwrap(
+                _render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], (into, record))
+            )
             outputs += files
             reads.update(read)
             made.update(produced)
@@ -316,9 +320,9 @@ def render_site(
     initializer: Callable[..., None] = die_with_parent
     initargs: tuple[Any, ...] = (os.getpid(),)
     if start_method == "fork":
-        _SHARED = (site, env, root, jobs, into)  # inherited by the forked workers, never pickled
+        _SHARED = (site, env, root, jobs, (into, record))  # inherited by the forked workers, never pickled
     else:
-        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, jobs, into), protocol=5))
+        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, jobs, (into, record)), protocol=5))
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
@@ -337,7 +341,8 @@ def render_site(
     return Rendered(outputs, reads, frozenset(pid for pid, _ in parts), made, seconds)
 
 
-Shared = tuple[Site, jinja2.Environment, Path, list[Job], Path | None]
+Where = tuple[Path | None, bool]  # the folder to write into (None: return the bytes), whether to record reads
+Shared = tuple[Site, jinja2.Environment, Path, list[Job], Where]
 _SHARED: Shared | None = None
 
 
@@ -345,10 +350,10 @@ def _receive(parent: int, shared: bytes) -> None:
     """Initializer of a worker started from a server process: take the model and the jobs, make the templates."""
     global _SHARED
     die_with_client(parent)
-    site, root, jobs, into = pickle.loads(shared)
+    site, root, jobs, where = pickle.loads(shared)
     env = make_env(root, site.labels)
     memoize_partials(env)
-    _SHARED = (site, env, root, jobs, into)
+    _SHARED = (site, env, root, jobs, where)
 
 
 def _cpus() -> int:
@@ -364,8 +369,8 @@ Part = tuple[list[Output], dict[str, frozenset[Any]], dict[str, tuple[str, ...]]
 def _render_chunk(bounds: tuple[int, int]) -> tuple[int, Part | Problem]:
     """In a worker: render the jobs ``bounds`` names from the parent's list."""
     assert _SHARED is not None
-    site, env, root, jobs, into = _SHARED
-    return os.getpid(), _render_jobs(site, env, root, jobs[bounds[0] : bounds[1]], into)
+    site, env, root, jobs, where = _SHARED
+    return os.getpid(), _render_jobs(site, env, root, jobs[bounds[0] : bounds[1]], where)
 
 
 def _unwrap(result: Part | Problem) -> Part:
@@ -374,17 +379,18 @@ def _unwrap(result: Part | Problem) -> Part:
     return result
 
 
-def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job], into: Path | None) -> Part | Problem:
-    """Render ``jobs``, recording what each page reads; a template error becomes a located problem (any other error is
-    a bug and raises). With ``into``, every file is written there and not returned."""
+def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job], where: Where) -> Part | Problem:
+    """Render ``jobs``, recording what each page reads (unless told not to); a template error becomes a located problem
+    (any other error is a bug and raises). With a folder to write into, every file is written there, not returned."""
+    into, record = where
     outputs: list[Output] = []
     reads: dict[str, frozenset[Any]] = {}
     made: dict[str, tuple[str, ...]] = {}
     seconds: dict[str, float] = {}
     cache: dict[str, jinja2.Template] = {}
     recorder = Recorder()
-    seen = RecordingSite(site, recorder)
-    if isinstance(env, Environment):
+    seen: Site | RecordingSite = RecordingSite(site, recorder) if record else site
+    if isinstance(env, Environment) and record:
         env.recorder = recorder
 
     def keep(output: Output) -> None:
