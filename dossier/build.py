@@ -158,8 +158,8 @@ class Session:
     Every other file is hard-linked from the previous output into the staging folder, so the swap stays atomic
     and the result is byte for byte what a fresh build writes (``tests/test_build.py`` edits a generated project
     at random and compares). ``dossier serve`` keeps one session for as long as it runs, and asks it to
-    ``defer`` the slow pages, the exports and the search index: the pages just edited are swapped in first,
-    the rest by :meth:`catch_up`.
+    ``defer``: only the changed files are written, each moved into place whole (``write.update``), and the slow
+    pages, the exports and the search index are left to :meth:`catch_up`, after the browser has reloaded.
     """
 
     root: Path

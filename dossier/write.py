@@ -7,6 +7,9 @@ previous output, in one step: on Linux the two folders are exchanged atomically
 instant, even if the process is killed. A failed build leaves the previous site
 exactly as it was; a killed one may leave its staging folder, which carries
 dossier's marker and is removed by the next build.
+
+The preview's rebuilds change a few files of a large site: :func:`update` moves just
+those into place, each one whole (see there for what that does and does not promise).
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
@@ -59,11 +61,10 @@ def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path]
     publish(out_dir, fill)
 
 
-def publish(out_dir: Path, fill: Callable[[Path], None], background: bool = False) -> None:
+def publish(out_dir: Path, fill: Callable[[Path], None]) -> None:
     """Let ``fill`` fill a fresh staging folder beside ``out_dir``, then swap it in for ``out_dir`` in one step.
 
-    Refuses an output folder dossier did not write; on any failure ``out_dir`` stays exactly as it was. With
-    ``background``, the previous site is removed by a thread after the swap (see :func:`staging`).
+    Refuses an output folder dossier did not write; on any failure ``out_dir`` stays exactly as it was.
     """
     out_dir = out_dir.absolute()
     if out_dir.exists() and not out_dir.is_dir():
@@ -73,7 +74,7 @@ def publish(out_dir: Path, fill: Callable[[Path], None], background: bool = Fals
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
-        with staging(out_dir, "new", background) as folder:
+        with staging(out_dir, "new") as folder:
             fill(folder)
             os.chmod(folder, 0o755)
             swap(folder, out_dir)
@@ -201,26 +202,18 @@ def write_error(exc: OSError, out_dir: Path) -> WriteError:
 
 
 @contextlib.contextmanager
-def staging(out_dir: Path, kind: str, background: bool = False) -> Iterator[Path]:
+def staging(out_dir: Path, kind: str) -> Iterator[Path]:
     """A fresh folder ``.NAME.KIND-*`` beside ``out_dir``, marked as dossier's and locked while it is in use;
-    removed on the way out, whatever happened (what a kill leaves, the next build removes). With ``background``,
-    removed by a thread of its own, so that a preview's swapped-out site does not hold up the reload."""
+    removed on the way out, whatever happened (what a kill leaves, the next build removes)."""
     folder = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.{kind}-", dir=out_dir.parent))
     lock = _lock(folder)
     try:
         (folder / MARKER).write_bytes(MARKER_TEXT)  # first: whatever a kill leaves in it, it is dossier's
         yield folder
     finally:
-        if background:
-            threading.Thread(target=_remove_and_unlock, args=(folder, lock), name="dossier-cleanup", daemon=True).start()
-        else:
-            _remove_and_unlock(folder, lock)
-
-
-def _remove_and_unlock(folder: Path, lock: int | None) -> None:
-    remove_folder(folder)
-    if lock is not None:
-        os.close(lock)
+        remove_folder(folder)
+        if lock is not None:
+            os.close(lock)
 
 
 def _lock(folder: Path) -> int | None:

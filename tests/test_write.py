@@ -154,3 +154,43 @@ def test_a_write_error_is_a_clear_message_and_the_previous_site_stays(tmp_path: 
     )
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+# --- update: a preview's rebuild writes only the changed files --------------------------------------------------------
+
+
+def test_update_moves_new_files_in_before_changed_ones_and_removes_the_old_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    write_site([Output("index.html", b"old"), Output("events/a/index.html", b"a"), Output("events/b/index.html", b"b")], out)
+    moved: list[str] = []
+    real_replace = os.replace
+
+    def replace(source: Path, target: Path) -> None:
+        moved.append(Path(target).relative_to(out).as_posix())
+        real_replace(source, target)
+
+    def fill(folder: Path) -> None:
+        write.write_files([Output("index.html", b"new"), Output("events/c/index.html", b"c")], folder)
+
+    monkeypatch.setattr(write.os, "replace", replace)
+    assert write.update(out, fill, removed=lambda: ["events/b/index.html"]) == ["events/c/index.html", "index.html"]
+    assert moved == ["events/c/index.html", "index.html"]  # a changed page never links to a page not there yet
+    assert {k: v for k, v in tree(out).items() if k != MARKER} == {
+        "index.html": b"new",
+        "events/a/index.html": b"a",
+        "events/c/index.html": b"c",
+    }
+    assert not (out / "events/b").exists()  # the emptied folder goes too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left
+
+
+def test_update_refuses_a_folder_dossier_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    with pytest.raises(WriteError) as error:
+        write.update(out, lambda folder: None)
+    assert str(error.value) == f"{out} was not written by dossier; remove it or choose another --out folder"
+    assert (out / "notes.txt").read_text() == "keep me"
