@@ -187,3 +187,15 @@ def test_dossier_alone_prints_the_commands() -> None:
     assert result.returncode == 0
     assert result.stdout.startswith("usage: dossier [-h] [-C DIR] [-q] [-v] [--version] COMMAND ...")
     assert "init         start a dossier project" in result.stdout
+
+
+def test_build_verbose_says_each_phase_with_its_time(tmp_path: Path) -> None:
+    result = run("-C", str(SAMPLE), "build", "--no-search", "-v", "--out", str(tmp_path / "site"))
+    assert result.returncode == 0
+    assert re.fullmatch(
+        r"checking records: done in \d+\.\d\ds\n"
+        r"linking records: done in \d+\.\d\ds\n"
+        r"rendering pages: done in \d+\.\d\ds\n"
+        r"writing the site: done in \d+\.\d\ds\n",
+        result.stderr,
+    )
