@@ -289,11 +289,11 @@ class Session:
                 record([job], rendered, states, made, seconds)
             stop()
 
-        before = {path for job in jobs for path in job_paths(job, previous)}
+        before = {path for job in jobs for path in job_paths(job, previous.made)}
         gone: set[str] = set()
 
         def removed() -> list[str]:
-            gone.update(before - set(made_files(made, jobs)))  # an export that makes fewer files now
+            gone.update(before - {path for job in jobs for path in job_paths(job, made)})  # an export making fewer files
             return sorted(gone)
 
         paths = update(out, fill, removed)
@@ -322,11 +322,6 @@ def _same(path: Path, data: bytes) -> bool:
         return False
 
 
-def made_files(made: Mapping[str, tuple[str, ...]], jobs: Sequence[Job]) -> list[str]:
-    """The files ``jobs`` make now (an export's as it made them in ``made``)."""
-    return [p for job in jobs for p in (made.get(job.name, ()) if isinstance(job, Produce) else (job.path,))]
-
-
 def record(
     jobs: Sequence[Job], rendered: Rendered, states: dict[str, PageState], made: dict[str, Any], seconds: dict[str, float]
 ) -> None:
@@ -338,10 +333,10 @@ def record(
     seconds.update({name: rendered.seconds[name] for name in rendered.made})
 
 
-def job_paths(job: Job, previous: Previous) -> tuple[str, ...]:
-    """The files a job makes (an export's, as it made them last time)."""
+def job_paths(job: Job, made: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
+    """The files a job makes (an export's, as ``made`` says it made them)."""
     if isinstance(job, Produce):
-        return previous.made.get(job.name, ())
+        return made.get(job.name, ())
     return (job.path,)
 
 

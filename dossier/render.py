@@ -297,21 +297,13 @@ def render_site(
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
-    outputs: list[Output] = []
-    reads: dict[str, frozenset[Any]] = {}
-    made: dict[str, tuple[str, ...]] = {}
-    seconds: dict[str, float] = {}
+    parts: list[tuple[int, Part | Problem]] = []
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
         for start in range(0, len(jobs), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
-            files, read, produced, took = _unwrap(
-                _render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], (into, record))
-            )
-            outputs += files
-            reads.update(read)
-            made.update(produced)
-            seconds.update(took)
+            rendered = _unwrap(_render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], (into, record)))
+            parts.append((os.getpid(), rendered))
             tell("render", min(start + PAGES_PER_WORKER, len(jobs)), len(jobs))
-        return Rendered(outputs, reads, frozenset({os.getpid()}), made, seconds)
+        return _merged(parts)
     from concurrent.futures import ProcessPoolExecutor
 
     global _SHARED
@@ -326,12 +318,20 @@ def render_site(
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-            parts = []
-            for (_, end), part in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-                parts.append(part)
+            for (_, end), done in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+                parts.append(done)
                 tell("render", end, len(jobs))
     finally:
         _SHARED = None
+    return _merged(parts)
+
+
+def _merged(parts: Sequence[tuple[int, Part | Problem]]) -> Rendered:
+    """The parts rendered by each process (its id, and what it made or the problem it met), in order, as one."""
+    outputs: list[Output] = []
+    reads: dict[str, frozenset[Any]] = {}
+    made: dict[str, tuple[str, ...]] = {}
+    seconds: dict[str, float] = {}
     for _, result in parts:
         files, read, produced, took = _unwrap(result)
         outputs += files

@@ -198,12 +198,8 @@ class Preview:
         if any(path.startswith("pagefind/") for path in paths):
             paths = [path for path in paths if not path.startswith("pagefind/")] + ["search/index.html"]
         if paths:
-            print(
-                f"caught up on {plural(len(paths), 'file')} and the search index in {time.perf_counter() - started:.2f}s"
-                if self.search
-                else f"caught up on {plural(len(paths), 'file')} in {time.perf_counter() - started:.2f}s",
-                flush=True,
-            )
+            index = " and the search index" if self.search else ""
+            print(f"caught up on {plural(len(paths), 'file')}{index} in {time.perf_counter() - started:.2f}s", flush=True)
         return paths
 
 
