@@ -166,7 +166,7 @@ class Session:
     start_method: str = "fork"  # "forkserver" where this process has other threads (the preview's server)
     record: bool = True  # record what each page reads (False for a single build: no rebuild will ask)
     files: FileCache = field(default_factory=dict)
-    checks: CheckCache = field(default_factory=dict)
+    checks: CheckCache = field(default_factory=CheckCache)
     memo: Memo = field(default_factory=Memo)
     previous: Previous | None = None
 

@@ -14,9 +14,11 @@ it can reach the terminal). YAML is refused beyond :data:`MAX_DEPTH` levels of n
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import stat
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +42,21 @@ _constructor = yaml.constructor.SafeConstructor()
 MAX_DEPTH = 16  # levels of YAML nesting: the deepest record (a key point's list of events) needs 5
 
 
-FileCache = dict[str, tuple[bytes, str, "SourceFile", tuple[Problem, ...]]]  # path -> (bytes, kind, what they gave)
+RECENT_NS = 2_000_000_000  # a file changed this recently (ns) is read again even when its stat looks the same
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What a file gave when it was last read: its stat, bytes and kind, its SourceFile and problems."""
+
+    stamp: tuple[int, ...]  # (size, mtime_ns, ctime_ns, inode): a file with the same stamp is not read again
+    raw: bytes
+    kind: str
+    source: SourceFile
+    problems: tuple[Problem, ...]
+
+
+FileCache = dict[str, Loaded]  # path -> what it gave when last read
 
 
 @dataclass(frozen=True)
@@ -58,16 +74,19 @@ def load_project(
 ) -> tuple[Project, list[Problem]]:
     """Read ``content/dossier.yaml`` and every record file of every record type; return them with every problem found.
 
-    With a ``cache`` (a preview keeps one across saves), a file whose bytes have not changed is not parsed again:
-    its SourceFile and problems are the ones it gave before.
+    With a ``cache`` (a preview keeps one across saves), a file whose size, times and inode have not changed is
+    not read again, and one whose bytes have not changed is not parsed again: its SourceFile and problems are the
+    ones it gave before. A file changed in the last two seconds is always read (its times may not have moved yet
+    when it is written twice within a clock tick).
     """
     types = record_types() if types is None else list(types)
     problems: list[Problem] = stray_problems(root, [t.folder for t in types])
     files: list[SourceFile] = []
+    changed: dict[str, int] = {}
     folders: dict[str, bool] = {}  # folder -> inside the project (its real path), for this load
     dossier_path = root / DOSSIER_FILE
     if os.path.lexists(dossier_path):
-        files.append(_load_file(root, dossier_path, "dossier", False, problems, cache, folders))
+        files.append(_load_file(root, dossier_path, "dossier", False, problems, cache, folders, changed))
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
     for record_type in types:
@@ -95,12 +114,12 @@ def load_project(
                     )
                 )
                 continue
-            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders))
+            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed))
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
     clamp = source_date_epoch()
-    changed = {f.path: last_change(root / f.path, clamp) for f in files}
+    changed = {f.path: clamped(changed[f.path], clamp) if f.path in changed else last_change(root / f.path, clamp) for f in files}
     return Project(root, tuple(files), raw_names, changed), problems
 
 
@@ -117,6 +136,10 @@ def last_change(path: Path, clamp: int | None = None) -> int:
         seconds = int(path.stat().st_mtime)
     except OSError:
         seconds = 0  # unreadable: load reports it
+    return clamped(seconds, clamp)
+
+
+def clamped(seconds: int, clamp: int | None) -> int:
     return min(seconds, clamp) if clamp is not None else seconds
 
 
@@ -127,13 +150,16 @@ def _missing_dossier(content: Path) -> str:
 
 
 def _rel(root: Path, path: Path) -> str:
+    text, base = str(path), str(root) + os.sep
+    if text.startswith(base):  # a path made from root (the usual case; relative_to is slower)
+        return text[len(base) :].replace(os.sep, "/")
     return path.relative_to(root).as_posix()
 
 
 def _entries(root: Path, directory: Path, problems: list[Problem]) -> list[Path]:
     """The folder's entries in name order; an unreadable folder is a problem and has none."""
     try:
-        return sorted(directory.iterdir())
+        return sorted(directory.iterdir(), key=lambda path: path.name)  # the same order, without comparing paths
     except OSError as exc:
         problems.append(
             Problem(Location(_rel(root, directory)), f"cannot read the folder ({exc.strerror}); fix its permissions or remove it")
@@ -157,11 +183,7 @@ def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -
         except OSError:
             mode = 0
         if stat.S_ISREG(mode):
-            folder = os.path.dirname(path)
-            if folder not in folders:
-                real_root = os.path.realpath(root)
-                folders[folder] = os.path.commonpath([os.path.realpath(folder), real_root]) == real_root
-            return None if folders[folder] else OUTSIDE
+            return None if _inside(root, path, folders) else OUTSIDE
     real = os.path.realpath(path)
     if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
         return OUTSIDE
@@ -172,6 +194,15 @@ def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -
     if not stat.S_ISREG(mode):
         return f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it"
     return None
+
+
+def _inside(root: Path, path: Path, folders: dict[str, bool]) -> bool:
+    """Whether the folder of ``path`` is inside the project (its real path), remembered in ``folders``."""
+    folder = os.path.dirname(path)
+    if folder not in folders:
+        real_root = os.path.realpath(root)
+        folders[folder] = os.path.commonpath([os.path.realpath(folder), real_root]) == real_root
+    return folders[folder]
 
 
 def _kind(mode: int) -> str:
@@ -247,9 +278,18 @@ def _load_file(
     problems: list[Problem],
     cache: FileCache | None = None,
     folders: dict[str, bool] | None = None,
+    changed: dict[str, int] | None = None,
 ) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
+    known = cache.get(rel) if cache is not None else None
+    info = _regular_stat(root, path, folders) if cache is not None else None
+    if info is not None and changed is not None:
+        changed[rel] = int(info.st_mtime)
+    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info is not None else ()
+    if known is not None and stamp and known.stamp == stamp and known.kind == kind and time.time_ns() - stamp[1] > RECENT_NS:
+        problems.extend(known.problems)
+        return known.source  # not changed since it was read
     try:
         raw = read_file(root, path, folders)
     except _Unreadable as exc:
@@ -258,15 +298,27 @@ def _load_file(
     except OSError as exc:
         problems.append(Problem(Location(rel), f"cannot read the file ({exc.strerror}); fix or remove it"))
         return SourceFile(rel, kind, record_id)
-    known = cache.get(rel) if cache is not None else None
-    if known is not None and known[0] == raw and known[1] == kind:  # the same bytes: the same file, parsed once
-        problems.extend(known[3])
-        return known[2]
+    if known is not None and known.raw == raw and known.kind == kind:  # the same bytes: the same file, parsed once
+        problems.extend(known.problems)
+        if cache is not None:
+            cache[rel] = dataclasses.replace(known, stamp=stamp)
+        return known.source
     before = len(problems)
     source = _parse_file(rel, raw, kind, record_id, front_matter, problems)
     if cache is not None:
-        cache[rel] = (raw, kind, source, tuple(problems[before:]))
+        cache[rel] = Loaded(stamp, raw, kind, source, tuple(problems[before:]))
     return source
+
+
+def _regular_stat(root: Path, path: Path, folders: dict[str, bool] | None) -> os.stat_result | None:
+    """The stat of a regular file inside the project (not a link), or None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if folders is None or not stat.S_ISREG(info.st_mode) or not _inside(root, path, folders):
+        return None
+    return info
 
 
 def _parse_file(rel: str, raw: bytes, kind: str, record_id: str, front_matter: bool, problems: list[Problem]) -> SourceFile:

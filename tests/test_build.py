@@ -168,7 +168,7 @@ def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path
     for step in range(20):
         edit = _edit(project, rng, step, undo)
         try:
-            build(project, fresh, search=False, base_url=base)
+            expected = build(project, fresh, search=False, base_url=base)
         except DossierError as exc:
             with pytest.raises(DossierError) as incremental:
                 session.build(out, search=False, base_url=base)
@@ -177,6 +177,7 @@ def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path
                 deferring.build(late, search=False, base_url=base, defer=True)
             continue
         report = session.build(out, search=False, base_url=base)
+        assert report.warnings == expected.warnings, edit
         rendered.append(report.rendered)
         assert tree_diff(tree(out), tree(fresh), ("fresh", "incremental")) == "", edit
         deferring.build(late, search=False, base_url=base, defer=True)

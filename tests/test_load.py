@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import threading
 import time
@@ -13,6 +14,7 @@ from typing import TypeVar
 
 import pytest
 
+from dossier import load
 from dossier.errors import Location, Problem
 from dossier.load import MAX_DEPTH, OUTSIDE, OUTSIDE_FOLDER, decode, load_project, parse_yaml
 from tests.helpers import run_main
@@ -259,3 +261,33 @@ def test_the_deepest_nesting_a_record_needs_is_accepted() -> None:
     problems: list[Problem] = []
     text = "a: " + "{b: " * 14 + "c" + "}" * 14 + "\n"  # 16 levels: the root mapping, 14 mappings, the scalar
     assert parse_yaml("e.yaml", text, problems)[0] is not None and problems == []
+
+
+def test_a_cached_load_reads_again_only_the_files_whose_stat_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(Path(__file__).parent / "sample", root)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in (root / "content").rglob("*"):
+        os.utime(path, ns=(hour_ago, hour_ago))
+    read: list[str] = []
+    real = load.read_file
+    monkeypatch.setattr(load, "read_file", lambda root, path, folders=None: read.append(path.name) or real(root, path, folders))
+    cache: load.FileCache = {}
+    first, _ = load_project(root, cache=cache)
+    assert len(read) == len(first.files)
+    read.clear()
+    again, _ = load_project(root, cache=cache)
+    assert read == [] and again.files == first.files and all(a is b for a, b in zip(again.files, first.files, strict=True))
+    event = root / "content/events/2021-aid.yaml"
+    text = event.read_text(encoding="utf-8")
+    event.write_text(text.replace("2021", "2020", 1), encoding="utf-8")  # the same size, and the old times put back:
+    os.utime(event, ns=(hour_ago, hour_ago))  # the inode's change time still moved
+    edited, _ = load_project(root, cache=cache)
+    assert read == ["2021-aid.yaml"]
+    assert [f.path for f in edited.files if f not in first.files] == ["content/events/2021-aid.yaml"]
+    read.clear()
+    fresh = root / "content/actors/examplia.yaml"
+    os.utime(fresh, None)  # changed just now: read again while its times may still move
+    load_project(root, cache=cache)
+    load_project(root, cache=cache)
+    assert read == ["examplia.yaml", "examplia.yaml"]
