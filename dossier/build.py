@@ -28,7 +28,7 @@ from dossier.load import FileCache, load_project
 from dossier.model import Memo, Site, link_records
 from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output, export_templates
-from dossier.recording import Changes
+from dossier.recording import Changes, Readers
 from dossier.records import Records
 from dossier.render import Rendered, make_env, render_site, static_files, template_digests
 from dossier.write import (
@@ -168,6 +168,7 @@ class Session:
     files: FileCache = field(default_factory=dict)
     checks: CheckCache = field(default_factory=CheckCache)
     memo: Memo = field(default_factory=Memo)
+    readers: Readers = field(default_factory=Readers)  # which pages of ``previous`` read each model path
     previous: Previous | None = None
 
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
@@ -215,7 +216,7 @@ class Session:
         previous = self.previous if self.previous is not None and self.previous.out == out else None
         jobs = site_map(site)
         check_outputs([Output(job.path, b"") for job in jobs if isinstance(job, (Page, Output))])
-        todo, keep, states, pending = plan(jobs, site, templates, previous, defer)
+        todo, keep, states, pending = plan(jobs, site, templates, previous, defer, self.readers)
         static = static_files(self.root)
         made: dict[str, tuple[str, ...]] = {}
         seconds: dict[str, float] = {}
@@ -259,6 +260,7 @@ class Session:
             publish(out, fill)
         report.files = len(written)
         self.previous = Previous(out, site, states, made, seconds, templates, env, frozenset(written), tuple(pending), index)
+        self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
         return report
 
@@ -300,6 +302,7 @@ class Session:
         files = (previous.files - gone) | set(paths)
         caught_up = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), files=files)
         self.previous = caught_up
+        self.readers.sync({path: state.reads for path, state in states.items()})
         if search and not caught_up.indexed:
             stop()
             remove_leftovers(out)
@@ -341,10 +344,17 @@ def job_paths(job: Job, made: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 
 
 def plan(
-    jobs: Sequence[Job], site: Site, templates: Mapping[str, str], previous: Previous | None, defer: bool = False
+    jobs: Sequence[Job],
+    site: Site,
+    templates: Mapping[str, str],
+    previous: Previous | None,
+    defer: bool = False,
+    readers: Readers | None = None,
 ) -> tuple[list[Job], dict[str, Job], dict[str, PageState], list[Job]]:
     """What a build must do: the jobs to run; the files to take from the previous output as they are (with the job
-    that would make each); the kept pages' inputs; and, with ``defer``, the kept jobs that are out of date."""
+    that would make each); the kept pages' inputs; and, with ``defer``, the kept jobs that are out of date.
+    ``readers`` (in step with ``previous.pages``) says which pages read each path; without it, each page's reads are
+    looked at in turn."""
     if previous is None:
         return list(jobs), {}, {}, []
     edited = {
@@ -353,6 +363,7 @@ def plan(
     changes = Changes(previous.site, site, edited)
     same_model = all(getattr(previous.site, name) == getattr(site, name) for name in MODEL_INPUTS)
     stale = {job.path if isinstance(job, Page) else job.name for job in previous.pending if not isinstance(job, Output)}
+    touched = readers.touched(changes) if readers is not None else None
     todo: list[Job] = []
     keep: dict[str, Job] = {}
     states: dict[str, PageState] = {}
@@ -364,7 +375,7 @@ def plan(
                 job.path not in stale
                 and before.template == job.template
                 and before.variables == job.variables
-                and not changes.any_changed(before.reads)
+                and (job.path not in touched if touched is not None else not changes.any_changed(before.reads))
             ):
                 keep[job.path] = job
                 states[job.path] = dataclasses.replace(before, variables=job.variables)

@@ -162,6 +162,13 @@ class RecordingSite:
     def recorder(self) -> Recorder:
         return self._recorder
 
+    def close(self) -> None:
+        """Let go of the model and the recorder once the pages are rendered: Jinja's contexts and macros make cycles
+        that hold this object, and the model (a large one) should be freed when the session replaces it, not when
+        the cyclic GC next runs over the whole heap."""
+        object.__setattr__(self, "_site", None)
+        self._recorder.views.clear()
+
     @property
     def model(self) -> Any:
         """The site model itself (for code that must not be recorded)."""
@@ -198,3 +205,41 @@ class Changes:
 
     def any_changed(self, paths: Iterable[Path_]) -> bool:
         return any(self.changed(path) for path in paths)
+
+
+class Readers:
+    """Which pages read each recorded path, kept in step with what each page last read: a rebuild compares each
+    path once (tens of thousands on a large dossier) rather than every page's reads (hundreds of thousands)."""
+
+    def __init__(self) -> None:
+        self.pages: dict[Path_, set[str]] = {}
+        self.reads: dict[str, frozenset[Path_]] = {}
+
+    def sync(self, reads: Mapping[str, frozenset[Path_]]) -> None:
+        """Make the index say what ``reads`` (page -> the paths it read) says; a page whose reads are the same
+        object as before costs one lookup."""
+        for page in [page for page in self.reads if page not in reads]:
+            self._set(page, frozenset())
+            del self.reads[page]
+        for page, paths in reads.items():
+            if self.reads.get(page) is not paths:
+                self._set(page, paths)
+
+    def _set(self, page: str, paths: frozenset[Path_]) -> None:
+        old = self.reads.get(page, frozenset())
+        for path in old - paths:
+            readers = self.pages[path]
+            readers.discard(page)
+            if not readers:
+                del self.pages[path]
+        for path in paths - old:
+            self.pages.setdefault(path, set()).add(page)
+        self.reads[page] = paths
+
+    def touched(self, changes: Changes) -> set[str]:
+        """The pages that read a path whose value changed."""
+        touched: set[str] = set()
+        for path, pages in self.pages.items():
+            if changes.changed(path):
+                touched |= pages
+        return touched

@@ -428,6 +428,8 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
     finally:
         if isinstance(env, Environment):
             env.recorder = None
+        if isinstance(seen, RecordingSite):
+            seen.close()
     return outputs, reads, made, seconds
 
 

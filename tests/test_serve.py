@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import signal
 import subprocess
@@ -20,7 +21,7 @@ from playwright.sync_api import Page, expect
 from dossier.build import BuildReport, build
 from dossier.errors import DossierError, Location, Problem
 from dossier.render import make_env
-from dossier.serve import Preview, error_page, failures, is_page
+from dossier.serve import Preview, error_page, failures, gc_paused, is_page
 from tests.conftest import SAMPLE, free_port, wait_for
 
 EVENT = "content/events/2022-02-27-call.yaml"
@@ -328,3 +329,13 @@ def test_after_catching_up_only_the_tabs_on_pages_made_again_reload(monkeypatch:
         "http://127.0.0.1:8000/some/path/search/": [prefixed],
         "http://127.0.0.1:8000/timeline/?actor=a#events": [timeline],
     }
+
+
+def test_a_save_builds_with_the_cyclic_collector_paused_and_turns_it_back_on() -> None:
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("a failed build")
+    assert gc.isenabled()

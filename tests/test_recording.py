@@ -1,0 +1,59 @@
+"""Recording: what pages read of the model, which paths changed, which pages read them, and that a session's old
+model is freed as soon as it is replaced."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+import weakref
+from pathlib import Path
+from types import SimpleNamespace
+
+from dossier.build import Session
+from dossier.recording import LENGTH, Changes, Readers, Recorder, RecordingSite
+
+SAMPLE = Path(__file__).parent / "sample"
+
+
+def test_reads_are_recorded_down_to_the_entry_and_the_length() -> None:
+    recorder = Recorder()
+    site = RecordingSite(SimpleNamespace(event={"a": ("x", "y"), "b": ()}, events=(1, 2, 3)), recorder)
+    recorder.push()
+    assert len(site.events) == 3
+    assert [x for x in site.event["a"]] == ["x", "y"]  # list() would ask the length first
+    assert recorder.pop() == {("events", LENGTH), ("event", "a")}
+
+
+def test_readers_name_the_pages_that_read_a_changed_path_and_follow_their_new_reads() -> None:
+    old = SimpleNamespace(event={"a": 1, "b": 2}, events=(1, 2))
+    new = SimpleNamespace(event={"a": 1, "b": 3}, events=(1, 2))
+    readers = Readers()
+    a, b, both = frozenset({("event", "a")}), frozenset({("event", "b")}), frozenset({("events", LENGTH), ("event", "b")})
+    readers.sync({"a.html": a, "b.html": b, "index.html": both})
+    assert readers.touched(Changes(old, new)) == {"b.html", "index.html"}
+    readers.sync({"a.html": a, "index.html": frozenset({("event", "a")})})  # b.html gone, index.html reads "a" now
+    assert readers.touched(Changes(old, new)) == set()
+    assert readers.pages == {("event", "a"): {"a.html", "index.html"}}
+    assert readers.touched(Changes(old, old, templates=["x.html"])) == set()
+    readers.sync({"a.html": frozenset({("<template>", "x.html")})})
+    assert readers.touched(Changes(old, old, templates=["x.html"])) == {"a.html"}
+
+
+def test_a_rebuild_frees_the_old_model_without_the_cyclic_collector(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(SAMPLE, root)
+    session = Session(root)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        session.build(tmp_path / "site", search=False, defer=True, drafts=True)
+        assert session.previous is not None
+        old = weakref.ref(session.previous.site)
+        event = root / "content/events/2021-aid.yaml"
+        event.write_text(event.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8")
+        session.build(tmp_path / "site", search=False, defer=True, drafts=True)
+        session.catch_up(search=False)
+        assert old() is None  # Jinja's contexts make cycles; they no longer hold the model
+    finally:
+        if enabled:
+            gc.enable()
