@@ -229,7 +229,11 @@ class Session:
         def fill(folder: Path) -> None:
             tell("render", 0, len(todo))
             with report.phase("write"):
-                there = {path for path in keep if (out / path).is_file()} if in_place else link_files(keep, out, folder)
+                there = (
+                    {path for path in keep if os.path.isfile(os.path.join(out, path))}
+                    if in_place
+                    else link_files(keep, out, folder)
+                )
             missing = list({id(job): job for path, job in keep.items() if path not in there}.values())  # removed by hand
             run = todo + missing
             with report.phase("render"):

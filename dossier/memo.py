@@ -6,7 +6,7 @@ called again with the same objects gives the same result, and the result can be 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -23,6 +23,7 @@ class Memo:
     def __init__(self) -> None:
         self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+        self.kept: dict[str, Mapping[str, Any]] = {}  # see same()
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
@@ -35,6 +36,23 @@ class Memo:
             hit = (args, function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args)))
         self.new[key] = hit
         return hit[1]
+
+    def each(self, function: Callable[..., T], record: Any, *args: Any, still: bool = True) -> T:
+        """``function(record, *args)`` for one record, reused while the record is the same object and ``still`` holds
+        (the caller's word that the other arguments are what they were): cheaper than a call keyed by every argument,
+        for functions run once per record of a large dossier."""
+        key = (function, id(record))
+        hit = self.new.get(key) or self.old.get(key)
+        if hit is None or hit[0][0] is not record or not still:
+            hit = ((record,), function(record, *args))
+        self.new[key] = hit
+        return hit[1]
+
+    def same(self, name: str, values: Mapping[str, Any]) -> bool:
+        """Whether ``values`` holds the very objects it held in the last build (under the same ``name``)."""
+        before = self.kept.get(name)
+        self.kept[name] = values
+        return before is not None and len(before) == len(values) and all(before.get(k) is v for k, v in values.items())
 
     def next_build(self) -> None:
         self.old, self.new = self.new, {}

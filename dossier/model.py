@@ -183,8 +183,12 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         for actor in mentions[article.id]:
             mentioned_in[actor.id].append(article)
 
+    same_actors = memo.same("actors", actor_by_id)  # no actor changed since the last build (the usual save)
+    same_articles = memo.same("articles", article_by_id)
+    same_words = memo.same("words", {"": words})
+
     def current(pairs: tuple[tuple[Actor, int], ...]) -> bool:
-        return all(actor_by_id.get(actor.id) is actor for actor, _ in pairs)
+        return same_actors or all(actor_by_id.get(actor.id) is actor for actor, _ in pairs)
 
     def co(actor_id: str, places: bool) -> tuple[tuple[Actor, int], ...]:
         """The actors (or places) in the events of ``actor_id``: the same while its events and those actors are."""
@@ -195,8 +199,8 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
         return memo(_facets_of, events, ByValue(actor_id), lookup, still=lambda f: current(f.actors))
 
-    def of_event(event: Event, places: bool) -> tuple[Actor, ...]:
-        return tuple(actor_by_id[a] for a in dict.fromkeys(event.actors) if is_place(actor_by_id[a]) == places)
+    def per_event(function: Any, event: Event, lookup: Any, still: bool) -> Any:
+        return memo.each(function, event, lookup, still=still)
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     return Site(
@@ -204,25 +208,25 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         records=ordered,
         lookup={kind: {r.id: r for r in items} for kind, items in ordered.items()},
         actor_events={a.id: tuple(actor_events[a.id]) for a in actors},
-        event_actors={e.id: of_event(e, places=False) for e in events},
-        event_places={e.id: of_event(e, places=True) for e in events},
+        event_actors={e.id: per_event(_event_actors, e, actor_by_id, same_actors) for e in events},
+        event_places={e.id: per_event(_event_places, e, actor_by_id, same_actors) for e in events},
         co_actors={a.id: co(a.id, places=False) for a in actors},
         co_places={a.id: co(a.id, places=True) for a in actors},
         mentions=mentions,
         mentioned_in={a.id: tuple(mentioned_in[a.id]) for a in actors},
-        event_sources={e.id: _source_groups(e, article_by_id) for e in events},
-        disputes={e.id: _disputes(e) for e in events if e.status == "disputed"},
+        event_sources={e.id: per_event(_source_groups, e, article_by_id, same_articles) for e in events},
+        disputes={e.id: memo.each(_disputes, e) for e in events if e.status == "disputed"},
         passages={a.id: passages.get(a.id, ()) for a in articles},
-        cited={a.id: ranges(passages.get(a.id, ()), a.body) for a in articles},
+        cited={a.id: memo(ranges, passages.get(a.id, ()), a.body) for a in articles},
         citing_events={a.id: tuple(citing[a.id]) for a in articles},
         tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
         timeline=timeline(events, words),
         facets=facets(events, actor_by_id, rank=rank),
-        overview=layout(events, actor_by_id, {e.id: _mark_label(e, words) for e in events}, labels=words),
+        overview=layout(events, actor_by_id, {e.id: per_event(_mark_label, e, words, same_words) for e in events}, labels=words),
         one_line={e.id: one_line(e.summary) for e in events},
         actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
         actor_facets={a.id: actor_facets(a.id) for a in actors},
-        search=search_entries(events, actors, articles, actor_events, mentions, words),
+        search=search_entries(events, actors, articles, actor_events, mentions, words, memo),
         neighbours={
             e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
         },
@@ -235,6 +239,14 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         latest=events[::-1][:LATEST],
         changed=records.changed,
     )
+
+
+def _event_actors(event: Event, actors: Mapping[str, Actor]) -> tuple[Actor, ...]:
+    return tuple(actors[a] for a in dict.fromkeys(event.actors) if not is_place(actors[a]))
+
+
+def _event_places(event: Event, actors: Mapping[str, Actor]) -> tuple[Actor, ...]:
+    return tuple(actors[a] for a in dict.fromkeys(event.actors) if is_place(actors[a]))
 
 
 def _mark_label(event: Event, words: Labels) -> str:

@@ -175,13 +175,14 @@ class RecordingSite:
         return self._site
 
 
-def value_at(site: Any, path: Path_) -> Any:
-    """The value a recorded path names in a site model (a sentinel when it is not there)."""
+def _walk(value: Any, path: Path_) -> Any:
+    """The value at ``path[1:]`` under ``value`` (the model's attribute ``path[0]``)."""
     try:
-        value = getattr(site, path[0])
         for key in path[1:]:
+            if value is _MISSING:
+                break
             value = len(value) if key == LENGTH else value[key]
-    except (AttributeError, KeyError, IndexError, TypeError):
+    except (KeyError, IndexError, TypeError):
         return _MISSING
     return value
 
@@ -193,15 +194,21 @@ class Changes:
     def __init__(self, old: Any, new: Any, templates: Iterable[str] = ()) -> None:
         self.old, self.new = old, new
         self.known: dict[Path_, bool] = {(TEMPLATE, name): True for name in templates}
+        self.tops: dict[str, tuple[Any, Any]] = {}  # attribute of the model -> (old value, new value)
 
     def changed(self, path: Path_) -> bool:
-        if path not in self.known:
+        known = self.known.get(path)
+        if known is None:
             if path[0] == TEMPLATE:
-                self.known[path] = False
+                known = False
             else:
-                before, after = value_at(self.old, path), value_at(self.new, path)
-                self.known[path] = before is not after and before != after
-        return self.known[path]
+                tops = self.tops.get(path[0])
+                if tops is None:
+                    tops = self.tops[path[0]] = (getattr(self.old, path[0], _MISSING), getattr(self.new, path[0], _MISSING))
+                before, after = _walk(tops[0], path), _walk(tops[1], path)
+                known = before is not after and before != after
+            self.known[path] = known
+        return known
 
     def any_changed(self, paths: Iterable[Path_]) -> bool:
         return any(self.changed(path) for path in paths)

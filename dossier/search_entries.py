@@ -12,6 +12,7 @@ from dossier.chronology import when
 from dossier.dates import PartialDate
 from dossier.dates import when as date_when
 from dossier.i18n import ENGLISH, Labels
+from dossier.memo import Memo, Unkeyed
 from dossier.records import Actor, Article, Event
 
 
@@ -52,46 +53,70 @@ def search_entries(
     actor_events: Mapping[str, Sequence[Event]],
     mentions: Mapping[str, Sequence[Actor]],
     labels: Labels = ENGLISH,
+    memo: Memo | None = None,
 ) -> dict[str, dict[str, SearchEntry]]:
-    """What each event, actor and article page tells the search index (dates shown in the language of ``labels``)."""
+    """What each event, actor and article page tells the search index (dates shown in the language of ``labels``);
+    with a ``memo``, an entry whose record (and events, or mentions) are unchanged is not made again."""
+    memo = memo if memo is not None else Memo()
+    same_labels = memo.same("search labels", {"": labels})
 
-    def years(items: Sequence[Event]) -> tuple[int, ...]:
-        return tuple(sorted({y for e in items for y in range(e.date.year, (e.end or e.date).year + 1)}))
+    def still(_: SearchEntry) -> bool:
+        return same_labels
 
-    def months(items: Sequence[Event]) -> tuple[str, ...]:
-        return tuple(sorted({m for e in items for m in _months(e.date, e.end)}))
+    return {
+        "event": {e.id: memo.each(event_entry, e, labels, still=same_labels) for e in events},
+        "actor": {a.id: memo(actor_entry, a, tuple(actor_events.get(a.id, ())), Unkeyed(labels), still=still) for a in actors},
+        "article": {r.id: memo(article_entry, r, tuple(mentions.get(r.id, ())), Unkeyed(labels), still=still) for r in articles},
+    }
 
-    entries: dict[str, dict[str, SearchEntry]] = {"event": {}, "actor": {}, "article": {}}
-    for e in events:
-        entries["event"][e.id] = SearchEntry(
-            "event",
-            e.date.earliest().isoformat(),
-            when(e, labels),
-            e.status,
-            years([e]),
-            months([e]),
-            tuple(dict.fromkeys(e.actors)),
-            e.tags,
-        )
-    for a in actors:
-        mine = actor_events.get(a.id, ())
-        first = min((e.date.earliest() for e in mine), default=None)
-        entries["actor"][a.id] = SearchEntry(
-            "actor", first.isoformat() if first else "0000-00-00", span(mine, labels), "", years(mine), months(mine), (a.id,), ()
-        )
-    for r in articles:
-        date = r.published
-        entries["article"][r.id] = SearchEntry(
-            "article",
-            date.earliest().isoformat() if date else "0000-00-00",
-            date_when(date, approximate=r.approximate, labels=labels) if date else "",
-            "",
-            (date.year,) if date else (),
-            tuple(_months(date, None)) if date else (),
-            tuple(a.id for a in mentions.get(r.id, ())),
-            (),
-        )
-    return entries
+
+def _years(items: Sequence[Event]) -> tuple[int, ...]:
+    return tuple(sorted({y for e in items for y in range(e.date.year, (e.end or e.date).year + 1)}))
+
+
+def _all_months(items: Sequence[Event]) -> tuple[str, ...]:
+    return tuple(sorted({m for e in items for m in _months(e.date, e.end)}))
+
+
+def event_entry(e: Event, labels: Labels) -> SearchEntry:
+    return SearchEntry(
+        "event",
+        e.date.earliest().isoformat(),
+        when(e, labels),
+        e.status,
+        _years([e]),
+        _all_months([e]),
+        tuple(dict.fromkeys(e.actors)),
+        e.tags,
+    )
+
+
+def actor_entry(a: Actor, mine: tuple[Event, ...], labels: Labels) -> SearchEntry:
+    first = min((e.date.earliest() for e in mine), default=None)
+    return SearchEntry(
+        "actor",
+        first.isoformat() if first else "0000-00-00",
+        span(mine, labels),
+        "",
+        _years(mine),
+        _all_months(mine),
+        (a.id,),
+        (),
+    )
+
+
+def article_entry(r: Article, mentioned: tuple[Actor, ...], labels: Labels) -> SearchEntry:
+    date = r.published
+    return SearchEntry(
+        "article",
+        date.earliest().isoformat() if date else "0000-00-00",
+        date_when(date, approximate=r.approximate, labels=labels) if date else "",
+        "",
+        (date.year,) if date else (),
+        tuple(_months(date, None)) if date else (),
+        tuple(a.id for a in mentioned),
+        (),
+    )
 
 
 def span(events: Sequence[Event], labels: Labels = ENGLISH) -> str:
