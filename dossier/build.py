@@ -30,7 +30,7 @@ from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output, export_templates
 from dossier.recording import Changes, Readers
 from dossier.records import Records
-from dossier.render import Rendered, make_env, render_site, static_files, template_digests
+from dossier.render import Rendered, make_env, render_apart, render_site, static_files, template_digests
 from dossier.write import (
     MARKER,
     check_outputs,
@@ -288,11 +288,9 @@ class Session:
             if cancel is not None and cancel.is_set():
                 raise Cancelled("stopped by a newer save")
 
-        def fill(folder: Path) -> None:
-            for job in jobs:  # one at a time: a newer save stops it between two
-                stop()
-                rendered = render_site(previous.site, previous.env, self.root, [job], into=folder)
-                record([job], rendered, states, made, seconds)
+        def fill(folder: Path) -> None:  # in a worker process, killed at once by a newer save
+            rendered = render_apart(previous.site, self.root, jobs, folder, self.start_method, cancel)
+            record(jobs, rendered, states, made, seconds)
             stop()
 
         before = {path for job in jobs for path in job_paths(job, previous.made)}

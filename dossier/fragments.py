@@ -45,7 +45,11 @@ RootFunc = Callable[[jinja2.runtime.Context], Iterator[str]]
 
 
 def memoize_partials(env: jinja2.Environment) -> list[str]:
-    """Make every pure included template of ``env`` reuse its output; return their names."""
+    """Make every pure included template of ``env`` reuse its output; return their names (found once per
+    environment: a preview's catch-up renders page by page with one)."""
+    known = getattr(env, "memoized_partials", None)
+    if known is not None:
+        return list(known)
     names = [n for n in env.list_templates() if n.endswith(".html") and not n.startswith("static/")]
     trees: dict[str, nodes.Template] = {}
     for name in names:
@@ -64,6 +68,7 @@ def memoize_partials(env: jinja2.Environment) -> list[str]:
             render = _reusing(template.root_render_func, tuple(sorted(variables | set(IMPLICIT))))
             template.root_render_func = render
         done.append(name)
+    env.memoized_partials = tuple(done)  # type: ignore[attr-defined]
     return done
 
 
@@ -80,6 +85,19 @@ def _parse(env: jinja2.Environment, name: str, source: str) -> nodes.Template:
     return _TREES[key]
 
 
+_UNDECLARED: dict[int, tuple[nodes.Template, frozenset[str]]] = {}  # id of a tree in _TREES -> (it, its free names)
+
+
+def _undeclared(tree: nodes.Template) -> frozenset[str]:
+    """The variables a parsed template reads from its context, found once per tree."""
+    known = _UNDECLARED.get(id(tree))
+    if known is None or known[0] is not tree:
+        if len(_UNDECLARED) > 512:
+            _UNDECLARED.clear()
+        known = _UNDECLARED[id(tree)] = (tree, frozenset(meta.find_undeclared_variables(tree)))
+    return known[1]
+
+
 def _includes(tree: nodes.Template) -> Iterator[tuple[str | None, nodes.Include]]:
     for node in tree.find_all(nodes.Include):
         target = node.template
@@ -91,7 +109,7 @@ def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> s
     tree = trees.get(name)
     if tree is None or name in seen or any(True for _ in tree.find_all(_REFUSED)):
         return None
-    found = set(meta.find_undeclared_variables(tree))
+    found = set(_undeclared(tree))
     for target, _ in _includes(tree):
         inner = _variables(target, trees, seen | {name}) if target is not None else None
         if inner is None:

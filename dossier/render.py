@@ -7,47 +7,42 @@ can extend ``default/base.html`` and override only some of its blocks. Every pag
 gets ``root``, the relative path back to the site root, so all links are relative and
 the site works under any path prefix. The interface speaks the dossier's language (an
 environment is made for one: ``make_env(root, site.labels)``): ``_`` and ``_n`` translate
-(see ``dossier.i18n``), and the date filters follow it. Large sites are rendered by forked worker
-processes; a template error in a worker comes back as a located problem.
+(see ``dossier.i18n``), and the date filters follow it (the filters are in ``filters``). Large sites are
+rendered by worker processes, and the preview catches up in one it can stop at once (:func:`render_apart`); a
+template error in a worker comes back as a located problem.
 """
 
 from __future__ import annotations
 
 import hashlib
-import math
 import multiprocessing
 import os
 import pickle
+import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from jinja2.nodes import EvalContext
-from markupsafe import Markup, escape
 
-from dossier import chronology, i18n, markup
+from dossier import chronology, filters, i18n
 from dossier.brief import make_brief
-from dossier.dates import PartialDate, when
 from dossier.diagnostics import template_problem
-from dossier.errors import DossierError, Problem
+from dossier.errors import Cancelled, DossierError, Problem
+from dossier.filters import Gettext, NGettext
 from dossier.fragments import memoize_partials
 from dossier.model import Site
 from dossier.pages import Job, Produce, site_map
-from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
-from dossier.project import DEFAULT_THEME, EXPORTS, THEME, Output, template_dirs
+from dossier.project import DEFAULT_THEME, THEME, Output, template_dirs
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
-from dossier.records import Event
-from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS, STATUSES, kind_of, page_url
+from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS
 from dossier.signals import die_with_client, die_with_parent
 from dossier.structured import page_meta
 from dossier.write import write_file
-
-ANCHORS = "partials/passage_anchors.html"  # at the start of a cited range: where links to it land, and their labels
-BACKREF = "partials/backref.html"  # after a cited range: the link to the records citing it
 
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -94,7 +89,7 @@ def make_env(project_root: Path, labels: i18n.Labels = i18n.ENGLISH) -> jinja2.E
     """The templates of the project at ``project_root``, speaking ``labels``'s language (the site's: ``site.labels``)."""
     env = Environment(
         loader=make_loader(project_root),
-        autoescape=autoescape,
+        autoescape=filters.autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -102,154 +97,24 @@ def make_env(project_root: Path, labels: i18n.Labels = i18n.ENGLISH) -> jinja2.E
         auto_reload=False,  # one build, one compile per template: no stat() of the file at every include
         bytecode_cache=BYTECODE,
     )
-    env.filters.update(md=_md, url=_url, lookup=_lookup, log_share=log_share)
+    env.filters.update(md=filters.md, url=filters.url, lookup=filters.lookup, log_share=filters.log_share)
     env.filters.update(  # the dates as the language writes them
         when=partial(chronology.when, labels=labels),
-        date=partial(_date, labels=labels),
-        published=partial(_published, labels=labels),
+        date=partial(filters.date, labels=labels),
+        published=partial(filters.published, labels=labels),
     )
     env.globals.update(
         _=Gettext(labels),
         _n=NGettext(labels),
-        url_for=_url_for,
-        article_html=_article_html,
+        url_for=filters.url_for,
+        article_html=filters.article_html,
         actor_kinds=ACTOR_KIND_LABELS,
         statuses=STATUS_MEANINGS,
-        search_labels=search_labels,
+        search_labels=filters.search_labels,
         page_meta=page_meta,
         make_brief=make_brief,
     )
     return env
-
-
-def autoescape(name: str | None) -> bool:
-    """HTML escaping for every template except the exports in other formats (``exports/events.md``, ``exports/x.csv``)."""
-    name = name or ""
-    return not name.startswith(f"{EXPORTS}/") or name.endswith((".html", ".htm", ".xml", ".svg"))
-
-
-@lru_cache(maxsize=65536)
-def _md_html(text: str, shift: int, event: Event | None) -> str:
-    def resolve(scheme: str, record_id: str, title: str) -> str | None:
-        if scheme == SOURCE_SCHEME:
-            return resolve_source(event, record_id) if event is not None else None
-        return resolve_link(scheme, record_id, title)
-
-    return markup.render(text, resolve, shift=shift)
-
-
-@jinja2.pass_context
-def _md(context: jinja2.runtime.Context, text: str | None, event: Event | None = None, shift: int = 2) -> Markup:
-    """Markdown to HTML, with record links made relative to the current page; ``event`` resolves its ``source:N`` links."""
-    if not text:
-        return Markup("")
-    if event is not None and f"{SOURCE_SCHEME}:" not in text:
-        event = None  # the same text renders the same for every event: one cache entry
-    return Markup(_md_html(text, shift, event).replace(markup.ROOT, context["root"]))
-
-
-@jinja2.pass_context
-def _url(context: jinja2.runtime.Context, record: Any) -> str:
-    return str(context["root"]) + page_url(kind_of(record), record.id)
-
-
-@jinja2.pass_context
-def _url_for(context: jinja2.runtime.Context, kind: str, record_id: str = "", fragment: str = "") -> str:
-    """A record's page (``url_for('event', id)``; the dossier's is the overview), or a section (``url_for('tags')``)."""
-    path = page_url(kind, record_id) if record_id else f"{kind}/" if kind else ""
-    return (str(context["root"]) + path or "./") + fragment
-
-
-def _lookup(ids: Sequence[str], table: dict[str, Any]) -> list[Any]:
-    return [table[key] for key in ids]
-
-
-def _filled(eval_ctx: EvalContext, text: str, values: dict[str, Any]) -> str:
-    """A translated text with its ``{name}`` placeholders filled (left as they are without values, e.g. for a script);
-    in an HTML template the text and the values are escaped (a value that is already HTML, such as a
-    ``{% set %}…{% endset %}`` block, is kept as it is)."""
-    if not eval_ctx.autoescape:
-        return text.format(**values) if values else text
-    if not values:
-        return _escaped(text)
-    return Markup(str(_escaped(text)).format(**{name: escape(value) for name, value in values.items()}))
-
-
-@lru_cache(maxsize=4096)
-def _escaped(text: str) -> Markup:
-    return escape(text)
-
-
-# The templates' _ and _n. They need no page context (which Jinja would copy for every call in a loop or block):
-# the language is the environment's, the escaping the template's.
-@dataclass(frozen=True)
-class Gettext:
-    """``{{ _("Timeline") }}``, ``{{ _("Current to {date}", date=...) }}``: the text in the language of ``labels``."""
-
-    labels: i18n.Labels
-
-    @jinja2.pass_eval_context
-    def __call__(self, eval_ctx: EvalContext, text: str, /, **values: Any) -> str:
-        return _filled(eval_ctx, self.labels.translate(text), values)
-
-
-@dataclass(frozen=True)
-class NGettext:
-    """``{{ _n("{count} event", "{count} events", n) }}``: the form ``n`` needs, in the language of ``labels``."""
-
-    labels: i18n.Labels
-
-    @jinja2.pass_eval_context
-    def __call__(self, eval_ctx: EvalContext, one: str, other: str, count: int, /, **values: Any) -> str:
-        return _filled(eval_ctx, self.labels.plural_form(one, other, count), {"count": count, **values})
-
-
-def _date(value: PartialDate | None, labels: i18n.Labels) -> str:
-    return value.label(labels) if value else labels("date not given")
-
-
-def _published(article: Any, labels: i18n.Labels) -> str:
-    """An article's date as shown: "c." when the editor inferred it, "date not given" when nobody could."""
-    if article.published is None:
-        return labels("date not given")
-    return when(article.published, approximate=article.approximate, labels=labels)
-
-
-def search_labels(site: Site) -> dict[str, dict[str, str]]:
-    """How the search page names filter values the index holds as ids (actors and months by name, types and statuses
-    in the dossier's language), and the search script's own words, translated."""
-    words = site.labels
-    months = sorted({m for entries in site.search.values() for entry in entries.values() for m in entry.months})
-    return {
-        "actor": {a.id: a.name for a in site.actors},
-        "month": {m: words("{month} {year}", month=words.month(int(m[5:])), year=m[:4]) for m in months},
-        "type": {"event": words("Events"), "actor": words("Actors"), "article": words("Articles")},
-        "result": {"event": words("Event"), "actor": words("Actor"), "article": words("Article")},
-        "status": {status: words(status) for status in STATUSES},
-        "text": {text: words.translate(text) for text in i18n.SEARCH_SCRIPT},
-    }
-
-
-def log_share(count: int, most: int) -> float:
-    """Where ``count`` falls between 1 and ``most`` on a log scale (0 to 1): heights that show both 2 and 2,000."""
-    return math.log(count) / math.log(most) if most > 1 else 0.0
-
-
-@jinja2.pass_context
-def _article_html(context: jinja2.runtime.Context, site: Site, article: Any) -> Markup:
-    """An article's text with every cited range marked: the theme's anchors at its start (where links to it land)
-    and its link to the list of citations after its end; its caption blocks labelled in the dossier's language."""
-    root = str(context["root"])
-    anchors = context.environment.get_template(ANCHORS)
-    backref = context.environment.get_template(BACKREF)
-    marks = []
-    for cited in site.cited[article.id]:
-        before = anchors.render(cited=cited, root=root).strip()
-        after = backref.render(cited=cited, root=root).strip()
-        marks.append(markup.Mark(cited.block, cited.start, cited.end, cited.key, before, after))
-    html = markup.render(article.body, resolve_link, shift=1, marks=marks).replace(markup.ROOT, root)
-    caption = Markup('<span class="caption-label">{}</span>').format(site.labels("Photo caption"))
-    return Markup(html.replace(markup.CAPTION_LABEL, caption))
 
 
 @dataclass(frozen=True)
@@ -354,6 +219,62 @@ def _receive(parent: int, shared: bytes) -> None:
     env = make_env(root, site.labels)
     memoize_partials(env)
     _SHARED = (site, env, root, jobs, where)
+
+
+def render_apart(
+    site: Site,
+    root: Path,
+    jobs: Sequence[Job],
+    into: Path,
+    start_method: str = "fork",
+    cancel: threading.Event | None = None,
+    poll: float = 0.02,
+) -> Rendered:
+    """Render ``jobs`` in one worker process, writing each file into ``into``, recording what each page reads; raise
+    :class:`Cancelled` as soon as ``cancel`` is set, the worker killed at once (not at the end of the page or export
+    it is making). The preview catches up this way, so that a save never waits for a slow export to finish. The
+    worker is forked (``start_method="fork"``) or started from a fork server and sent the model (the preview)."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("stopped by a newer save")
+    context = multiprocessing.get_context(start_method)
+    receive, send = context.Pipe(duplex=False)
+    shared = pickle.dumps((site, root, list(jobs), (into, True)), protocol=5)
+    worker = context.Process(  # type: ignore[attr-defined]
+        target=_render_apart, args=(send, os.getpid(), start_method, shared), daemon=True
+    )
+    worker.start()
+    send.close()
+    try:
+        while not receive.poll(poll):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled("stopped by a newer save")
+            if not worker.is_alive() and not receive.poll(0):
+                raise RuntimeError(f"the render worker stopped before it was done (exit status {worker.exitcode})")
+        try:
+            result: Part | Problem | str = receive.recv()
+        except EOFError:
+            raise RuntimeError(f"the render worker stopped before it was done (exit status {worker.exitcode})") from None
+    finally:
+        receive.close()
+        if worker.is_alive():
+            worker.kill()
+        worker.join()
+    if isinstance(result, str):
+        raise RuntimeError(f"the render worker failed:\n{result}")
+    return _merged([(worker.pid or 0, result)])
+
+
+def _render_apart(send: Any, parent: int, start_method: str, shared: bytes) -> None:
+    """In the worker of :func:`render_apart`: render, send back what was made (or the template problem met)."""
+    (die_with_parent if start_method == "fork" else die_with_client)(parent)
+    site, root, jobs, where = pickle.loads(shared)
+    env = make_env(root, site.labels)
+    memoize_partials(env)
+    try:
+        send.send(_render_jobs(site, env, root, jobs, where))
+    except Exception:  # a bug: the parent shows where
+        send.send(traceback.format_exc())
+    send.close()
 
 
 def _cpus() -> int:

@@ -212,6 +212,9 @@ class Preview:
             for problem in failures(exc, self.root):
                 print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr, flush=True)
             return []
+        except Exception:  # a bug, or a worker killed from outside: show it, and let the next save try again
+            traceback.print_exc()
+            return []
         if any(path.startswith("pagefind/") for path in paths):
             paths = [path for path in paths if not path.startswith("pagefind/")] + ["search/index.html"]
         if paths:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import os
 import random
 import re
 import shutil
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,8 @@ import pytest
 from dossier import index
 from dossier.build import Session, build
 from dossier.errors import Cancelled, DossierError, PagefindError
+from dossier.pages import Produce
+from dossier.project import Output
 from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, tree, tree_diff
 
 
@@ -217,3 +222,46 @@ def test_a_deferred_build_swaps_in_the_edited_page_first_and_catch_up_the_rest(t
     assert slow in made and "data/dossier.json" in made and not session.pending
     build(project, tmp_path / "fresh", search=False)
     assert tree_diff(tree(out), tree(tmp_path / "fresh"), ("fresh", "caught up")) == ""
+
+
+def _never_ending_export(site: object) -> list[Output]:
+    """An export that would take a minute (in the worker that catches up)."""
+    time.sleep(60)
+    return []
+
+
+def test_a_newer_save_stops_a_catch_up_in_the_middle_of_a_slow_export(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    out = tmp_path / "site"
+    session = Session(project)
+    session.build(out, search=False)
+    before = tree(out)
+    assert session.previous is not None
+    session.previous = dataclasses.replace(session.previous, pending=(Produce("slow", _never_ending_export),))
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()  # the save comes while the export runs
+    started = time.monotonic()
+    with pytest.raises(Cancelled):
+        session.catch_up(search=False, cancel=cancel)
+    assert time.monotonic() - started < 30  # not the minute the export would take: its worker was killed
+    assert tree(out) == before and session.pending
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_a_catch_up_worker_that_dies_is_reported_and_changes_nothing(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    out = tmp_path / "site"
+    session = Session(project)
+    session.build(out, search=False)
+    before = tree(out)
+    assert session.previous is not None
+    session.previous = dataclasses.replace(session.previous, pending=(Produce("dies", _dying_export),))
+    with pytest.raises(RuntimeError, match=r"^the render worker stopped before it was done \(exit status 3\)$"):
+        session.catch_up(search=False)
+    assert tree(out) == before and session.pending
+
+
+def _dying_export(site: object) -> list[Output]:
+    os._exit(3)
