@@ -97,7 +97,8 @@ def load_project(
         for path in _entries(root, directory, problems):
             if ignored(path.name):
                 continue
-            if path.is_dir():
+            info = _lstat(path)
+            if not (info is not None and stat.S_ISREG(info.st_mode)) and path.is_dir():
                 problems.append(
                     Problem(
                         Location(_rel(root, path)),
@@ -114,7 +115,7 @@ def load_project(
                     )
                 )
                 continue
-            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed))
+            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed, info))
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
@@ -194,6 +195,13 @@ def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -
     if not stat.S_ISREG(mode):
         return f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it"
     return None
+
+
+def _lstat(path: Path) -> os.stat_result | None:
+    try:
+        return os.lstat(path)
+    except OSError:
+        return None
 
 
 def _inside(root: Path, path: Path, folders: dict[str, bool]) -> bool:
@@ -279,11 +287,12 @@ def _load_file(
     cache: FileCache | None = None,
     folders: dict[str, bool] | None = None,
     changed: dict[str, int] | None = None,
+    info: os.stat_result | None = None,  # the file's lstat, when the caller has it
 ) -> SourceFile:
     rel = _rel(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     known = cache.get(rel) if cache is not None else None
-    info = _regular_stat(root, path, folders) if cache is not None else None
+    info = _regular_stat(root, path, folders, info) if cache is not None else None
     if info is not None and changed is not None:
         changed[rel] = int(info.st_mtime)
     stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info is not None else ()
@@ -310,13 +319,12 @@ def _load_file(
     return source
 
 
-def _regular_stat(root: Path, path: Path, folders: dict[str, bool] | None) -> os.stat_result | None:
+def _regular_stat(
+    root: Path, path: Path, folders: dict[str, bool] | None, info: os.stat_result | None = None
+) -> os.stat_result | None:
     """The stat of a regular file inside the project (not a link), or None."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return None
-    if folders is None or not stat.S_ISREG(info.st_mode) or not _inside(root, path, folders):
+    info = info if info is not None else _lstat(path)
+    if info is None or folders is None or not stat.S_ISREG(info.st_mode) or not _inside(root, path, folders):
         return None
     return info
 

@@ -131,8 +131,10 @@ def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None
     articles: Mapping[str, Article] = {a.id: a for a in records.articles}
     found: dict[str, list[Passage]] = defaultdict(list)
 
+    same = memo.same("cited articles", articles)  # no article changed since the last build (the usual save)
+
     def current(result: tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]) -> bool:
-        return all(articles.get(article_id) is article for article_id, article in result[1])
+        return same or all(articles.get(article_id) is article for article_id, article in result[1])
 
     for record_type in every_type():
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)

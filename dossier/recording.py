@@ -194,21 +194,46 @@ class Changes:
     def __init__(self, old: Any, new: Any, templates: Iterable[str] = ()) -> None:
         self.old, self.new = old, new
         self.known: dict[Path_, bool] = {(TEMPLATE, name): True for name in templates}
-        self.tops: dict[str, tuple[Any, Any]] = {}  # attribute of the model -> (old value, new value)
+        self.same: dict[Path_, set[Any] | None] = {}  # path of a mapping -> its keys whose values are the same objects
 
     def changed(self, path: Path_) -> bool:
         known = self.known.get(path)
         if known is None:
-            if path[0] == TEMPLATE:
-                known = False
-            else:
-                tops = self.tops.get(path[0])
-                if tops is None:
-                    tops = self.tops[path[0]] = (getattr(self.old, path[0], _MISSING), getattr(self.new, path[0], _MISSING))
-                before, after = _walk(tops[0], path), _walk(tops[1], path)
-                known = before is not after and before != after
+            known = path[0] != TEMPLATE and not self._same_object(path) and self._differs(path)
             self.known[path] = known
         return known
+
+    def _same_object(self, path: Path_) -> bool:
+        """Whether a mapping on the way to ``path`` holds the very same object, in both models, at the next key (an
+        unchanged record, or what the model reused for one): then nothing under it changed."""
+        for depth in range(1, len(path)):
+            prefix = path[:depth]
+            same = self.same.get(prefix, self)  # self: not computed yet
+            if same is self:
+                before, after = (
+                    _walk(getattr(self.old, path[0], _MISSING), prefix),
+                    _walk(getattr(self.new, path[0], _MISSING), prefix),
+                )
+                same = None
+                if isinstance(before, Mapping) and isinstance(after, Mapping):
+                    same = {key for key, value in after.items() if before.get(key, _MISSING) is value}
+                self.same[prefix] = same
+            if not isinstance(same, set):
+                return False
+            if path[depth] in same:
+                return True
+        return False
+
+    def same_keys(self, name: str) -> set[Any] | None:
+        """The keys of the model's mapping ``name`` whose values are the same objects in both models (None when it is
+        not a mapping)."""
+        self._same_object((name, None))
+        same = self.same[(name,)]
+        return same if isinstance(same, set) else None
+
+    def _differs(self, path: Path_) -> bool:
+        before, after = _walk(getattr(self.old, path[0], _MISSING), path), _walk(getattr(self.new, path[0], _MISSING), path)
+        return before is not after and bool(before != after)
 
     def any_changed(self, paths: Iterable[Path_]) -> bool:
         return any(self.changed(path) for path in paths)
@@ -219,8 +244,13 @@ class Readers:
     path once (tens of thousands on a large dossier) rather than every page's reads (hundreds of thousands)."""
 
     def __init__(self) -> None:
-        self.pages: dict[Path_, set[str]] = {}
+        self.groups: dict[Any, dict[Path_, set[str]]] = {}  # the path's first name -> path -> the pages that read it
         self.reads: dict[str, frozenset[Path_]] = {}
+
+    @property
+    def pages(self) -> dict[Path_, set[str]]:
+        """Every path, with the pages that read it."""
+        return {path: pages for group in self.groups.values() for path, pages in group.items()}
 
     def sync(self, reads: Mapping[str, frozenset[Path_]]) -> None:
         """Make the index say what ``reads`` (page -> the paths it read) says; a page whose reads are the same
@@ -235,18 +265,25 @@ class Readers:
     def _set(self, page: str, paths: frozenset[Path_]) -> None:
         old = self.reads.get(page, frozenset())
         for path in old - paths:
-            readers = self.pages[path]
+            group = self.groups[path[0]]
+            readers = group[path]
             readers.discard(page)
             if not readers:
-                del self.pages[path]
+                del group[path]
+                if not group:
+                    del self.groups[path[0]]
         for path in paths - old:
-            self.pages.setdefault(path, set()).add(page)
+            self.groups.setdefault(path[0], {}).setdefault(path, set()).add(page)
         self.reads[page] = paths
 
     def touched(self, changes: Changes) -> set[str]:
         """The pages that read a path whose value changed."""
         touched: set[str] = set()
-        for path, pages in self.pages.items():
-            if changes.changed(path):
-                touched |= pages
+        for name, group in self.groups.items():
+            same = changes.same_keys(name) if name != TEMPLATE else None
+            for path, pages in group.items():
+                if same is not None and len(path) > 1 and path[1] in same:
+                    continue  # the same object in both models: nothing under it changed (the usual case)
+                if changes.changed(path):
+                    touched |= pages
         return touched

@@ -57,3 +57,18 @@ def test_a_rebuild_frees_the_old_model_without_the_cyclic_collector(tmp_path: Pa
     finally:
         if enabled:
             gc.enable()
+
+
+def test_a_path_under_the_same_object_is_unchanged_and_others_are_compared_by_value() -> None:
+    a, b = ("a",), ("b",)
+    old = SimpleNamespace(event={"a": a, "b": b}, search={"event": {"a": {"x": 1}, "b": {"x": 2}}}, events=(a, b))
+    new = SimpleNamespace(event={"a": a, "b": ("b2",)}, search={"event": {"a": {"x": 1}, "b": {"x": 3}}}, events=(a,))
+    changes = Changes(old, new)
+    assert changes.same_keys("event") == {"a"}
+    assert [changes.changed(p) for p in [("event", "a"), ("event", "b"), ("event", "c")]] == [False, True, False]
+    assert changes.changed(("search", "event", "a", "x")) is False  # a new object, an equal value
+    assert changes.changed(("search", "event", "b", "x")) is True
+    assert changes.changed(("events", LENGTH)) is True and changes.same_keys("events") is None
+    readers = Readers()
+    readers.sync({"a.html": frozenset({("search", "event", "a", "x")}), "b.html": frozenset({("event", "b")})})
+    assert readers.touched(Changes(old, new)) == {"b.html"}
