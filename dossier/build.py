@@ -151,10 +151,12 @@ class Session:
 
     A session keeps every file it loaded and checked by content (an unchanged file gives back the same record
     object) and, for every page it rendered, its template, its variables and what it read of the model and of
-    the templates (see ``recording``). The next build loads and checks again, cheaply (only changed files are
-    parsed and checked on their own; the whole-project checks run every time, so a renamed actor or a quote
-    edited away is caught wherever it is cited), links the model again and renders only the pages that are new
-    or whose template, variables or read values changed; the exports are made again when the model changed.
+    the templates (see ``recording``). The next build loads and checks again, cheaply (a file whose stat is
+    unchanged is not read; only changed files are parsed and checked on their own; the whole-project rules run
+    again for a file that changed or whose questions to the project get another answer, so a renamed actor or a
+    quote edited away is caught wherever it is cited), links the model again (reusing the per-record parts of
+    unchanged records, see ``memo``) and renders only the pages that are new or whose template, variables or
+    read values changed (found through :attr:`readers`); the exports are made again when the model changed.
     Every other file is hard-linked from the previous output into the staging folder, so the swap stays atomic
     and the result is byte for byte what a fresh build writes (``tests/test_build.py`` edits a generated project
     at random and compares). ``dossier serve`` keeps one session for as long as it runs, and asks it to
@@ -276,8 +278,9 @@ class Session:
     def catch_up(self, search: bool, cancel: threading.Event | None = None) -> list[str]:
         """Make what the last (deferred) build left out of date, then the search index when ``search``, and put them
         in place (the files one by one, the index in one step); return the paths made again (with the index's entry
-        file when it was made). Raises :class:`Cancelled` as soon as ``cancel`` is set (a newer save): the pages
-        already put in place are up to date, the rest is left to the next catch-up."""
+        file when it was made). The pages and exports are made in a worker process (``render.render_apart``), and
+        Pagefind runs in its own: both are killed and :class:`Cancelled` raised as soon as ``cancel`` is set (a newer
+        save), which then waits for nothing; what was left stays pending for the next catch-up."""
         previous = self.previous
         if previous is None or (not previous.pending and (previous.indexed or not search)):
             return []

@@ -230,37 +230,34 @@ def _never_ending_export(site: object) -> list[Output]:
     return []
 
 
-def test_a_newer_save_stops_a_catch_up_in_the_middle_of_a_slow_export(tmp_path: Path) -> None:
+def _pending(tmp_path: Path, job: Produce) -> tuple[Session, dict[str, bytes]]:
+    """A session whose last build left ``job`` to catch up on, and the files of its site."""
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
-    out = tmp_path / "site"
     session = Session(project)
-    session.build(out, search=False)
-    before = tree(out)
+    session.build(tmp_path / "site", search=False)
     assert session.previous is not None
-    session.previous = dataclasses.replace(session.previous, pending=(Produce("slow", _never_ending_export),))
+    session.previous = dataclasses.replace(session.previous, pending=(job,))
+    return session, tree(tmp_path / "site")
+
+
+def test_a_newer_save_stops_a_catch_up_in_the_middle_of_a_slow_export(tmp_path: Path) -> None:
+    session, before = _pending(tmp_path, Produce("slow", _never_ending_export))
     cancel = threading.Event()
     threading.Timer(0.5, cancel.set).start()  # the save comes while the export runs
     started = time.monotonic()
     with pytest.raises(Cancelled):
         session.catch_up(search=False, cancel=cancel)
     assert time.monotonic() - started < 30  # not the minute the export would take: its worker was killed
-    assert tree(out) == before and session.pending
+    assert tree(tmp_path / "site") == before and session.pending
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
 
 
 def test_a_catch_up_worker_that_dies_is_reported_and_changes_nothing(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
-    out = tmp_path / "site"
-    session = Session(project)
-    session.build(out, search=False)
-    before = tree(out)
-    assert session.previous is not None
-    session.previous = dataclasses.replace(session.previous, pending=(Produce("dies", _dying_export),))
+    session, before = _pending(tmp_path, Produce("dies", _dying_export))
     with pytest.raises(RuntimeError, match=r"^the render worker stopped before it was done \(exit status 3\)$"):
         session.catch_up(search=False)
-    assert tree(out) == before and session.pending
+    assert tree(tmp_path / "site") == before and session.pending
 
 
 def _dying_export(site: object) -> list[Output]:
