@@ -104,11 +104,15 @@ def is_page(path: str) -> bool:
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
+SETTLE = 0.3  # seconds without a request after a reload: the tabs have fetched their pages
+SETTLE_MAX = 3.0  # ... or this long after the reload, whatever the tabs do
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Python's cyclic garbage collector paused: a save's build makes a new model, whose objects would set off a
-    collection of the whole heap (about a second on 5,000 events) in the middle of it. Paused, that collection comes
-    after the browser has reloaded, while the preview catches up."""
+    collection of the whole heap (about a second on 5,000 events) in the middle of it, or while the tabs reload.
+    Paused until they have, that collection comes while the preview catches up."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -130,6 +134,7 @@ class Preview:
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
+        self.asked = 0.0  # when a tab last asked for a file (time.monotonic), see settle()
 
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
@@ -147,8 +152,7 @@ class Preview:
                 with Progress() as progress:
                     report = self.session.build(self.out, search=self.search, progress=progress, drafts=True)
             else:
-                with gc_paused():
-                    report = self.session.build(self.out, search=False, defer=True, drafts=True)
+                report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
             raise
         except Exception as exc:
@@ -184,19 +188,39 @@ class Preview:
     def run(self, watcher: Watcher | Saves, loop: IOLoop, stop: threading.Event) -> None:
         """The rebuild thread: wait for saves, rebuild, reload every connected tab, then catch up on the rest."""
         while (changed := watcher.wait(stop)) is not None:
-            try:
-                self.rebuild(changed)
-            except KeyboardInterrupt:  # Ctrl-C also reached the build's worker processes (render forks on big sites)
-                if stop.wait(1.0):  # ... and the main thread, which is stopping the server
-                    return
-                self.problems = ["the build was interrupted; save again to rebuild"]
-                print(f"dossier: error: {self.problems[0]}", file=sys.stderr, flush=True)
-            if not stop.is_set():
+            saved = watcher.saved if isinstance(watcher, Saves) else None
+            with gc_paused():
+                try:
+                    self.rebuild(changed)
+                except KeyboardInterrupt:  # Ctrl-C also reached the build's worker processes (render forks on big sites)
+                    if stop.wait(1.0):  # ... and the main thread, which is stopping the server
+                        return
+                    self.problems = ["the build was interrupted; save again to rebuild"]
+                    print(f"dossier: error: {self.problems[0]}", file=sys.stderr, flush=True)
+                if stop.is_set():
+                    continue
                 # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
-                caught_up = self.catch_up(watcher.saved if isinstance(watcher, Saves) else None)
+                self.settle(saved)
+            if not stop.is_set():
+                caught_up = self.catch_up(saved)
                 if caught_up and not stop.is_set():
                     loop.add_callback(reload_tabs, caught_up)
+
+    def settle(self, cancel: threading.Event | None = None) -> None:
+        """Wait until the tabs have reloaded: no request for :data:`SETTLE` seconds (at most :data:`SETTLE_MAX`, and
+        not past a newer save). Catching up starts by sending the model to its worker, which holds the interpreter
+        (half a second on 5,000 events): a tab fetching its page meanwhile would wait for that."""
+        started = time.monotonic()
+        while True:
+            now = time.monotonic()
+            wait = min(max(self.asked, started) + SETTLE, started + SETTLE_MAX) - now
+            if wait <= 0:
+                return
+            if cancel is not None and cancel.wait(wait):
+                return  # a newer save: rebuild first
+            if cancel is None:
+                time.sleep(wait)
 
     def catch_up(self, cancel: threading.Event | None = None) -> list[str]:
         """Make the pages, exports and search index the last rebuild left behind, unless a newer save comes first
@@ -244,7 +268,11 @@ class PageHandler(StaticFileHandler):
     def set_default_headers(self) -> None:
         self.set_header("Cache-Control", "no-cache")  # after a reload the browser must fetch styles again too
 
+    def on_finish(self) -> None:
+        self.preview.asked = time.monotonic()
+
     async def get(self, path: str, include_body: bool = True) -> None:
+        self.preview.asked = time.monotonic()
         if "\x00" in path:
             raise web.HTTPError(404)  # no file name holds a NUL byte (and os.stat would raise)
         problems = self.preview.problems

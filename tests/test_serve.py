@@ -18,6 +18,7 @@ import pytest
 from livereload.handlers import LiveReloadHandler
 from playwright.sync_api import Page, expect
 
+from dossier import serve
 from dossier.build import BuildReport, build
 from dossier.errors import DossierError, Location, Problem
 from dossier.render import make_env
@@ -339,3 +340,32 @@ def test_a_save_builds_with_the_cyclic_collector_paused_and_turns_it_back_on() -
     with pytest.raises(RuntimeError), gc_paused():
         raise RuntimeError("a failed build")
     assert gc.isenabled()
+
+
+def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve, "SETTLE", 0.1)
+    monkeypatch.setattr(serve, "SETTLE_MAX", 5.0)
+    preview = Preview(tmp_path, tmp_path / "site", search=False)
+    started = time.monotonic()
+    preview.settle()
+    assert 0.1 <= time.monotonic() - started < 5.0  # no tab asked: the quiet time only
+
+    def tab() -> None:  # a tab reloading: a request every 20 ms for half a second
+        end = time.monotonic() + 0.5
+        while time.monotonic() < end:
+            preview.asked = time.monotonic()
+            time.sleep(0.02)
+
+    asking = threading.Thread(target=tab)
+    started = time.monotonic()
+    asking.start()
+    preview.settle()
+    returned = time.monotonic()
+    asking.join()
+    assert returned - started >= 0.5 and returned >= preview.asked + 0.1  # the requests, then the quiet time
+    cancel = threading.Event()
+    cancel.set()  # a newer save: no waiting
+    preview.asked = time.monotonic() + 60
+    started = time.monotonic()
+    preview.settle(cancel)
+    assert time.monotonic() - started < 5.0
