@@ -155,7 +155,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again."""
     memo = memo if memo is not None else Memo()
     words = i18n.labels(records.dossier.language)
-    events = chronological(records.events)
+    events = _chronological(records.events, memo)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
         sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
@@ -239,6 +239,18 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         latest=events[::-1][:LATEST],
         changed=records.changed,
     )
+
+
+def _chronological(events: Sequence[Event], memo: Memo) -> tuple[Event, ...]:
+    """The events in the site's order, found again only when an id, date, time or ``after`` changed (not a title)."""
+    keys = ByValue(tuple((e.id, e.date.year, e.date.month, e.date.day, e.time, e.after) for e in events))
+    order = memo(_order, keys, Unkeyed(events))
+    by_id = {e.id: e for e in events}
+    return tuple(by_id[event_id] for event_id in order)
+
+
+def _order(keys: tuple[Any, ...], events: Sequence[Event]) -> tuple[str, ...]:
+    return tuple(e.id for e in chronological(events))
 
 
 def _event_actors(event: Event, actors: Mapping[str, Actor]) -> tuple[Actor, ...]:

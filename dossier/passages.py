@@ -131,18 +131,31 @@ def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None
     articles: Mapping[str, Article] = {a.id: a for a in records.articles}
     found: dict[str, list[Passage]] = defaultdict(list)
 
-    same = memo.same("cited articles", articles)  # no article changed since the last build (the usual save)
+    same = memo.same("cited articles", articles) and memo.same("passage labels", {"": labels})  # the usual save
 
     def current(result: tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]) -> bool:
-        return same or all(articles.get(article_id) is article for article_id, article in result[1])
+        return all(articles.get(article_id) is article for article_id, article in result[1])
 
     for record_type in every_type():
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
         for record in items:
-            passages, _ = memo(_record_passages, ByValue(record_type.name), record, labels, Unkeyed(articles), still=current)
+            if same:  # keyed by the record alone: cheaper, for thousands of records
+                passages, _ = memo.each(_passages_of, record, record_type.name, labels, articles)
+            else:
+                passages, _ = memo(_record_passages, ByValue(record_type.name), record, labels, Unkeyed(articles), still=current)
             for passage in passages:
                 found[passage.article].append(passage)
-    return {article: tuple(sorted(items, key=lambda p: (p.block, p.start, p.end, p.anchor))) for article, items in found.items()}
+    return {article: memo(_in_text_order, tuple(items)) for article, items in found.items()}
+
+
+def _in_text_order(passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
+    return tuple(sorted(passages, key=lambda p: (p.block, p.start, p.end, p.anchor)))
+
+
+def _passages_of(
+    record: Any, kind: str, labels: Labels, articles: Mapping[str, Article]
+) -> tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]:
+    return _record_passages(kind, record, labels, articles)
 
 
 def _record_passages(
