@@ -24,6 +24,7 @@ class Memo:
         self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.kept: dict[str, Mapping[str, Any]] = {}  # see same()
+        self.kept_values: dict[str, dict[str, Any]] = {}  # see stable()
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
@@ -53,6 +54,14 @@ class Memo:
         before = self.kept.get(name)
         self.kept[name] = values
         return before is not None and len(before) == len(values) and all(before.get(k) is v for k, v in values.items())
+
+    def stable(self, name: str, values: dict[str, T]) -> dict[str, T]:
+        """``values``, each equal to the one under the same key in the last build's ``name`` replaced by that one: so
+        that a rebuild sees the same object where nothing changed (a tuple of the same events, made again)."""
+        before = self.kept_values.get(name, {})
+        kept = {key: old if (old := before.get(key, value)) is value or old == value else value for key, value in values.items()}
+        self.kept_values[name] = kept
+        return kept
 
     def next_build(self) -> None:
         self.old, self.new = self.new, {}

@@ -207,19 +207,19 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         dossier=records.dossier,
         records=ordered,
         lookup={kind: {r.id: r for r in items} for kind, items in ordered.items()},
-        actor_events={a.id: tuple(actor_events[a.id]) for a in actors},
+        actor_events=memo.stable("actor_events", {a.id: tuple(actor_events[a.id]) for a in actors}),
         event_actors={e.id: per_event(_event_actors, e, actor_by_id, same_actors) for e in events},
         event_places={e.id: per_event(_event_places, e, actor_by_id, same_actors) for e in events},
         co_actors={a.id: co(a.id, places=False) for a in actors},
         co_places={a.id: co(a.id, places=True) for a in actors},
-        mentions=mentions,
-        mentioned_in={a.id: tuple(mentioned_in[a.id]) for a in actors},
+        mentions=memo.stable("mentions", mentions),
+        mentioned_in=memo.stable("mentioned_in", {a.id: tuple(mentioned_in[a.id]) for a in actors}),
         event_sources={e.id: per_event(_source_groups, e, article_by_id, same_articles) for e in events},
         disputes={e.id: memo.each(_disputes, e) for e in events if e.status == "disputed"},
         passages={a.id: passages.get(a.id, ()) for a in articles},
         cited={a.id: memo(ranges, passages.get(a.id, ()), a.body) for a in articles},
-        citing_events={a.id: tuple(citing[a.id]) for a in articles},
-        tags={tag: tuple(tags[tag]) for tag in sorted(tags)},
+        citing_events=memo.stable("citing_events", {a.id: tuple(citing[a.id]) for a in articles}),
+        tags=memo.stable("tags", {tag: tuple(tags[tag]) for tag in sorted(tags)}),
         timeline=timeline(events, words),
         facets=facets(events, actor_by_id, rank=rank),
         overview=layout(events, actor_by_id, {e.id: per_event(_mark_label, e, words, same_words) for e in events}, labels=words),
@@ -227,9 +227,10 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
         actor_facets={a.id: actor_facets(a.id) for a in actors},
         search=search_entries(events, actors, articles, actor_events, mentions, words, memo),
-        neighbours={
-            e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
-        },
+        neighbours=memo.stable(
+            "neighbours",
+            {e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)},
+        ),
         page_links=tuple(
             PageLink(p.id, p.title, bool(getattr(p, "draft", False)))
             for p in sorted(records.of("page"), key=lambda p: (p.title, p.id))

@@ -224,11 +224,11 @@ class Changes:
                 return True
         return False
 
-    def same_keys(self, name: str) -> set[Any] | None:
-        """The keys of the model's mapping ``name`` whose values are the same objects in both models (None when it is
-        not a mapping)."""
-        self._same_object((name, None))
-        same = self.same[(name,)]
+    def same_keys(self, *prefix: Any) -> set[Any] | None:
+        """The keys of the model's mapping at ``prefix`` (an attribute's name, then keys) whose values are the same
+        objects in both models (None when it is not a mapping in both)."""
+        self._same_object((*prefix, None))
+        same = self.same.get(prefix)
         return same if isinstance(same, set) else None
 
     def _differs(self, path: Path_) -> bool:
@@ -284,6 +284,10 @@ class Readers:
             for path, pages in group.items():
                 if same is not None and len(path) > 1 and path[1] in same:
                     continue  # the same object in both models: nothing under it changed (the usual case)
+                if len(path) > 2 and same is not None:  # one level down (site.search["event"][id])
+                    inner = changes.same_keys(*path[:2])
+                    if inner is not None and path[2] in inner:
+                        continue
                 if changes.changed(path):
                     touched |= pages
         return touched

@@ -104,6 +104,7 @@ def is_page(path: str) -> bool:
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
+IDLE = 20.0  # seconds without a save after which the preview collects its cyclic garbage (see collect_all)
 SETTLE = 0.3  # seconds without a request after a reload: the tabs have fetched their pages
 SETTLE_MAX = 3.0  # ... or this long after the reload, whatever the tabs do
 
@@ -120,6 +121,22 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def settle_heap() -> None:
+    """Collect the young objects a rebuild made (its garbage with them) and freeze what survives, the new model: the
+    collector then never walks the model again on its own, so no collection of the whole heap (seconds on 10,000
+    events) falls in a later save's build or a tab's reload. Run while the collector is paused, after the reload."""
+    gc.collect(1)
+    gc.freeze()
+
+
+def collect_all() -> None:
+    """Collect everything, frozen objects included (the few cycles older models left), and freeze the rest again:
+    run once the preview has had no save for :data:`IDLE` seconds."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class Preview:
@@ -187,7 +204,10 @@ class Preview:
 
     def run(self, watcher: Watcher | Saves, loop: IOLoop, stop: threading.Event) -> None:
         """The rebuild thread: wait for saves, rebuild, reload every connected tab, then catch up on the rest."""
+        idle: threading.Timer | None = None
         while (changed := watcher.wait(stop)) is not None:
+            if idle is not None:
+                idle.cancel()
             saved = watcher.saved if isinstance(watcher, Saves) else None
             with gc_paused():
                 try:
@@ -202,10 +222,14 @@ class Preview:
                 # reload_waiters is livereload's broadcast; called directly it skips its 3 s "Ignore" guard.
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
                 self.settle(saved)
+                settle_heap()
             if not stop.is_set():
                 caught_up = self.catch_up(saved)
                 if caught_up and not stop.is_set():
                     loop.add_callback(reload_tabs, caught_up)
+                idle = threading.Timer(IDLE, collect_all)  # the rest of the garbage, once no save came for a while
+                idle.daemon = True
+                idle.start()
 
     def settle(self, cancel: threading.Event | None = None) -> None:
         """Wait until the tabs have reloaded: no request for :data:`SETTLE` seconds (at most :data:`SETTLE_MAX`, and
@@ -435,6 +459,7 @@ def serve(
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request
     try:
         preview.rebuild(fatal=(WriteError,))  # content errors are served as the error page; a foreign --out is not
+        collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
 
         async def listen() -> IOLoop:
             PreviewServer(preview).application(port, host, live_css=False)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -369,3 +370,22 @@ def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path
     started = time.monotonic()
     preview.settle(cancel)
     assert time.monotonic() - started < 5.0
+
+
+def test_a_settled_heap_is_left_alone_by_the_collector_until_the_preview_is_idle() -> None:
+    class Node:
+        loop: object = None
+
+    node = Node()
+    node.loop = node  # a cycle: only the cyclic collector frees it
+    freed = weakref.ref(node)
+    try:
+        serve.settle_heap()  # after a reload: what survives is frozen
+        assert gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert freed() is not None  # frozen: no collection walks it, not even a full one
+        serve.collect_all()  # once idle: everything is looked at again
+        assert freed() is None
+    finally:
+        gc.unfreeze()
