@@ -27,8 +27,7 @@ from dossier.errors import Location, Problem
 from dossier.load import Project
 from dossier.records import Records
 from dossier.registry import DOSSIER, RecordType, by_name, record_types
-from dossier.rules import CHECKS, WHOLE, Ask, Question, Unit
-from dossier.rules import Project as Asked
+from dossier.rules import CHECKS, WHOLE, Ask, Known, Question, Unit
 from dossier.schema import Findings, Text, construct, validate
 from dossier.slugs import ID_FORM, RESERVED, id_problem, slugify
 from dossier.source import SourceFile
@@ -130,7 +129,7 @@ def check_project(
     for result in results:
         if result.checked is not None:
             records[result.checked.type.name][result.source.id] = result.checked.record
-    asked = Asked(
+    known_ids = Known(
         {kind: frozenset(names) for kind, names in known.items()},
         records,
         draft_files,
@@ -138,7 +137,7 @@ def check_project(
         project.raw_names,
         drafts,
     )
-    problems += _ruled(results, asked, cache)
+    problems += _ruled(results, known_ids, cache)
     for _, whole in WHOLE:
         problems += whole(result.unit for result in results)
     dossier = records[DOSSIER.name].get(DOSSIER.name)
@@ -152,7 +151,7 @@ def check_project(
     return Records(dossier, kept, changed, left_out), sorted(problems)
 
 
-def _ruled(results: list[FileCheck], project: Asked, cache: CheckCache | None) -> list[Problem]:
+def _ruled(results: list[FileCheck], project: Known, cache: CheckCache | None) -> list[Problem]:
     """The problems the rules find in every file: run again only for a file that changed, or whose questions to the
     project get another answer now (each question answered once)."""
     problems: list[Problem] = []

@@ -36,7 +36,7 @@ Question = tuple[str, Any, Any]  # (what is asked, of which kind, of which id or
 
 
 @dataclass(frozen=True)
-class Project:
+class Known:
     """What the rules may ask about: the ids of every file found (broken ones included), the records of the files
     that passed, the drafts, the raw captures, and whether drafts are shown (the preview)."""
 
@@ -67,7 +67,7 @@ class Project:
 class Ask:
     """The project as one file's rules see it: each question is answered and noted (:attr:`asked`)."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Known) -> None:
         self.project = project
         self.asked: dict[Question, Any] = {}
 
