@@ -383,7 +383,7 @@ def plan(
                 and (job.path not in touched if touched is not None else not changes.any_changed(before.reads))
             ):
                 keep[job.path] = job
-                states[job.path] = dataclasses.replace(before, variables=job.variables)
+                states[job.path] = PageState(before.template, job.variables, before.reads, before.seconds)
                 continue
             if defer and before is not None and before.seconds >= SLOW:
                 keep[job.path] = job

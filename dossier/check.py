@@ -72,6 +72,7 @@ class CheckCache:
 
     files: dict[int, FileCheck] = field(default_factory=dict)
     ruled: dict[int, Ruled] = field(default_factory=dict)
+    known: Known | None = None  # what the rules could ask about in the last check
 
 
 def check_file(source: SourceFile, cache: CheckCache | None = None) -> FileCheck:
@@ -167,10 +168,15 @@ def _ruled(results: list[FileCheck], project: Known, cache: CheckCache | None) -
                 return False
         return True
 
+    dirty = _changed_records(cache.known, project) if cache is not None and cache.known is not None else None
     ruled: dict[int, Ruled] = {}
     for result in results:
         known = cache.ruled.get(id(result)) if cache is not None else None
-        if known is None or known.file is not result or not still(known.asked):
+        if (
+            known is None
+            or known.file is not result
+            or not (dirty.isdisjoint(known.asked) if dirty is not None else still(known.asked))
+        ):
             ask = Ask(project)
             known = Ruled(result, tuple(p for _, rule in CHECKS for p in rule(result.unit, ask)), ask.asked)
         ruled[id(result)] = known
@@ -179,7 +185,22 @@ def _ruled(results: list[FileCheck], project: Known, cache: CheckCache | None) -
         alive = {id(result.source) for result in results}
         cache.files = {key: value for key, value in cache.files.items() if key in alive}
         cache.ruled = ruled
+        cache.known = project
     return problems
+
+
+def _changed_records(before: Known, now: Known) -> set[Question] | None:
+    """The questions whose answers changed between two builds, when only records did (the usual save): those about
+    a record that is not the same object as before; None when more changed (ids, drafts, captures): then each file's
+    questions are asked again."""
+    if (before.known, before.drafts, before.raw_names, before.preview) != (now.known, now.drafts, now.raw_names, now.preview):
+        return None
+    dirty: set[Question] = set()
+    for kind in before.records.keys() | now.records.keys():
+        old, new = before.records.get(kind, {}), now.records.get(kind, {})
+        dirty.update(("record", kind, record_id) for record_id, record in new.items() if old.get(record_id) is not record)
+        dirty.update(("record", kind, record_id) for record_id in old if record_id not in new)
+    return dirty
 
 
 def _record(record_type: RecordType, source: SourceFile, values: dict[str, Any]) -> Any:
