@@ -16,7 +16,6 @@ until Ctrl-C.
 from __future__ import annotations
 
 import asyncio
-import gc
 import ipaddress
 import json
 import logging
@@ -27,8 +26,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from tornado.websocket import WebSocketHandler
 from dossier.build import Session
 from dossier.diagnostics import relative, template_problem
 from dossier.errors import Cancelled, DossierError, PagefindError, Problem, WriteError, plural
+from dossier.heap import IDLE, collect_all, gc_paused, settle_heap
 from dossier.progress import Progress
 from dossier.project import watched_dirs
 from dossier.watch import Saves, Watcher
@@ -104,39 +103,8 @@ def is_page(path: str) -> bool:
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
-IDLE = 20.0  # seconds without a save after which the preview collects its cyclic garbage (see collect_all)
 SETTLE = 0.3  # seconds without a request after a reload: the tabs have fetched their pages
 SETTLE_MAX = 3.0  # ... or this long after the reload, whatever the tabs do
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused: a save's build makes a new model, whose objects would set off a
-    collection of the whole heap (about a second on 5,000 events) in the middle of it, or while the tabs reload.
-    Paused until they have, that collection comes while the preview catches up."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def settle_heap() -> None:
-    """Collect the young objects a rebuild made (its garbage with them) and freeze what survives, the new model: the
-    collector then never walks the model again on its own, so no collection of the whole heap (seconds on 10,000
-    events) falls in a later save's build or a tab's reload. Run while the collector is paused, after the reload."""
-    gc.collect(1)
-    gc.freeze()
-
-
-def collect_all() -> None:
-    """Collect everything, frozen objects included (the few cycles older models left), and freeze the rest again:
-    run once the preview has had no save for :data:`IDLE` seconds."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 class Preview:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import gc
 import shutil
 import signal
 import subprocess
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +21,7 @@ from dossier import serve
 from dossier.build import BuildReport, build
 from dossier.errors import DossierError, Location, Problem
 from dossier.render import make_env
-from dossier.serve import Preview, error_page, failures, gc_paused, is_page
+from dossier.serve import Preview, error_page, failures, is_page
 from tests.conftest import SAMPLE, free_port, wait_for
 
 EVENT = "content/events/2022-02-27-call.yaml"
@@ -333,16 +331,6 @@ def test_after_catching_up_only_the_tabs_on_pages_made_again_reload(monkeypatch:
     }
 
 
-def test_a_save_builds_with_the_cyclic_collector_paused_and_turns_it_back_on() -> None:
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    with pytest.raises(RuntimeError), gc_paused():
-        raise RuntimeError("a failed build")
-    assert gc.isenabled()
-
-
 def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve, "SETTLE", 0.1)
     monkeypatch.setattr(serve, "SETTLE_MAX", 5.0)
@@ -370,22 +358,3 @@ def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path
     started = time.monotonic()
     preview.settle(cancel)
     assert time.monotonic() - started < 5.0
-
-
-def test_a_settled_heap_is_left_alone_by_the_collector_until_the_preview_is_idle() -> None:
-    class Node:
-        loop: object = None
-
-    node = Node()
-    node.loop = node  # a cycle: only the cyclic collector frees it
-    freed = weakref.ref(node)
-    try:
-        serve.settle_heap()  # after a reload: what survives is frozen
-        assert gc.get_freeze_count() > 0
-        del node
-        gc.collect()
-        assert freed() is not None  # frozen: no collection walks it, not even a full one
-        serve.collect_all()  # once idle: everything is looked at again
-        assert freed() is None
-    finally:
-        gc.unfreeze()

@@ -1,0 +1,40 @@
+"""Heap: the preview's garbage collection policy — paused for a save, a settled heap frozen, all of it collected
+when idle."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from dossier import heap
+
+
+def test_a_save_builds_with_the_cyclic_collector_paused_and_turns_it_back_on() -> None:
+    assert gc.isenabled()
+    with heap.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), heap.gc_paused():
+        raise RuntimeError("a failed build")
+    assert gc.isenabled()
+
+
+def test_a_settled_heap_is_left_alone_by_the_collector_until_the_preview_is_idle() -> None:
+    class Node:
+        loop: object = None
+
+    node = Node()
+    node.loop = node  # a cycle: only the cyclic collector frees it
+    freed = weakref.ref(node)
+    try:
+        heap.settle_heap()  # after a reload: what survives is frozen
+        assert gc.get_freeze_count() > 0
+        del node
+        gc.collect()
+        assert freed() is not None  # frozen: no collection walks it, not even a full one
+        heap.collect_all()  # once idle: everything is looked at again
+        assert freed() is None
+    finally:
+        gc.unfreeze()
