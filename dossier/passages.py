@@ -131,7 +131,8 @@ def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None
     articles: Mapping[str, Article] = {a.id: a for a in records.articles}
     found: dict[str, list[Passage]] = defaultdict(list)
 
-    same = memo.same("cited articles", articles) and memo.same("passage labels", {"": labels})  # the usual save
+    same_articles = memo.same("cited articles", articles)
+    same = memo.same("passage labels", {"": labels}) and same_articles  # the usual save (both asked every build)
 
     def current(result: tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]) -> bool:
         return all(articles.get(article_id) is article for article_id, article in result[1])
@@ -140,7 +141,7 @@ def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
         for record in items:
             if same:  # keyed by the record alone: cheaper, for thousands of records
-                passages, _ = memo.each(_passages_of, record, record_type.name, labels, articles)
+                passages, _ = memo.each(_passages_of, record, record_type.name, labels, articles, memo, current)
             else:
                 passages, _ = memo(_record_passages, ByValue(record_type.name), record, labels, Unkeyed(articles), still=current)
             for passage in passages:
@@ -153,9 +154,11 @@ def _in_text_order(passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
 
 
 def _passages_of(
-    record: Any, kind: str, labels: Labels, articles: Mapping[str, Article]
+    record: Any, kind: str, labels: Labels, articles: Mapping[str, Article], memo: Memo, current: Any
 ) -> tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]:
-    return _record_passages(kind, record, labels, articles)
+    """A record's passages when :meth:`Memo.each` has none: from the call keyed by every argument, if the last build
+    made them that way (its first save), else found."""
+    return memo(_record_passages, ByValue(kind), record, labels, Unkeyed(articles), still=current)
 
 
 def _record_passages(
