@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jinja2
-
 from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
@@ -139,7 +137,6 @@ class Previous:
     made: Mapping[str, tuple[str, ...]]  # export (Produce job) name -> the files it made
     seconds: Mapping[str, float]  # export name -> how long it took
     templates: Mapping[str, str]  # template name -> digest of its source
-    env: jinja2.Environment  # the templates it rendered with
     files: frozenset[str]  # every file of the output, the search index's apart
     pending: tuple[Job, ...] = ()  # pages and exports kept from an older build, to be made again
     indexed: bool = False  # the search index is of these pages
@@ -265,7 +262,7 @@ class Session:
         else:
             publish(out, fill)
         report.files = len(written)
-        self.previous = Previous(out, site, states, made, seconds, templates, env, frozenset(written), tuple(pending), index)
+        self.previous = Previous(out, site, states, made, seconds, templates, frozenset(written), tuple(pending), index)
         self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
         return report

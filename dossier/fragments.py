@@ -46,7 +46,7 @@ RootFunc = Callable[[jinja2.runtime.Context], Iterator[str]]
 
 def memoize_partials(env: jinja2.Environment) -> list[str]:
     """Make every pure included template of ``env`` reuse its output; return their names (found once per
-    environment: a preview's catch-up renders page by page with one)."""
+    environment, which may render more than once)."""
     known = getattr(env, "memoized_partials", None)
     if known is not None:
         return list(known)
