@@ -350,13 +350,12 @@ def plan(
     site: Site,
     templates: Mapping[str, str],
     previous: Previous | None,
-    defer: bool = False,
-    readers: Readers | None = None,
+    defer: bool,
+    readers: Readers,
 ) -> tuple[list[Job], dict[str, Job], dict[str, PageState], list[Job]]:
     """What a build must do: the jobs to run; the files to take from the previous output as they are (with the job
     that would make each); the kept pages' inputs; and, with ``defer``, the kept jobs that are out of date.
-    ``readers`` (in step with ``previous.pages``) says which pages read each path; without it, each page's reads are
-    looked at in turn."""
+    ``readers`` (in step with ``previous.pages``) says which pages read each path."""
     if previous is None:
         return list(jobs), {}, {}, []
     edited = {
@@ -365,7 +364,7 @@ def plan(
     changes = Changes(previous.site, site, edited)
     same_model = all(getattr(previous.site, name) == getattr(site, name) for name in MODEL_INPUTS)
     stale = {job.path if isinstance(job, Page) else job.name for job in previous.pending if not isinstance(job, Output)}
-    touched = readers.touched(changes) if readers is not None else None
+    touched = readers.touched(changes)
     todo: list[Job] = []
     keep: dict[str, Job] = {}
     states: dict[str, PageState] = {}
@@ -377,7 +376,7 @@ def plan(
                 job.path not in stale
                 and before.template == job.template
                 and before.variables == job.variables
-                and (job.path not in touched if touched is not None else not changes.any_changed(before.reads))
+                and job.path not in touched
             ):
                 keep[job.path] = job
                 states[job.path] = PageState(before.template, job.variables, before.reads, before.seconds)

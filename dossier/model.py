@@ -199,22 +199,19 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
         return memo(_facets_of, events, ByValue(actor_id), lookup, still=lambda f: current(f.actors))
 
-    def per_event(function: Any, event: Event, lookup: Any, still: bool) -> Any:
-        return memo.each(function, event, lookup, still=still)
-
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     return Site(
         dossier=records.dossier,
         records=ordered,
         lookup={kind: {r.id: r for r in items} for kind, items in ordered.items()},
         actor_events=memo.stable("actor_events", {a.id: tuple(actor_events[a.id]) for a in actors}),
-        event_actors={e.id: per_event(_event_actors, e, actor_by_id, same_actors) for e in events},
-        event_places={e.id: per_event(_event_places, e, actor_by_id, same_actors) for e in events},
+        event_actors={e.id: memo.each(_event_actors, e, actor_by_id, still=same_actors) for e in events},
+        event_places={e.id: memo.each(_event_places, e, actor_by_id, still=same_actors) for e in events},
         co_actors={a.id: co(a.id, places=False) for a in actors},
         co_places={a.id: co(a.id, places=True) for a in actors},
         mentions=memo.stable("mentions", mentions),
         mentioned_in=memo.stable("mentioned_in", {a.id: tuple(mentioned_in[a.id]) for a in actors}),
-        event_sources={e.id: per_event(_source_groups, e, article_by_id, same_articles) for e in events},
+        event_sources={e.id: memo.each(_source_groups, e, article_by_id, still=same_articles) for e in events},
         disputes={e.id: memo.each(_disputes, e) for e in events if e.status == "disputed"},
         passages={a.id: passages.get(a.id, ()) for a in articles},
         cited={a.id: memo(ranges, passages.get(a.id, ()), a.body) for a in articles},
@@ -222,7 +219,9 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         tags=memo.stable("tags", {tag: tuple(tags[tag]) for tag in sorted(tags)}),
         timeline=timeline(events, words),
         facets=facets(events, actor_by_id, rank=rank),
-        overview=layout(events, actor_by_id, {e.id: per_event(_mark_label, e, words, same_words) for e in events}, labels=words),
+        overview=layout(
+            events, actor_by_id, {e.id: memo.each(_mark_label, e, words, still=same_words) for e in events}, labels=words
+        ),
         one_line={e.id: one_line(e.summary) for e in events},
         actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
         actor_facets={a.id: actor_facets(a.id) for a in actors},

@@ -140,10 +140,8 @@ def collect(records: Records, labels: Labels = ENGLISH, memo: Memo | None = None
     for record_type in every_type():
         items = (records.dossier,) if record_type is DOSSIER else records.of(record_type.name)
         for record in items:
-            if same:  # keyed by the record alone: cheaper, for thousands of records
-                passages, _ = memo.each(_passages_of, record, record_type.name, labels, articles, memo, current)
-            else:
-                passages, _ = memo(_record_passages, ByValue(record_type.name), record, labels, Unkeyed(articles), still=current)
+            # keyed by the record alone (cheaper, for thousands of records) while the articles and labels are the same
+            passages, _ = memo.each(_passages_of, record, record_type.name, labels, articles, memo, current, still=same)
             for passage in passages:
                 found[passage.article].append(passage)
     return {article: memo(_in_text_order, tuple(items)) for article, items in found.items()}
@@ -156,8 +154,8 @@ def _in_text_order(passages: tuple[Passage, ...]) -> tuple[Passage, ...]:
 def _passages_of(
     record: Any, kind: str, labels: Labels, articles: Mapping[str, Article], memo: Memo, current: Any
 ) -> tuple[tuple[Passage, ...], tuple[tuple[str, Article | None], ...]]:
-    """A record's passages when :meth:`Memo.each` has none: from the call keyed by every argument, if the last build
-    made them that way (its first save), else found."""
+    """A record's passages when :meth:`Memo.each` has none (or the articles or labels changed): from the call keyed by
+    every argument and checked against the articles it consulted, or found again."""
     return memo(_record_passages, ByValue(kind), record, labels, Unkeyed(articles), still=current)
 
 

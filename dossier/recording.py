@@ -207,18 +207,8 @@ class Changes:
         """Whether a mapping on the way to ``path`` holds the very same object, in both models, at the next key (an
         unchanged record, or what the model reused for one): then nothing under it changed."""
         for depth in range(1, len(path)):
-            prefix = path[:depth]
-            same = self.same.get(prefix, self)  # self: not computed yet
-            if same is self:
-                before, after = (
-                    _walk(getattr(self.old, path[0], _MISSING), prefix),
-                    _walk(getattr(self.new, path[0], _MISSING), prefix),
-                )
-                same = None
-                if isinstance(before, Mapping) and isinstance(after, Mapping):
-                    same = {key for key, value in after.items() if before.get(key, _MISSING) is value}
-                self.same[prefix] = same
-            if not isinstance(same, set):
+            same = self.same_keys(*path[:depth])
+            if same is None:
                 return False
             if path[depth] in same:
                 return True
@@ -226,17 +216,19 @@ class Changes:
 
     def same_keys(self, *prefix: Any) -> set[Any] | None:
         """The keys of the model's mapping at ``prefix`` (an attribute's name, then keys) whose values are the same
-        objects in both models (None when it is not a mapping in both)."""
-        self._same_object((*prefix, None))
-        same = self.same.get(prefix)
-        return same if isinstance(same, set) else None
+        objects in both models (None when it is not a mapping in both); found once per prefix."""
+        if prefix not in self.same:
+            before = _walk(getattr(self.old, prefix[0], _MISSING), prefix)
+            after = _walk(getattr(self.new, prefix[0], _MISSING), prefix)
+            same = None
+            if isinstance(before, Mapping) and isinstance(after, Mapping):
+                same = {key for key, value in after.items() if before.get(key, _MISSING) is value}
+            self.same[prefix] = same
+        return self.same[prefix]
 
     def _differs(self, path: Path_) -> bool:
         before, after = _walk(getattr(self.old, path[0], _MISSING), path), _walk(getattr(self.new, path[0], _MISSING), path)
         return before is not after and bool(before != after)
-
-    def any_changed(self, paths: Iterable[Path_]) -> bool:
-        return any(self.changed(path) for path in paths)
 
 
 class Readers:
