@@ -8,6 +8,7 @@ changed (the preview's rebuilds).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -21,7 +22,8 @@ from typing import Any, TypeVar
 
 from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
-from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
+from dossier.heap import quiet
+from dossier.index import BUNDLE, Indexer, keep_old_chunks, run_pagefind, write_index
 from dossier.load import FileCache, load_project
 from dossier.model import Memo, Site, link_records
 from dossier.pages import Job, Page, Produce, site_map
@@ -170,6 +172,7 @@ class Session:
     readers: Readers = field(default_factory=Readers)  # which pages of ``previous`` read each model path
     previous: Previous | None = None
 
+    @quiet
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
         """Load and check the project; raise DossierError with every problem (warnings too when ``strict``), or return
         its records, with the drafts only when ``drafts``."""
@@ -182,6 +185,7 @@ class Session:
         report.drafts_left_out = records.drafts_left_out
         return records
 
+    @quiet
     def build(
         self,
         out_dir: Path,
@@ -226,6 +230,10 @@ class Session:
         written: set[str] = set()
 
         def fill(folder: Path) -> None:
+            with Indexer(folder) if index else contextlib.nullcontext() as indexer:
+                make(folder, indexer)
+
+        def make(folder: Path, indexer: Indexer | None) -> None:
             tell("render", 0, len(todo))
             with report.phase("write"):
                 there = (
@@ -237,7 +245,15 @@ class Session:
             run = todo + missing
             with report.phase("render"):
                 rendered = render_site(
-                    site, env, self.root, run, into=folder, start_method=self.start_method, progress=tell, record=self.record
+                    site,
+                    env,
+                    self.root,
+                    run,
+                    into=folder,
+                    start_method=self.start_method,
+                    progress=tell,
+                    record=self.record,
+                    written=indexer.add if indexer is not None else None,
                 )
             record(run, rendered, states, made, seconds)
             if previous is not None:
@@ -249,10 +265,11 @@ class Session:
                 write_files([o for o in static if not (in_place and _same(out / o.path, o.data))], folder)
                 written.update(there, (p for p in files_in(folder) if p != MARKER), (o.path for o in static))
             report.rendered = sum(1 for job in run if isinstance(job, Page))
-            if index:
+            if indexer is not None:  # Pagefind has indexed the pages while they were rendered: what is left
                 tell("index", 0, 0)
                 with report.phase("index"):
-                    run_pagefind(folder)
+                    files = indexer.files(lambda done, total: tell("index", done, total))
+                    write_index(files, folder / BUNDLE)
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
 

@@ -1,5 +1,13 @@
-"""Heap: when the preview's Python collects its cyclic garbage, so that no collection of the whole heap (seconds on
-a large dossier) lands inside a save's rebuild or a tab's reload.
+"""Heap: when Python collects its cyclic garbage, so that no collection of the whole heap (seconds on a large
+dossier) lands inside a build, a save's rebuild or a tab's reload.
+
+A build makes millions of objects (records, their locations, the model), and Python's
+collector, counting them, would walk the whole growing heap again and again: at 10,000
+events that was 7 of the 18 seconds of loading, checking and linking, for 2 % less peak
+memory. So a build pauses the collector (:func:`gc_paused`; loading, checking and
+linking make next to no cyclic garbage), and a render worker freezes the model it was
+given (:func:`worker_heap`): it collects the garbage of its own pages, never walking the
+model.
 
 A save makes a new model: with the collector running, its objects would set off a
 collection of the whole heap in the middle of the rebuild. The preview pauses the
@@ -12,9 +20,14 @@ little cyclic garbage older models leave is collected once no save came for
 
 from __future__ import annotations
 
+import functools
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import ParamSpec, TypeVar
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 IDLE = 20.0  # seconds without a save after which the preview collects its cyclic garbage (see collect_all)
 
@@ -30,6 +43,24 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def quiet(function: Callable[P, T]) -> Callable[P, T]:
+    """``function`` run with the collector paused (see :func:`gc_paused`): a build, a check."""
+
+    @functools.wraps(function)
+    def paused(*args: P.args, **kwargs: P.kwargs) -> T:
+        with gc_paused():
+            return function(*args, **kwargs)
+
+    return paused
+
+
+def worker_heap() -> None:
+    """In a render worker, once it holds the model (forked, or unpickled): freeze it, and collect only what rendering
+    makes (Jinja's contexts are cycles)."""
+    gc.freeze()
+    gc.enable()
 
 
 def settle_heap() -> None:

@@ -35,6 +35,7 @@ from dossier.diagnostics import template_problem
 from dossier.errors import Cancelled, DossierError, Problem
 from dossier.filters import Gettext, NGettext
 from dossier.fragments import memoize_partials
+from dossier.heap import gc_paused, worker_heap
 from dossier.model import Site
 from dossier.pages import Job, Produce, site_map
 from dossier.project import DEFAULT_THEME, THEME, Output, template_dirs
@@ -143,6 +144,7 @@ def render_site(
     start_method: str = "fork",
     progress: Callable[[str, int, int], None] | None = None,
     record: bool = True,
+    written: Callable[[list[str]], None] | None = None,
 ) -> Rendered:
     """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
     ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
@@ -153,7 +155,9 @@ def render_site(
     which is safe where this process has other threads (the preview's server). The result is the same bytes as
     from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
     template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time. Without
-    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time).
+    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time). ``written`` is
+    given the paths of the pages (and plain files) written into ``into``, a chunk at a time, as soon as they are
+    (the search index is fed so).
     """
     jobs = list(site_map(site) if jobs is None else jobs)
     speaks = env.globals.get("_")
@@ -162,19 +166,25 @@ def render_site(
     memoize_partials(env)
     workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
+
+    def done(start: int, end: int) -> None:
+        tell("render", end, len(jobs))
+        if written is not None and into is not None:
+            written([job.path for job in jobs[start:end] if not isinstance(job, Produce)])
+
     parts: list[tuple[int, Part | Problem]] = []
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
         for start in range(0, len(jobs), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
             rendered = _unwrap(_render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], (into, record)))
             parts.append((os.getpid(), rendered))
-            tell("render", min(start + PAGES_PER_WORKER, len(jobs)), len(jobs))
+            done(start, min(start + PAGES_PER_WORKER, len(jobs)))
         return _merged(parts)
     from concurrent.futures import ProcessPoolExecutor
 
     global _SHARED
     size = max(8, min(256, len(jobs) // (workers * 8)))
     chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
-    initializer: Callable[..., None] = die_with_parent
+    initializer: Callable[..., None] = _forked
     initargs: tuple[Any, ...] = (os.getpid(),)
     if start_method == "fork":
         _SHARED = (site, env, root, jobs, (into, record))  # inherited by the forked workers, never pickled
@@ -183,9 +193,9 @@ def render_site(
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
-            for (_, end), done in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-                parts.append(done)
-                tell("render", end, len(jobs))
+            for (start, end), part in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+                parts.append(part)
+                done(start, end)
     finally:
         _SHARED = None
     return _merged(parts)
@@ -211,11 +221,19 @@ Shared = tuple[Site, jinja2.Environment, Path, list[Job], Where]
 _SHARED: Shared | None = None
 
 
+def _forked(parent: int) -> None:
+    """Initializer of a forked worker: die with the parent; collect the garbage of the pages, not the model."""
+    die_with_parent(parent)
+    worker_heap()
+
+
 def _receive(parent: int, shared: bytes) -> None:
     """Initializer of a worker started from a server process: take the model and the jobs, make the templates."""
     global _SHARED
     die_with_client(parent)
-    site, root, jobs, where = pickle.loads(shared)
+    with gc_paused():  # unpickling the model: millions of objects, no garbage
+        site, root, jobs, where = pickle.loads(shared)
+    worker_heap()
     env = make_env(root, site.labels)
     memoize_partials(env)
     _SHARED = (site, env, root, jobs, where)
@@ -267,7 +285,9 @@ def render_apart(
 def _render_apart(send: Any, parent: int, start_method: str, shared: bytes) -> None:
     """In the worker of :func:`render_apart`: render, send back what was made (or the template problem met)."""
     (die_with_parent if start_method == "fork" else die_with_client)(parent)
-    site, root, jobs, where = pickle.loads(shared)
+    with gc_paused():  # unpickling the model: millions of objects, no garbage
+        site, root, jobs, where = pickle.loads(shared)
+    worker_heap()
     env = make_env(root, site.labels)
     memoize_partials(env)
     try:

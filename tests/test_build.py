@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import os
 import random
@@ -12,16 +13,21 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
+import dossier.build
 from dossier import index
 from dossier.build import Session, build
 from dossier.errors import Cancelled, DossierError, PagefindError
 from dossier.pages import Produce
 from dossier.project import Output
 from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, tree, tree_diff
+
+T = TypeVar("T")
 
 
 def test_sample_project_matches_the_golden_html(tmp_path: Path) -> None:
@@ -77,6 +83,49 @@ def test_a_failing_search_index_fails_the_build_and_keeps_the_site(tmp_path: Pat
     with pytest.raises(PagefindError, match=r"^search indexing failed \(pagefind exit code 1\)$"):
         build(project, out)
     assert tree(out) == before
+
+
+def test_the_search_index_is_fed_every_page_while_the_site_is_rendered(tmp_path: Path, monkeypatch) -> None:
+    calls: list[str] = []
+    fed: list[str] = []
+    add, files = index.Indexer.add, index.Indexer.files
+
+    def added(self: index.Indexer, paths: list[str]) -> None:
+        calls.append("add")
+        fed.extend(paths)
+        add(self, paths)
+
+    def finished(self: index.Indexer, *args: object) -> list[Output]:
+        calls.append("files")
+        return files(self, *args)
+
+    monkeypatch.setattr(index.Indexer, "add", added)
+    monkeypatch.setattr(index.Indexer, "files", finished)
+    monkeypatch.setattr("dossier.render.PAGES_PER_WORKER", 10)  # a chunk of pages at a time, as on a big site
+    out = tmp_path / "site"
+    build(SAMPLE, out)
+    pages = {str(p.relative_to(out)) for p in out.rglob("*.html")}
+    assert calls[-1] == "files" and calls.count("add") > 1  # fed chunk by chunk, before the index was asked for
+    assert pages <= set(fed)  # every page was fed as it was rendered, none left for the end
+
+
+def test_a_build_and_a_check_run_with_the_cyclic_collector_paused(tmp_path: Path, monkeypatch) -> None:
+    seen: list[bool] = []  # whether the collector ran, as checking and linking began
+    monkeypatch.setattr(dossier.build, "link_records", spying(dossier.build.link_records, seen))
+    monkeypatch.setattr(dossier.build, "check_project", spying(dossier.build.check_project, seen))
+    assert gc.isenabled()
+    Session(SAMPLE).check(dossier.build.BuildReport())
+    build(SAMPLE, tmp_path / "site", search=False)
+    assert seen == [False, False, False]
+    assert gc.isenabled()  # and on again after
+
+
+def spying(function: Callable[..., T], seen: list[bool]) -> Callable[..., T]:
+    def spied(*args: object, **kwargs: object) -> T:
+        seen.append(gc.isenabled())
+        return function(*args, **kwargs)
+
+    return spied
 
 
 def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,5 +1,5 @@
-"""Heap: the preview's garbage collection policy — paused for a save, a settled heap frozen, all of it collected
-when idle."""
+"""Heap: the garbage collection policy — paused for a build or a save, a render worker's model frozen, a settled heap
+frozen, all of it collected when idle."""
 
 from __future__ import annotations
 
@@ -36,5 +36,25 @@ def test_a_settled_heap_is_left_alone_by_the_collector_until_the_preview_is_idle
         assert freed() is not None  # frozen: no collection walks it, not even a full one
         heap.collect_all()  # once idle: everything is looked at again
         assert freed() is None
+    finally:
+        gc.unfreeze()
+
+
+def test_a_quiet_function_runs_with_the_collector_paused_and_turns_it_back_on() -> None:
+    @heap.quiet
+    def build() -> bool:
+        return gc.isenabled()
+
+    assert build() is False
+    assert gc.isenabled()
+
+
+def test_a_render_worker_freezes_the_model_it_holds_and_collects_only_its_own_garbage() -> None:
+    model = [{"event": index} for index in range(1000)]
+    try:
+        with heap.gc_paused():
+            heap.worker_heap()
+            assert gc.isenabled()  # collecting the pages' garbage
+            assert gc.get_freeze_count() >= len(model)  # never walking the model
     finally:
         gc.unfreeze()
