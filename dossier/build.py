@@ -229,9 +229,15 @@ class Session:
         carry_index = keep_index and previous is not None and (out / BUNDLE).is_dir()
         written: set[str] = set()
 
+        inside = [0.0]  # seconds spent filling the staging folder (the rest of publishing is "write")
+
         def fill(folder: Path) -> None:
-            with Indexer(folder) if index else contextlib.nullcontext() as indexer:
-                make(folder, indexer)
+            began = time.perf_counter()
+            try:
+                with Indexer(folder) if index else contextlib.nullcontext() as indexer:
+                    make(folder, indexer)
+            finally:
+                inside[0] = time.perf_counter() - began
 
         def make(folder: Path, indexer: Indexer | None) -> None:
             tell("render", 0, len(todo))
@@ -273,11 +279,13 @@ class Session:
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
 
+        began = time.perf_counter()
         if in_place:
             assert previous is not None
             update(out, fill, removed=lambda: sorted(previous.files - written))
         else:
-            publish(out, fill)
+            publish(out, fill)  # the swap, then the previous site removed (seconds for a big one on some disks)
+        report.timings["write"] = report.timings.get("write", 0.0) + time.perf_counter() - began - inside[0]
         report.files = len(written)
         self.previous = Previous(out, site, states, made, seconds, templates, frozenset(written), tuple(pending), index)
         self.readers.sync({path: state.reads for path, state in states.items()})
