@@ -21,6 +21,7 @@ import pickle
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -37,7 +38,7 @@ from dossier.filters import Gettext, NGettext
 from dossier.fragments import memoize_partials
 from dossier.heap import gc_paused, worker_heap
 from dossier.model import Site
-from dossier.pages import Job, Produce, site_map
+from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import DEFAULT_THEME, THEME, Output, template_dirs
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.registry import ACTOR_KIND_LABELS, STATUS_MEANINGS
@@ -159,37 +160,44 @@ def render_site(
     given the paths of the pages (and plain files) written into ``into``, a chunk at a time, as soon as they are
     (the search index is fed so).
     """
-    jobs = list(site_map(site) if jobs is None else jobs)
+    todo: list[Job] = list(site_map(site) if jobs is None else jobs)
     speaks = env.globals.get("_")
     if not isinstance(speaks, Gettext) or speaks.labels != site.labels:
         raise ValueError(f"templates made for another language than the site's ({site.labels.language}): see make_env")
     memoize_partials(env)
-    workers = min(workers or _cpus(), len(jobs) // max(1, min_pages))
+    workers = min(workers or _cpus(), len(todo) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
 
+    finished = [0]
+
     def done(start: int, end: int) -> None:
-        tell("render", end, len(jobs))
+        finished[0] += end - start
+        tell("render", finished[0], len(todo))
         if written is not None and into is not None:
-            written([job.path for job in jobs[start:end] if not isinstance(job, Produce)])
+            written([job.path for job in todo[start:end] if not isinstance(job, Produce)])
 
     parts: list[tuple[int, Part | Problem]] = []
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
-        for start in range(0, len(jobs), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
-            rendered = _unwrap(_render_jobs(site, env, root, jobs[start : start + PAGES_PER_WORKER], (into, record)))
+        for start in range(0, len(todo), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
+            rendered = _unwrap(_render_jobs(site, env, root, todo[start : start + PAGES_PER_WORKER], (into, record)))
             parts.append((os.getpid(), rendered))
-            done(start, min(start + PAGES_PER_WORKER, len(jobs)))
+            done(start, min(start + PAGES_PER_WORKER, len(todo)))
         return _merged(parts)
     from concurrent.futures import ProcessPoolExecutor
 
     global _SHARED
-    size = max(8, min(256, len(jobs) // (workers * 8)))
-    chunks = [(start, min(start + size, len(jobs))) for start in range(0, len(jobs), size)]
+    size = max(8, min(256, len(todo) // (workers * 8)))
+    alone = 0
+    if into is not None:  # written, not returned: the order of making them is free, so the slow ones go first
+        todo, alone = _slow_first(todo)
+    chunks = [(start, start + 1) for start in range(alone)]
+    chunks += [(start, min(start + size, len(todo))) for start in range(alone, len(todo), size)]
     initializer: Callable[..., None] = _forked
     initargs: tuple[Any, ...] = (os.getpid(),)
     if start_method == "fork":
-        _SHARED = (site, env, root, jobs, (into, record))  # inherited by the forked workers, never pickled
+        _SHARED = (site, env, root, todo, (into, record))  # inherited by the forked workers, never pickled
     else:
-        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, jobs, (into, record)), protocol=5))
+        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, todo, (into, record)), protocol=5))
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
@@ -199,6 +207,16 @@ def render_site(
     finally:
         _SHARED = None
     return _merged(parts)
+
+
+def _slow_first(jobs: list[Job]) -> tuple[list[Job], int]:
+    """The jobs with the slow ones first, and how many those are: the exports and the pages of the whole dossier (one
+    of their template: the timeline, the brief), each seconds on a big one. Each goes to a worker on its own while
+    the others share out the pages of the records; last, they would leave one worker busy and the rest idle."""
+    counts = Counter(job.template for job in jobs if isinstance(job, Page))
+    slow = [job for job in jobs if isinstance(job, Produce) or (isinstance(job, Page) and counts[job.template] == 1)]
+    chosen = {id(job) for job in slow}
+    return slow + [job for job in jobs if id(job) not in chosen], len(slow)
 
 
 def _merged(parts: Sequence[tuple[int, Part | Problem]]) -> Rendered:

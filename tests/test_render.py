@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from dossier.build import build
+from dossier.build import build, check
+from dossier.model import link_records
+from dossier.pages import Page as PageJob
+from dossier.pages import Produce, site_map
+from dossier.render import _slow_first
+from tests.helpers import SAMPLE
 
 PAYLOAD = '<script>window.__pwned=1</script>"><svg onload=window.__pwned=1><img src=x onerror="window.__pwned=1"> javascript:window.__pwned=1'
 YAML_PAYLOAD = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"')
@@ -231,8 +236,6 @@ def test_an_article_without_a_headline_and_its_caption(sample_site: Path) -> Non
 def test_project_templates_override_the_default_theme_file_by_file(tmp_path: Path) -> None:
     import shutil
 
-    from tests.helpers import SAMPLE
-
     project = tmp_path / "p"
     shutil.copytree(SAMPLE, project)
     (project / "templates/partials").mkdir(parents=True)
@@ -252,8 +255,6 @@ def test_with_a_base_url_the_site_has_a_sitemap_and_an_atom_feed_of_events(tmp_p
     import os
     import shutil
     import xml.etree.ElementTree as ET
-
-    from tests.helpers import SAMPLE
 
     project = tmp_path / "p"
     shutil.copytree(SAMPLE, project)
@@ -578,3 +579,14 @@ def test_a_project_base_that_extends_itself_is_told_to_extend_the_default_one(tm
         "1 error found; nothing was written",
     ]
     assert not (project / "site").exists()
+
+
+def test_a_big_site_makes_its_exports_and_whole_dossier_pages_first_and_the_rest_in_order() -> None:
+    jobs = site_map(link_records(check(SAMPLE)))
+    ordered, alone = _slow_first(jobs)
+    slow = ordered[:alone]
+    assert sorted(map(id, ordered)) == sorted(map(id, jobs))  # every job, once
+    assert {job.name for job in slow if isinstance(job, Produce)} == {job.name for job in jobs if isinstance(job, Produce)}
+    assert {job.path for job in slow if isinstance(job, PageJob)} >= {"index.html", "timeline/index.html", "brief/index.html"}
+    assert not any(isinstance(job, PageJob) and job.template in ("event.html", "actor.html") for job in slow)
+    assert ordered[alone:] == [job for job in jobs if job not in slow]  # the records' pages, in site-map order
