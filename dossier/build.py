@@ -20,9 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import jinja2
+
 from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.heap import quiet
+from dossier.i18n import Labels
 from dossier.index import BUNDLE, Indexer, keep_old_chunks, run_pagefind, write_index
 from dossier.load import FileCache, load_project
 from dossier.model import Memo, Site, link_records
@@ -170,6 +173,7 @@ class Session:
     checks: CheckCache = field(default_factory=CheckCache)
     memo: Memo = field(default_factory=Memo)
     readers: Readers = field(default_factory=Readers)  # which pages of ``previous`` read each model path
+    env: tuple[jinja2.Environment, Labels, Mapping[str, str]] | None = None  # the templates, their language, digests
     previous: Previous | None = None
 
     @quiet
@@ -215,6 +219,9 @@ class Session:
         site = dataclasses.replace(site, export_templates=export_templates(self.root))
         env = make_env(self.root, site.labels)
         templates = template_digests(env)
+        if self.env is not None and self.env[1:] == (site.labels, templates):
+            env = self.env[0]  # the same templates in the same language: compiled and analysed already
+        self.env = (env, site.labels, templates)
         out = out_dir.absolute()
         previous = self.previous if self.previous is not None and self.previous.out == out else None
         jobs = site_map(site)

@@ -59,16 +59,18 @@ def memoize_partials(env: jinja2.Environment) -> list[str]:
             continue  # a broken template fails the build where it is used, as before
     included = {target for tree in trees.values() for target, _ in _includes(tree) if isinstance(target, str)}
     done = []
+    stores: Stores = []
     for name in sorted(included):
         variables = _variables(name, trees, set())
         if variables is None:
             continue
         template = env.get_template(name)
         if not getattr(template.root_render_func, "reusing", False):
-            render = _reusing(template.root_render_func, tuple(sorted(variables | set(IMPLICIT))))
+            render = _reusing(template.root_render_func, tuple(sorted(variables | set(IMPLICIT))), stores)
             template.root_render_func = render
         done.append(name)
     env.memoized_partials = tuple(done)  # type: ignore[attr-defined]
+    env.partial_stores = stores  # type: ignore[attr-defined]
     return done
 
 
@@ -126,7 +128,18 @@ def _unchanging(value: Any) -> bool:
     return params is not None and params.frozen
 
 
-def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
+Stores = list[tuple[dict[Any, Any], list[int]]]  # each reusing partial's outputs and counts
+
+
+def forget_outputs(env: jinja2.Environment) -> None:
+    """Drop every output the partials of ``env`` keep, and the objects kept with them: each rendering starts afresh,
+    so that an environment kept across builds (the preview's) holds on to no model of an earlier build."""
+    for cache, calls in getattr(env, "partial_stores", ()):
+        cache.clear()
+        calls[:] = [0, 0, 0]
+
+
+def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFunc:
     """A root render function that renders once per distinct value of ``names`` and then repeats itself.
 
     A partial that is rarely reused (fewer than one call in ``RARE``, judged once it has
@@ -135,6 +148,7 @@ def _reusing(render: RootFunc, names: tuple[str, ...]) -> RootFunc:
     """
     cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str, frozenset[Any]]] = {}
     calls = [0, 0, 0]  # calls, hits, characters stored
+    stores.append((cache, calls))
 
     def root(context: jinja2.runtime.Context) -> Iterator[str]:
         if calls[0] < 0:

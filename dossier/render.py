@@ -35,7 +35,7 @@ from dossier.brief import make_brief
 from dossier.diagnostics import template_problem
 from dossier.errors import Cancelled, DossierError, Problem
 from dossier.filters import Gettext, NGettext
-from dossier.fragments import memoize_partials
+from dossier.fragments import forget_outputs, memoize_partials
 from dossier.heap import gc_paused, worker_heap
 from dossier.model import Site
 from dossier.pages import Job, Page, Produce, site_map
@@ -165,6 +165,25 @@ def render_site(
     if not isinstance(speaks, Gettext) or speaks.labels != site.labels:
         raise ValueError(f"templates made for another language than the site's ({site.labels.language}): see make_env")
     memoize_partials(env)
+    try:
+        return _render(site, env, root, todo, workers, min_pages, into, start_method, progress, record, written)
+    finally:
+        forget_outputs(env)  # the partials' outputs, and the model objects kept with them, go with this build
+
+
+def _render(
+    site: Site,
+    env: jinja2.Environment,
+    root: Path,
+    todo: list[Job],
+    workers: int | None,
+    min_pages: int,
+    into: Path | None,
+    start_method: str,
+    progress: Callable[[str, int, int], None] | None,
+    record: bool,
+    written: Callable[[list[str]], None] | None,
+) -> Rendered:
     workers = min(workers or _cpus(), len(todo) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
 

@@ -128,6 +128,25 @@ def spying(function: Callable[..., T], seen: list[bool]) -> Callable[..., T]:
     return spied
 
 
+def test_a_session_keeps_its_templates_until_one_is_edited(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    out = project / "site"
+    session = Session(project)
+    session.build(out, search=False)
+    assert session.env is not None
+    first = session.env[0]
+    event = project / "content/events/2021-aid.yaml"
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))
+    session.build(out, search=False)
+    assert session.env[0] is first  # compiled and analysed once
+    (project / "templates").mkdir()
+    (project / "templates/404.html").write_text("{% extends 'base.html' %}{% block main %}Lost here.{% endblock %}")
+    session.build(out, search=False)
+    assert session.env[0] is not first
+    assert "Lost here." in (out / "404.html").read_text()
+
+
 def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "get_executable", lambda: None)
     with pytest.raises(PagefindError) as error:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import jinja2
 
-from dossier.fragments import memoize_partials
+from dossier.fragments import forget_outputs, memoize_partials
 
 TEMPLATES = {
     "page.html": "{% for x in items %}{% include 'item.html' %}|{% endfor %}{% include 'counter.html' %}",
@@ -103,3 +104,15 @@ def test_partials_reading_a_namespace_list_or_dict_are_rendered_afresh() -> None
     expected = page(plain, [], {})
     assert expected == "#1 a<span>1</span>;#2 b<span>2</span>;#3 a<span>3</span>;|[1:1]#1 c<span>1</span>;|[2:2]"
     assert page(memo, [], {}) == expected
+
+
+def test_forgotten_outputs_let_go_of_the_objects_they_were_made_from() -> None:
+    environment = env()
+    memoize_partials(environment)
+    thing = Thing("a", "person")
+    kept = weakref.ref(thing)
+    assert environment.get_template("page.html").render(items=[thing, thing], root="") == "<a href='a/'>a</a>[person]|" * 2 + "2"
+    del thing
+    assert kept() is not None  # stored with the partial's output, for the next include
+    forget_outputs(environment)
+    assert kept() is None  # a kept environment holds on to no model of an earlier build
