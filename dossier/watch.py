@@ -3,7 +3,7 @@
 :class:`Saves` listens for the operating system's file events (``watchfiles``: inotify on
 Linux, FSEvents on macOS), so an idle preview costs no CPU however large the project; a
 burst of saves (an editor's write-then-rename, its backup and swap files, a save of many
-files) is reported once it has been quiet for 0.05 s, and the build then reads the files'
+files) is reported once it has been quiet for 0.025 s, and the build then reads the files'
 final content. Editor noise is skipped, and so is the output folder. Where file events are
 not available (some network and container file systems), it falls back to
 :class:`Watcher`: a polling loop of our own rather than livereload's (0.8 s polls), which
@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - a dependency; without it the preview p
 
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt (polling)
-EVENTS_QUIET = 0.05  # the same with file events, which arrive as they happen (an editor's save takes a few ms)
+EVENTS_QUIET = 0.025  # the same with file events, which arrive as they happen (an editor's save takes a few ms)
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
 Scanner = Callable[[], dict[str, Stamp]]
