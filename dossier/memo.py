@@ -25,6 +25,7 @@ class Memo:
         self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.kept: dict[str, Mapping[str, Any]] = {}  # see same()
         self.kept_values: dict[str, dict[str, Any]] = {}  # see stable()
+        self.results: dict[str, Any] = {}  # the last build's whole-dossier parts (and their inputs), to patch
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a

@@ -20,7 +20,7 @@ from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
 from dossier.i18n import Labels
 from dossier.memo import ByValue, Memo, Unkeyed
-from dossier.overview import Overview, layout
+from dossier.overview import Overview, layout, relabelled
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
@@ -199,6 +199,14 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
         return memo(_facets_of, events, ByValue(actor_id), lookup, still=lambda f: current(f.actors))
 
+    # the whole dossier's facets and overview read the events' dates, actors, tags, status and kind, not their titles
+    # or texts: after the usual save they are last build's (the overview's marks relabelled)
+    labels = {e.id: memo.each(_mark_label, e, words, still=same_words) for e in events}
+    shaped = same_actors and same_words and _same_shape(memo.results.get("events"), events)
+    whole_facets = memo.results["facets"] if shaped else facets(events, actor_by_id, rank=rank)
+    overview = relabelled(memo.results["overview"], labels) if shaped else layout(events, actor_by_id, labels, labels=words)
+    memo.results.update(events=events, facets=whole_facets, overview=overview)
+
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     return Site(
         dossier=records.dossier,
@@ -218,10 +226,8 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         citing_events=memo.stable("citing_events", {a.id: tuple(citing[a.id]) for a in articles}),
         tags=memo.stable("tags", {tag: tuple(tags[tag]) for tag in sorted(tags)}),
         timeline=timeline(events, words),
-        facets=facets(events, actor_by_id, rank=rank),
-        overview=layout(
-            events, actor_by_id, {e.id: memo.each(_mark_label, e, words, still=same_words) for e in events}, labels=words
-        ),
+        facets=whole_facets,
+        overview=overview,
         one_line={e.id: one_line(e.summary) for e in events},
         actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
         actor_facets={a.id: actor_facets(a.id) for a in actors},
@@ -238,6 +244,20 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         key_actors=tuple(sorted(actors, key=lambda a: (-len(actor_events[a.id]), a.name.casefold(), a.id))[:KEY_ACTORS]),
         latest=events[::-1][:LATEST],
         changed=records.changed,
+    )
+
+
+def _shape(event: Event) -> tuple[Any, ...]:
+    """What the facets and the overview's layout read of an event."""
+    return (event.id, event.date, event.end, event.actors, event.tags, event.status, event.kind)
+
+
+def _same_shape(before: Sequence[Event] | None, events: Sequence[Event]) -> bool:
+    """Whether ``events`` are, in order, events of the same shape as ``before`` (the same objects, mostly)."""
+    return (
+        before is not None
+        and len(before) == len(events)
+        and all(a is b or _shape(a) == _shape(b) for a, b in zip(before, events, strict=True))
     )
 
 

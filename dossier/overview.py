@@ -12,6 +12,7 @@ size (at most a few hundred marks a lane). Pure: numbers in, geometry out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
@@ -149,6 +150,22 @@ def layout(
         tuple(marks),
         _ticks(first, last, x, labels),
         len(events),
+    )
+
+
+def relabelled(overview: Overview | None, label: Mapping[str, str]) -> Overview | None:
+    """``overview`` with each single event's mark named by ``label`` (an aggregate's name counts its events): the
+    same layout after a save that changed titles only."""
+    if overview is None:
+        return None
+    marks = tuple(
+        dataclasses.replace(m, label=label[m.events[0]]) if m.count == 1 and m.label != label[m.events[0]] else m
+        for m in overview.marks
+    )
+    return (
+        overview
+        if all(a is b for a, b in zip(marks, overview.marks, strict=True))
+        else dataclasses.replace(overview, marks=marks)
     )
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
+from dossier.build import BuildReport, Session
 from dossier.dates import PartialDate
 from dossier.model import link_records
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records, Role
+from tests.helpers import SAMPLE
 
 
 def event(
@@ -105,3 +110,21 @@ def test_places_are_grouped_apart_from_the_other_actors() -> None:
     assert [(a.id, n) for a, n in site.co_places["alpha"]] == [("delta", 2)]
     assert [(a.id, n) for a, n in site.co_actors["delta"]] == [("alpha", 2), ("beta", 1)]
     assert site.co_places["delta"] == ()
+
+
+def test_a_title_save_keeps_the_facets_and_the_overview_layout_with_the_new_name(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    session = Session(project)
+    first = link_records(session.check(BuildReport()), session.memo)
+    session.memo.next_build()
+    event = project / "content/events/2021-aid.yaml"
+    event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
+    second = link_records(session.check(BuildReport()), session.memo)
+    fresh = link_records(Session(project).check(BuildReport()))
+    assert second.facets is first.facets  # nothing it counts changed
+    assert second.overview == fresh.overview != first.overview  # the same layout, the event's mark renamed
+    session.memo.next_build()
+    event.write_text(event.read_text().replace("date: 2021", "date: 2020", 1))  # a date moves the mark: laid out again
+    third = link_records(session.check(BuildReport()), session.memo)
+    assert third.overview == link_records(Session(project).check(BuildReport())).overview != second.overview
