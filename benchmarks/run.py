@@ -38,13 +38,13 @@ def child_build(project: Path, out: Path) -> None:
     import dossier.build as build_module
 
     peaks: dict[str, int] = {}
-    real_files = build_module.Indexer.files
+    real_index = build_module.run_pagefind
 
-    def files(self: Any, *args: Any) -> Any:  # the render workers have ended, Pagefind (fed meanwhile) has not
+    def index(site: Path) -> None:  # the render workers have ended, Pagefind has not started
         peaks["workers_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        return real_files(self, *args)
+        real_index(site)
 
-    build_module.Indexer.files = files  # type: ignore[method-assign]
+    build_module.run_pagefind = index  # type: ignore[assignment]
     started = time.perf_counter()
     report = build_module.build(project, out)
     wall = time.perf_counter() - started

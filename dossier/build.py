@@ -8,7 +8,6 @@ changed (the preview's rebuilds).
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import os
 import shutil
@@ -26,7 +25,7 @@ from dossier.check import CheckCache, check_project
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.heap import quiet
 from dossier.i18n import Labels
-from dossier.index import BUNDLE, Indexer, keep_old_chunks, run_pagefind, write_index
+from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
 from dossier.load import FileCache, load_project
 from dossier.model import Memo, Site, link_records
 from dossier.pages import Job, Page, Produce, site_map
@@ -241,12 +240,11 @@ class Session:
         def fill(folder: Path) -> None:
             began = time.perf_counter()
             try:
-                with Indexer(folder) if index else contextlib.nullcontext() as indexer:
-                    make(folder, indexer)
+                make(folder)
             finally:
                 inside[0] = time.perf_counter() - began
 
-        def make(folder: Path, indexer: Indexer | None) -> None:
+        def make(folder: Path) -> None:
             tell("render", 0, len(todo))
             with report.phase("write"):
                 there = (
@@ -266,7 +264,6 @@ class Session:
                     start_method=self.start_method,
                     progress=tell,
                     record=self.record,
-                    written=indexer.add if indexer is not None else None,
                 )
             record(run, rendered, states, made, seconds)
             if previous is not None:
@@ -278,11 +275,10 @@ class Session:
                 write_files([o for o in static if not (in_place and _same(out / o.path, o.data))], folder)
                 written.update(there, (p for p in files_in(folder) if p != MARKER), (o.path for o in static))
             report.rendered = sum(1 for job in run if isinstance(job, Page))
-            if indexer is not None:  # Pagefind has indexed the pages while they were rendered: what is left
+            if index:  # after rendering, not page by page while rendering: see docs/performance.md
                 tell("index", 0, 0)
                 with report.phase("index"):
-                    files = indexer.files(lambda done, total: tell("index", done, total))
-                    write_index(files, folder / BUNDLE)
+                    run_pagefind(folder)
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
 

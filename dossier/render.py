@@ -145,7 +145,6 @@ def render_site(
     start_method: str = "fork",
     progress: Callable[[str, int, int], None] | None = None,
     record: bool = True,
-    written: Callable[[list[str]], None] | None = None,
 ) -> Rendered:
     """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
     ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
@@ -156,9 +155,7 @@ def render_site(
     which is safe where this process has other threads (the preview's server). The result is the same bytes as
     from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
     template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time. Without
-    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time). ``written`` is
-    given the paths of the pages (and plain files) written into ``into``, a chunk at a time, as soon as they are
-    (the search index is fed so).
+    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time).
     """
     todo: list[Job] = list(site_map(site) if jobs is None else jobs)
     speaks = env.globals.get("_")
@@ -166,7 +163,7 @@ def render_site(
         raise ValueError(f"templates made for another language than the site's ({site.labels.language}): see make_env")
     memoize_partials(env)
     try:
-        return _render(site, env, root, todo, workers, min_pages, into, start_method, progress, record, written)
+        return _render(site, env, root, todo, workers, min_pages, into, start_method, progress, record)
     finally:
         forget_outputs(env)  # the partials' outputs, and the model objects kept with them, go with this build
 
@@ -182,7 +179,6 @@ def _render(
     start_method: str,
     progress: Callable[[str, int, int], None] | None,
     record: bool,
-    written: Callable[[list[str]], None] | None,
 ) -> Rendered:
     workers = min(workers or _cpus(), len(todo) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
@@ -192,8 +188,6 @@ def _render(
     def done(start: int, end: int) -> None:
         finished[0] += end - start
         tell("render", finished[0], len(todo))
-        if written is not None and into is not None:
-            written([job.path for job in todo[start:end] if not isinstance(job, Produce)])
 
     parts: list[tuple[int, Part | Problem]] = []
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():

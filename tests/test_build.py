@@ -85,30 +85,6 @@ def test_a_failing_search_index_fails_the_build_and_keeps_the_site(tmp_path: Pat
     assert tree(out) == before
 
 
-def test_the_search_index_is_fed_every_page_while_the_site_is_rendered(tmp_path: Path, monkeypatch) -> None:
-    calls: list[str] = []
-    fed: list[str] = []
-    add, files = index.Indexer.add, index.Indexer.files
-
-    def added(self: index.Indexer, paths: list[str]) -> None:
-        calls.append("add")
-        fed.extend(paths)
-        add(self, paths)
-
-    def finished(self: index.Indexer, *args: object) -> list[Output]:
-        calls.append("files")
-        return files(self, *args)
-
-    monkeypatch.setattr(index.Indexer, "add", added)
-    monkeypatch.setattr(index.Indexer, "files", finished)
-    monkeypatch.setattr("dossier.render.PAGES_PER_WORKER", 10)  # a chunk of pages at a time, as on a big site
-    out = tmp_path / "site"
-    build(SAMPLE, out)
-    pages = {str(p.relative_to(out)) for p in out.rglob("*.html")}
-    assert calls[-1] == "files" and calls.count("add") > 1  # fed chunk by chunk, before the index was asked for
-    assert pages <= set(fed)  # every page was fed as it was rendered, none left for the end
-
-
 def test_a_build_and_a_check_run_with_the_cyclic_collector_paused(tmp_path: Path, monkeypatch) -> None:
     seen: list[bool] = []  # whether the collector ran, as checking and linking began
     monkeypatch.setattr(dossier.build, "link_records", spying(dossier.build.link_records, seen))

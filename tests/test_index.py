@@ -6,11 +6,15 @@ event 2021-aid, and "Metropolis" only as an alias of the actor Capital City.
 
 from __future__ import annotations
 
-import gzip
+import base64
+import io
+import json
+import os
 import re
 import shutil
 import subprocess
 import sys
+import types
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,9 +26,8 @@ from playwright.sync_api import Page, expect
 from dossier.build import build, check
 from dossier.dates import PartialDate
 from dossier.errors import PagefindError
-from dossier.index import Indexer, index_files
+from dossier.index import _Service
 from dossier.model import link_records
-from dossier.project import Output
 from dossier.records import Event
 from dossier.search_entries import span
 from tests.conftest import AXE_JS, free_port, wait_for
@@ -184,26 +187,6 @@ def test_the_header_box_is_a_plain_form_to_the_search_page_which_has_one_box_of_
     assert 'data-bundle="../pagefind/"' in search
 
 
-def _fragments(files: list[Output]) -> dict[str, bytes]:
-    """The index's page fragments (named by a hash of the page's address and text), unzipped."""
-    return {f.path: gzip.decompress(f.data) for f in files if f.path.startswith("fragment/")}
-
-
-def test_pages_fed_while_rendering_give_the_index_pagefind_makes_of_the_finished_folder(
-    sample_site: Path, tmp_path: Path
-) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(sample_site, site, ignore=shutil.ignore_patterns("pagefind"))
-    pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
-    with Indexer(site) as indexer:
-        indexer.add(pages[: len(pages) // 2])  # as a render worker's chunk is done; the rest as a build's leftovers
-        indexer.add(["data/dossier.json", "static/site.css"])  # not pages: left out, as Pagefind leaves them out
-        fed = indexer.files()
-    found = index_files(site)
-    assert len(_fragments(fed)) == len(INDEXED)
-    assert _fragments(fed) == _fragments(found)  # the same pages, at the same addresses, with the same words
-
-
 FAKE_PAGEFIND = """#!{python}
 import base64, json, sys
 buffer = b""
@@ -219,23 +202,36 @@ while chunk := sys.stdin.buffer.read1(65536):
 """
 
 
-def test_a_page_pagefind_refuses_while_pages_are_fed_fails_the_build_and_keeps_the_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_an_error_pagefind_reports_fails_the_build_and_keeps_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
     out = project / "site"
     build(project, out, search=False)
     before = tree(out)
     fake = tmp_path / "pagefind"
-    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, said="the page has no body"))
+    fake.write_text(FAKE_PAGEFIND.format(python=sys.executable, said="cannot index this site"))
     fake.chmod(0o755)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(fake))
     with pytest.raises(PagefindError) as error:
         build(project, out)
-    assert str(error.value) == "search indexing failed: the page has no body"
+    assert str(error.value) == "search indexing failed: cannot index this site"
     assert tree(out) == before
     assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
+
+
+def test_pagefinds_answers_are_read_whole_however_the_pipe_cuts_them() -> None:
+    read, write = os.pipe()
+    answers = [base64.b64encode(json.dumps({"message_id": 1, "payload": {"n": n}}).encode()) for n in range(3)]
+    stream = b",".join(answers) + b","
+    os.write(write, stream[:7])  # a piece of the first answer
+    process = types.SimpleNamespace(stdout=os.fdopen(read, "rb"), wait=lambda: 1)
+    service = _Service(process, io.BytesIO(b"it stopped"))  # type: ignore[arg-type]
+    os.write(write, stream[7:])  # the rest of it, then two more in one piece
+    os.close(write)
+    assert [service._next_answer() for _ in answers] == answers  # the second and third: one read, two answers
+    with pytest.raises(PagefindError) as error:  # the output ended: Pagefind stopped, and says why
+        service._next_answer()
+    assert str(error.value) == "search indexing failed (pagefind exit code 1): it stopped"
 
 
 def test_span_of_events() -> None:
