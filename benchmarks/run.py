@@ -64,10 +64,11 @@ def overview_cost(project: Path) -> dict[str, float]:
     """Seconds to lay out the timeline's SVG overview, and to render the whole timeline page (overview and list)."""
     from dossier.build import check
     from dossier.chronology import when
+    from dossier.environment import make_env
     from dossier.model import link_records
     from dossier.overview import layout
     from dossier.pages import Page
-    from dossier.render import make_env, render_site
+    from dossier.render import render_site
 
     site = link_records(check(project))
     started = time.perf_counter()

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import jinja2
 
 from dossier.check import CheckCache, check_project
+from dossier.environment import make_env, static_files, template_digests
 from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.heap import quiet
 from dossier.i18n import Labels
@@ -32,7 +33,7 @@ from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output, export_templates
 from dossier.recording import Changes, Readers
 from dossier.records import Records
-from dossier.render import Rendered, make_env, render_apart, render_site, static_files, template_digests
+from dossier.render import Rendered, render_apart, render_site
 from dossier.write import (
     MARKER,
     check_outputs,

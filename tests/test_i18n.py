@@ -18,12 +18,12 @@ from playwright.sync_api import Page, expect
 from dossier import chronology, i18n, structured
 from dossier.build import build, check
 from dossier.dates import PartialDate, when
+from dossier.environment import make_env
 from dossier.i18n import ENGLISH, SEARCH_SCRIPT, labels
 from dossier.languages import he
 from dossier.model import link_records
 from dossier.project import THEME
 from dossier.registry import ACTOR_KIND_LABELS, EVENT_KINDS, STATUS_MEANINGS
-from dossier.render import make_env
 from tests.helpers import SAMPLE
 
 TESTS = Path(__file__).parent

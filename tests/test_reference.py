@@ -41,9 +41,9 @@ def test_every_block_filter_and_function_of_the_theme_is_documented() -> None:
     import jinja2
     from jinja2 import nodes
 
+    from dossier.environment import make_env
     from dossier.project import THEME
     from dossier.reference import BLOCKS, FILTERS, GLOBALS
-    from dossier.render import make_env
 
     env = make_env(REPO / "no-project")
     base = env.parse((THEME / "base.html").read_text(encoding="utf-8"))

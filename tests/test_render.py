@@ -368,8 +368,9 @@ def test_parallel_rendering_runs_in_worker_processes_and_gives_the_same_bytes(tm
     import os
 
     from dossier.build import check
+    from dossier.environment import make_env
     from dossier.model import link_records
-    from dossier.render import make_env, render_site
+    from dossier.render import render_site
     from tests.test_benchmarks import generate
 
     project = generate(tmp_path / "project", size=100)
@@ -391,9 +392,10 @@ def test_a_template_error_in_a_worker_comes_back_located(tmp_path: Path) -> None
     import pytest
 
     from dossier.build import check
+    from dossier.environment import make_env
     from dossier.errors import DossierError
     from dossier.model import link_records
-    from dossier.render import make_env, render_site
+    from dossier.render import render_site
     from tests.helpers import SAMPLE
 
     project = tmp_path / "p"
@@ -512,8 +514,8 @@ def _main(html: str) -> str:
 def test_a_project_base_extends_the_default_theme_by_name_and_every_page_gets_its_blocks(tmp_path: Path) -> None:
     import shutil
 
+    from dossier.environment import make_env
     from dossier.fragments import memoize_partials
-    from dossier.render import make_env
     from tests.helpers import SAMPLE, tree
 
     project = tmp_path / "themed"

@@ -19,8 +19,8 @@ from playwright.sync_api import Page, expect
 
 from dossier import serve
 from dossier.build import BuildReport, build
+from dossier.environment import make_env
 from dossier.errors import DossierError, Location, Problem
-from dossier.render import make_env
 from dossier.serve import Preview, error_page, failures, is_page
 from tests.conftest import SAMPLE, free_port, wait_for
 
