@@ -20,6 +20,7 @@ from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
 from dossier.i18n import Labels
 from dossier.memo import ByValue, Memo, Unkeyed
+from dossier.mentions import find_mentions
 from dossier.overview import Overview, layout, relabelled
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
@@ -27,7 +28,6 @@ from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
 from dossier.search_entries import SearchEntry, search_entries
 
 T = TypeVar("T")
-_WORD = re.compile(r"\w+")
 KEY_ACTORS = 8
 LATEST = 5
 
@@ -347,42 +347,3 @@ def _disputes(event: Event) -> tuple[Dispute, ...]:
         if source.aspect:
             aspects[source.aspect].append(Cited(number, source))
     return tuple(Dispute(aspect, tuple(accounts)) for aspect, accounts in aspects.items())
-
-
-def find_mentions(
-    actors: tuple[Actor, ...], articles: tuple[Article, ...], memo: Memo | None = None
-) -> dict[str, tuple[Actor, ...]]:
-    """For each article, the actors whose name or an alias occurs in it as whole words (case-sensitive)."""
-    memo = memo if memo is not None else Memo()
-    names = ByValue(tuple((actor.id, actor.name, actor.aliases) for actor in actors))
-    index = memo(_name_index, names)
-    by_id = {a.id: a for a in actors}
-    order = {a.id: i for i, a in enumerate(actors)}
-    return {
-        article.id: tuple(by_id[i] for i in sorted(memo(_mentioned, article, index), key=order.__getitem__))
-        for article in articles
-    }
-
-
-NameIndex = dict[str, list[tuple[tuple[str, ...], str]]]  # first word of a name -> (the name's words, actor id)
-
-
-def _name_index(names: tuple[tuple[str, str, tuple[str, ...]], ...]) -> NameIndex:
-    by_first: NameIndex = defaultdict(list)
-    for actor_id, name, aliases in names:
-        for each in (name, *aliases):
-            name_words = tuple(_WORD.findall(each))
-            if name_words:
-                by_first[name_words[0]].append((name_words, actor_id))
-    return by_first
-
-
-def _mentioned(article: Article, by_first: NameIndex) -> tuple[str, ...]:
-    """The ids of the actors an article names (the index is the same object while the names are the same)."""
-    words = _WORD.findall(f"{article.title}\n{article.subtitle or ''}\n{markup.plain_text(article.body)}")
-    found: dict[str, None] = {}
-    for index, word in enumerate(words):
-        for phrase, actor_id in by_first.get(word, ()):
-            if tuple(words[index : index + len(phrase)]) == phrase:
-                found[actor_id] = None
-    return tuple(found)
