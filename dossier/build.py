@@ -237,6 +237,7 @@ class Session:
                     start_method=self.start_method,
                     progress=tell,
                     record=self.record,
+                    same_as=None if in_place or not out.is_dir() else out,  # the previous site: unchanged files linked
                 )
             record(run, rendered, states, made, seconds)
             if previous is not None:

@@ -35,7 +35,7 @@ from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.signals import die_with_client, die_with_parent
-from dossier.write import write_file
+from dossier.write import link_same, write_file
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ def render_site(
     start_method: str = "fork",
     progress: Callable[[str, int, int], None] | None = None,
     record: bool = True,
+    same_as: Path | None = None,
 ) -> Rendered:
     """Render every job of the site map (or ``jobs``), in order; pure apart from reading templates (and, with
     ``into``, writing each file there as soon as it is made, so no page travels back from a worker).
@@ -74,7 +75,8 @@ def render_site(
     which is safe where this process has other threads (the preview's server). The result is the same bytes as
     from one process. A template error, in a worker or here, is raised as a :class:`DossierError` located in the
     template. ``progress("render", done, total)`` is told how far it got, a chunk of jobs at a time. Without
-    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time).
+    ``record``, what pages read is not recorded (a build that no rebuild follows saves that time). A file that
+    ``same_as`` (the previous site) holds with the same bytes is hard-linked from there rather than written again.
     """
     todo: list[Job] = list(site_map(site) if jobs is None else jobs)
     speaks = env.globals.get("_")
@@ -82,7 +84,7 @@ def render_site(
         raise ValueError(f"templates made for another language than the site's ({site.labels.language}): see make_env")
     memoize_partials(env)
     try:
-        return _render(site, env, root, todo, workers, min_pages, into, start_method, progress, record)
+        return _render(site, env, root, todo, workers, min_pages, (into, record, same_as), start_method, progress)
     finally:
         forget_outputs(env)  # the partials' outputs, and the model objects kept with them, go with this build
 
@@ -94,11 +96,11 @@ def _render(
     todo: list[Job],
     workers: int | None,
     min_pages: int,
-    into: Path | None,
+    where: Where,
     start_method: str,
     progress: Callable[[str, int, int], None] | None,
-    record: bool,
 ) -> Rendered:
+    into = where[0]
     workers = min(workers or _cpus(), len(todo) // max(1, min_pages))
     tell = progress or (lambda phase, done, total: None)
 
@@ -111,7 +113,7 @@ def _render(
     parts: list[tuple[int, Part | Problem]] = []
     if workers < 2 or start_method not in multiprocessing.get_all_start_methods():
         for start in range(0, len(todo), PAGES_PER_WORKER):  # a chunk at a time, to tell the progress
-            rendered = _unwrap(_render_jobs(site, env, root, todo[start : start + PAGES_PER_WORKER], (into, record)))
+            rendered = _unwrap(_render_jobs(site, env, root, todo[start : start + PAGES_PER_WORKER], where))
             parts.append((os.getpid(), rendered))
             done(start, min(start + PAGES_PER_WORKER, len(todo)))
         return _merged(parts)
@@ -127,9 +129,9 @@ def _render(
     initializer: Callable[..., None] = _forked
     initargs: tuple[Any, ...] = (os.getpid(),)
     if start_method == "fork":
-        _SHARED = (site, env, root, todo, (into, record))  # inherited by the forked workers, never pickled
+        _SHARED = (site, env, root, todo, where)  # inherited by the forked workers, never pickled
     else:
-        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, todo, (into, record)), protocol=5))
+        initializer, initargs = _receive, (os.getpid(), pickle.dumps((site, root, todo, where), protocol=5))
     try:
         context = multiprocessing.get_context(start_method)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=initializer, initargs=initargs) as pool:
@@ -166,7 +168,8 @@ def _merged(parts: Sequence[tuple[int, Part | Problem]]) -> Rendered:
     return Rendered(outputs, reads, frozenset(pid for pid, _ in parts), made, seconds)
 
 
-Where = tuple[Path | None, bool]  # the folder to write into (None: return the bytes), whether to record reads
+Where = tuple[Path | None, bool, Path | None]  # the folder to write into (None: return the bytes), whether to record
+# reads, the previous site to link unchanged files from
 Shared = tuple[Site, jinja2.Environment, Path, list[Job], Where]
 _SHARED: Shared | None = None
 
@@ -206,7 +209,7 @@ def render_apart(
         raise Cancelled("stopped by a newer save")
     context = multiprocessing.get_context(start_method)
     receive, send = context.Pipe(duplex=False)
-    shared = pickle.dumps((site, root, list(jobs), (into, True)), protocol=5)
+    shared = pickle.dumps((site, root, list(jobs), (into, True, None)), protocol=5)
     worker = context.Process(  # type: ignore[attr-defined]
         target=_render_apart, args=(send, os.getpid(), start_method, shared), daemon=True
     )
@@ -273,7 +276,7 @@ def _unwrap(result: Part | Problem) -> Part:
 def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job], where: Where) -> Part | Problem:
     """Render ``jobs``, recording what each page reads (unless told not to); a template error becomes a located problem
     (any other error is a bug and raises). With a folder to write into, every file is written there, not returned."""
-    into, record = where
+    into, record, same_as = where
     outputs: list[Output] = []
     reads: dict[str, frozenset[Any]] = {}
     made: dict[str, tuple[str, ...]] = {}
@@ -287,7 +290,7 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
     def keep(output: Output) -> None:
         if into is None:
             outputs.append(output)
-        else:
+        elif same_as is None or not link_same(output, same_as, into):
             write_file(output, into)
 
     try:

@@ -123,6 +123,23 @@ def test_a_session_keeps_its_templates_until_one_is_edited(tmp_path: Path) -> No
     assert "Lost here." in (out / "404.html").read_text()
 
 
+def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    out = project / "site"
+    build(project, out, search=False)
+    inodes = {path: (out / path).stat().st_ino for path in ("index.html", "events/2021-aid/index.html", "404.html")}
+    event = project / "content/events/2021-aid.yaml"
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))
+    build(project, out, search=False)
+    assert (out / "404.html").stat().st_ino == inodes["404.html"]  # the same bytes: linked from the previous site
+    assert (out / "events/2021-aid/index.html").stat().st_ino != inodes["events/2021-aid/index.html"]  # written anew
+    assert "Edited " in (out / "events/2021-aid/index.html").read_text()
+    fresh = tmp_path / "fresh"
+    build(project, fresh, search=False)
+    assert tree(out) == tree(fresh)
+
+
 def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "get_executable", lambda: None)
     with pytest.raises(PagefindError) as error:

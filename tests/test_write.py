@@ -194,3 +194,37 @@ def test_update_refuses_a_folder_dossier_did_not_write(tmp_path: Path) -> None:
         write.update(out, lambda folder: None)
     assert str(error.value) == f"{out} was not written by dossier; remove it or choose another --out folder"
     assert (out / "notes.txt").read_text() == "keep me"
+
+
+# --- linking what the previous site holds already ------------------------------------------------------------------
+
+
+def test_a_file_the_previous_site_holds_with_the_same_bytes_is_linked_not_written(tmp_path: Path) -> None:
+    old, new = tmp_path / "site", tmp_path / "new"
+    (old / "events/a").mkdir(parents=True)
+    (old / "events/a/index.html").write_bytes(b"<p>same</p>")
+    assert write.link_same(Output("events/a/index.html", b"<p>same</p>"), old, new)
+    assert (new / "events/a/index.html").stat().st_ino == (old / "events/a/index.html").stat().st_ino
+    assert (new / "events/a/index.html").read_bytes() == b"<p>same</p>"
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "why"),
+    [
+        ("page.html", b"<p>other</p>", "other bytes of the same length"),
+        ("page.html", b"<p>longer one</p>", "another length"),
+        ("missing.html", b"<p>same</p>", "no such file"),
+        ("link.html", b"<p>same</p>", "a symbolic link, even to the same bytes"),
+        ("fifo.html", b"", "a named pipe: never opened for reading, never waited on"),
+        ("../page.html", b"<p>same</p>", "a path out of the folder"),
+    ],
+)
+def test_anything_else_is_written_as_usual(tmp_path: Path, path: str, data: bytes, why: str) -> None:
+    old, new = tmp_path / "site", tmp_path / "new"
+    old.mkdir()
+    (old / "page.html").write_bytes(b"<p>same</p>")
+    (old / "link.html").symlink_to(old / "page.html")
+    os.mkfifo(old / "fifo.html")
+    (tmp_path / "page.html").write_bytes(b"<p>same</p>")
+    assert not write.link_same(Output(path, data), old, new), why
+    assert not new.exists() or not any(new.rglob("*")), why
