@@ -19,6 +19,13 @@ INVALID = TESTS / "invalid"
 THEME_FILES = ("static/",)  # the theme's own CSS and JS: not part of the golden copy (their source is in templates/)
 
 
+def sample_copy(tmp_path: Path) -> Path:
+    """A copy of the sample project to edit, at ``tmp_path/project``."""
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    return project
+
+
 def tree(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` by its POSIX path relative to it."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -25,7 +25,7 @@ from dossier.build import Session, build
 from dossier.errors import Cancelled, DossierError, PagefindError
 from dossier.pages import Produce
 from dossier.project import Output
-from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, tree, tree_diff
+from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, sample_copy, tree, tree_diff
 
 T = TypeVar("T")
 
@@ -105,8 +105,7 @@ def spying(function: Callable[..., T], seen: list[bool]) -> Callable[..., T]:
 
 
 def test_a_session_keeps_its_templates_until_one_is_edited(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    project = sample_copy(tmp_path)
     out = project / "site"
     session = Session(project)
     session.build(out, search=False)
@@ -124,8 +123,7 @@ def test_a_session_keeps_its_templates_until_one_is_edited(tmp_path: Path) -> No
 
 
 def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    project = sample_copy(tmp_path)
     out = project / "site"
     build(project, out, search=False)
     inodes = {path: (out / path).stat().st_ino for path in ("index.html", "events/2021-aid/index.html", "404.html")}

@@ -11,7 +11,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import types
@@ -31,7 +30,7 @@ from dossier.model import link_records
 from dossier.records import Event
 from dossier.search_entries import span
 from tests.conftest import AXE_JS, free_port, wait_for
-from tests.helpers import SAMPLE, tree
+from tests.helpers import sample_copy, tree
 
 REPO = Path(__file__).parent.parent
 
@@ -203,8 +202,7 @@ while chunk := sys.stdin.buffer.read1(65536):
 
 
 def test_an_error_pagefind_reports_fails_the_build_and_keeps_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    project = sample_copy(tmp_path)
     out = project / "site"
     build(project, out, search=False)
     before = tree(out)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from dossier.build import BuildReport, Session
 from dossier.dates import PartialDate
 from dossier.model import link_records
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records, Role
-from tests.helpers import SAMPLE
+from tests.helpers import sample_copy
 
 
 def event(
@@ -113,8 +112,7 @@ def test_places_are_grouped_apart_from_the_other_actors() -> None:
 
 
 def test_a_title_save_keeps_the_facets_and_the_overview_layout_with_the_new_name(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    project = sample_copy(tmp_path)
     session = Session(project)
     first = link_records(session.check(BuildReport()), session.memo)
     session.memo.next_build()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import dataclasses
-import shutil
 from pathlib import Path
 
 from dossier.build import Session
 from dossier.pages import Page, site_map
 from dossier.plan import SLOW, plan
 from dossier.recording import TEMPLATE
-from tests.helpers import SAMPLE
+from tests.helpers import sample_copy
 
 
 def _session(tmp_path: Path) -> Session:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    project = sample_copy(tmp_path)
     session = Session(project)
     session.build(project / "site", search=False)
     return session
