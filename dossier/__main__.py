@@ -23,7 +23,10 @@ def run() -> int:
     signal.signal(signal.SIGTERM, _quiet_exit)
     from dossier.cli import main
 
-    code = main()
+    try:
+        code = main()
+    except BrokenPipeError:  # what read our output went away (| head): stop quietly, as a process killed by SIGPIPE
+        code = 128 + signal.SIGPIPE
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (| head): what it did not take is lost anyway
             stream.flush()

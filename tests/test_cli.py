@@ -199,3 +199,12 @@ def test_build_verbose_says_each_phase_with_its_time(tmp_path: Path) -> None:
         r"writing the site: done in \d+\.\d\ds\n",
         result.stderr,
     )
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly() -> None:
+    command = [sys.executable, "-m", "dossier", "-C", str(SAMPLE), "check"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # as `dossier check | head -0` does, before anything was printed
+    err = process.stderr.read()
+    assert (process.wait(timeout=60), err) == (141, b"")  # as a process ended by SIGPIPE, no traceback
