@@ -71,12 +71,14 @@ def _parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(container_plugin, "caption", render=_caption)
     md.validateLink = lambda url: True  # type: ignore[method-assign]  # every link is judged by link_target instead
+    md.normalizeLink = lru_cache(maxsize=1 << 16)(md.normalizeLink)  # type: ignore[method-assign]  # links repeat
     return md
 
 
 MD = _parser()
 
 
+@lru_cache(maxsize=1 << 16)
 def link_target(href: str) -> tuple[str, str] | None:
     """Classify a link: ("web", href) for allowed web links, (scheme, id) for ``scheme:ID``, else None.
 

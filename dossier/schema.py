@@ -148,11 +148,10 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
     if value is REFUSED:  # already reported by the loader
         found.refused += 1
         return None
-    where = source.at(*path)
     name = label(path)
 
     def problem(message: str) -> None:
-        found.problems.append(Problem(where, message))
+        found.problems.append(Problem(source.at(*path), message))  # located only when there is something to say
 
     def wrong(expected: str, hint: str = "") -> None:
         problem(f"'{name}' must be {expected}, got {describe_type(value)}{hint}")
@@ -197,9 +196,9 @@ def _value(spec: Field, value: Any, source: SourceFile, path: KeyPath, found: Fi
     if message:
         problem(message)
     elif spec.type == "id":
-        found.refs.append(Ref(spec.ref, text, where))
+        found.refs.append(Ref(spec.ref, text, source.at(*path)))
     elif spec.type == "markdown":
-        found.texts.append(Text(source.kind, source.id, path, value, where, source.is_block(*path)))
+        found.texts.append(Text(source.kind, source.id, path, value, source.at(*path), source.is_block(*path)))
     elif spec.type == "time":
         return parse_time(text)
     return value if spec.type == "markdown" else text
