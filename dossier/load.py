@@ -6,10 +6,9 @@ files of every record type in its folder (``content/events/*.yaml``,
 tags only, no anchors or aliases, no duplicate keys) and splits front matter from
 the Markdown body. Nothing is interpreted here; problems are returned, never raised.
 
-Only files inside the project are read, and only regular ones: a link under
-``content/`` or ``templates/`` that leads out of the project, a FIFO, a device or a
-socket is a located error, and is never opened (so neither its contents nor a wait on
-it can reach the terminal). YAML is refused beyond :data:`MAX_DEPTH` levels of nesting.
+Only files inside the project are read, and only regular ones (see ``files``): a link
+that leads out of the project, a FIFO, a device or a socket is a located error and is
+never opened. YAML is refused beyond :data:`MAX_DEPTH` levels of nesting.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ import datetime as dt
 import os
 import stat
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,8 @@ from typing import Any
 import yaml
 
 from dossier.errors import Location, Problem
-from dossier.project import DOSSIER_FILE, RAW, TEMPLATES, ignored, stray_problems
+from dossier.files import Unreadable, entries, inside, lstat, read_file, relative, template_problems
+from dossier.project import DOSSIER_FILE, RAW, ignored, stray_problems
 from dossier.registry import RecordType, record_types
 from dossier.source import REFUSED, KeyPath, Pos, SourceFile
 
@@ -94,14 +94,14 @@ def load_project(
         directory = root / folder
         if not directory.is_dir():
             continue
-        for path in _entries(root, directory, problems):
+        for path in entries(root, directory, problems):
             if ignored(path.name):
                 continue
-            info = _lstat(path)
+            info = lstat(path)
             if not (info is not None and stat.S_ISREG(info.st_mode)) and path.is_dir():
                 problems.append(
                     Problem(
-                        Location(_rel(root, path)),
+                        Location(relative(root, path)),
                         f"folders are not read: {record_type.name} files go directly in {folder}/; move the files in it up",
                     )
                 )
@@ -110,14 +110,14 @@ def load_project(
                 wanted = " or ".join(record_type.suffixes)
                 problems.append(
                     Problem(
-                        Location(_rel(root, path)),
+                        Location(relative(root, path)),
                         f"unexpected file in {folder}/: {record_type.name} files end in {wanted}; rename or remove it",
                     )
                 )
                 continue
             files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed, info))
     raw_dir = root / RAW
-    raw_names = frozenset(p.name for p in _entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
+    raw_names = frozenset(p.name for p in entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
     clamp = source_date_epoch()
     changed = {f.path: clamped(changed[f.path], clamp) if f.path in changed else last_change(root / f.path, clamp) for f in files}
@@ -150,134 +150,6 @@ def _missing_dossier(content: Path) -> str:
     return "content/dossier.yaml not found (no content/ folder here); run dossier init to start a project, or pass -C DIR"
 
 
-def _rel(root: Path, path: Path) -> str:
-    text, base = str(path), str(root) + os.sep
-    if text.startswith(base):  # a path made from root (the usual case; relative_to is slower)
-        return text[len(base) :].replace(os.sep, "/")
-    return path.relative_to(root).as_posix()
-
-
-def _entries(root: Path, directory: Path, problems: list[Problem]) -> list[Path]:
-    """The folder's entries in name order; an unreadable folder is a problem and has none."""
-    try:
-        return sorted(directory.iterdir(), key=lambda path: path.name)  # the same order, without comparing paths
-    except OSError as exc:
-        problems.append(
-            Problem(Location(_rel(root, directory)), f"cannot read the folder ({exc.strerror}); fix its permissions or remove it")
-        )
-        return []
-
-
-OUTSIDE = "a link to a file outside the project; copy the file into the project instead (links must stay inside it)"
-OUTSIDE_FOLDER = "a link to a folder outside the project; copy the folder into the project instead (links must stay inside it)"
-
-
-def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -> str | None:
-    """Why the project may not read ``path``: a link out of the project, or not a regular file; None if it may.
-
-    Nothing is opened: the link is resolved and the target's type read from ``stat``. A regular file (not a link) is
-    inside the project when its folder is: ``folders`` remembers that of each folder, for the files of one load.
-    """
-    if folders is not None:
-        try:
-            mode = os.lstat(path).st_mode
-        except OSError:
-            mode = 0
-        if stat.S_ISREG(mode):
-            return None if _inside(root, path, folders) else OUTSIDE
-    real = os.path.realpath(path)
-    if os.path.commonpath([real, os.path.realpath(root)]) != os.path.realpath(root):
-        return OUTSIDE
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as exc:
-        return f"cannot read the file ({exc.strerror}); fix or remove it"
-    if not stat.S_ISREG(mode):
-        return f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it"
-    return None
-
-
-def _lstat(path: Path) -> os.stat_result | None:
-    try:
-        return os.lstat(path)
-    except OSError:
-        return None
-
-
-def _inside(root: Path, path: Path, folders: dict[str, bool]) -> bool:
-    """Whether the folder of ``path`` is inside the project (its real path), remembered in ``folders``."""
-    folder = os.path.dirname(path)
-    if folder not in folders:
-        real_root = os.path.realpath(root)
-        folders[folder] = os.path.commonpath([os.path.realpath(folder), real_root]) == real_root
-    return folders[folder]
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a special file"
-
-
-def read_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -> bytes:
-    """The bytes of a regular file inside the project; OSError (with a message for the editor) otherwise.
-
-    The file is opened without blocking and checked again once open, so a FIFO put in its place
-    after the check is refused rather than waited on.
-    """
-    why = not_a_file(root, path, folders)
-    if why is not None:
-        raise _Unreadable(why)
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise _Unreadable(f"{_kind(mode)}, not a regular file; only ordinary files are read: remove it")
-        return handle.read()
-
-
-class _Unreadable(OSError):
-    """A file the project may not read; its message is the problem to report."""
-
-
-def template_problems(root: Path) -> list[Problem]:
-    """Every file under the project's ``templates/`` that a build may not read (see :func:`not_a_file`).
-
-    Folders linked from inside are followed when they stay in the project (each real folder once,
-    so links in a circle end), as Jinja would follow them.
-    """
-    problems: list[Problem] = []
-    if not_a_file(root, root / TEMPLATES) == OUTSIDE:
-        return [Problem(Location(TEMPLATES), OUTSIDE_FOLDER)]
-    for path, why in _walk(root, root / TEMPLATES, set(), problems):
-        problems.append(Problem(Location(_rel(root, path)), why))
-    return problems
-
-
-def _walk(root: Path, folder: Path, seen: set[tuple[int, int]], problems: list[Problem]) -> Iterator[tuple[Path, str]]:
-    try:
-        info = folder.stat()
-    except OSError:
-        return
-    if (info.st_dev, info.st_ino) in seen or not folder.is_dir():
-        return
-    seen.add((info.st_dev, info.st_ino))
-    for path in _entries(root, folder, problems):
-        if ignored(path.name):
-            continue
-        why = not_a_file(root, path)
-        if why is not None and path.is_dir() and why != OUTSIDE:
-            yield from _walk(root, path, seen, problems)
-        elif why is not None:
-            yield path, OUTSIDE_FOLDER if why == OUTSIDE and path.is_dir() else why
-
-
 def _load_file(
     root: Path,
     path: Path,
@@ -289,7 +161,7 @@ def _load_file(
     changed: dict[str, int] | None = None,
     info: os.stat_result | None = None,  # the file's lstat, when the caller has it
 ) -> SourceFile:
-    rel = _rel(root, path)
+    rel = relative(root, path)
     record_id = "dossier" if kind == "dossier" else path.stem
     known = cache.get(rel) if cache is not None else None
     info = _regular_stat(root, path, folders, info) if cache is not None else None
@@ -301,7 +173,7 @@ def _load_file(
         return known.source  # not changed since it was read
     try:
         raw = read_file(root, path, folders)
-    except _Unreadable as exc:
+    except Unreadable as exc:
         problems.append(Problem(Location(rel), str(exc)))
         return SourceFile(rel, kind, record_id)
     except OSError as exc:
@@ -323,8 +195,8 @@ def _regular_stat(
     root: Path, path: Path, folders: dict[str, bool] | None, info: os.stat_result | None = None
 ) -> os.stat_result | None:
     """The stat of a regular file inside the project (not a link), or None."""
-    info = info if info is not None else _lstat(path)
-    if info is None or folders is None or not stat.S_ISREG(info.st_mode) or not _inside(root, path, folders):
+    info = info if info is not None else lstat(path)
+    if info is None or folders is None or not stat.S_ISREG(info.st_mode) or not inside(root, path, folders):
         return None
     return info
 

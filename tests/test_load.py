@@ -16,7 +16,8 @@ import pytest
 
 from dossier import load
 from dossier.errors import Location, Problem
-from dossier.load import MAX_DEPTH, OUTSIDE, OUTSIDE_FOLDER, decode, load_project, parse_yaml
+from dossier.files import OUTSIDE, OUTSIDE_FOLDER
+from dossier.load import MAX_DEPTH, decode, load_project, parse_yaml
 from tests.helpers import run_main
 
 T = TypeVar("T")
@@ -171,7 +172,7 @@ def test_a_fifo_swapped_in_after_the_check_is_refused_not_waited_on(
     make_project: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_project({"content/dossier.yaml": "title: T\n", "content/events/x.yaml": "title: x\n"})
-    monkeypatch.setattr("dossier.load.not_a_file", lambda root, path, folders=None: None)  # the check saw a regular file ...
+    monkeypatch.setattr("dossier.files.not_a_file", lambda root, path, folders=None: None)  # the check saw a regular file ...
     (root / "content/events/x.yaml").unlink()
     os.mkfifo(root / "content/events/x.yaml")  # ... then a FIFO took its place
     assert messages(root) == [
