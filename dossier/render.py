@@ -223,7 +223,8 @@ def render_apart(
                 raise RuntimeError(f"the render worker stopped before it was done (exit status {worker.exitcode})")
         try:
             result: Part | Problem | str = receive.recv()
-        except EOFError:
+        except EOFError:  # its end of the pipe closed as it died: wait for its status
+            worker.join(5)
             raise RuntimeError(f"the render worker stopped before it was done (exit status {worker.exitcode})") from None
     finally:
         receive.close()
