@@ -23,26 +23,26 @@ def find_mentions(
 ) -> dict[str, tuple[Actor, ...]]:
     """For each article, the actors whose name or an alias occurs in it as whole words (case-sensitive).
 
-    After a save that changed some actors' names (or added or removed actors), an unchanged article is looked at
-    only for those actors' names, and only when their first words occur in it."""
+    After a save that changed some actors' names (or added or removed actors), an unchanged article is searched only
+    for those actors' names."""
     memo = memo if memo is not None else Memo()
     names = {actor.id: (actor.name, actor.aliases) for actor in actors}
     before: dict[str, tuple[str, tuple[str, ...]]] | None = memo.results.get("mention names")
     found: dict[str, tuple[Article, frozenset[str]]] = memo.results.get("mentions found", {})
     changed = None if before is None else {i for i in names.keys() | before.keys() if names.get(i) != before.get(i)}
-    index: list[NameIndex] = []  # made when an article is new or changed (or on the first build)
+    index: NameIndex | None = None  # made when an article is new or changed (or on the first build)
     now: dict[str, tuple[Article, frozenset[str]]] = {}
     for article in articles:
         known = found.get(article.id)
         if known is not None and known[0] is article and changed is not None:
-            ids = known[1] - changed
+            ids = known[1]
             if changed:
                 text = _text(article)
-                ids |= {i for i in changed if i in names and _names_pattern(*names[i]).search(text)}
+                ids = (ids - changed) | {i for i in changed if i in names and _names_pattern(*names[i]).search(text)}
         else:
-            if not index:
-                index.append(memo(_name_index, ByValue(tuple((i, *names[i]) for i in names))))
-            ids = memo(_mentioned, article, index[0])
+            if index is None:
+                index = memo(_name_index, ByValue(tuple((i, *names[i]) for i in names)))
+            ids = memo(_mentioned, article, index)
         now[article.id] = (article, ids)
     memo.results.update({"mention names": names, "mentions found": now})
     by_id = {a.id: a for a in actors}
