@@ -140,7 +140,7 @@ class Session:
 
     root: Path
     start_method: str = "fork"  # "forkserver" where this process has other threads (the preview's server)
-    record: bool = True  # record what each page reads (False for a single build: no rebuild will ask)
+    record: bool = True  # record what each page reads and keep the caches (False for a single build: no rebuild follows)
     files: FileCache = field(default_factory=dict)
     checks: CheckCache = field(default_factory=CheckCache)
     memo: Memo = field(default_factory=Memo)
@@ -152,8 +152,13 @@ class Session:
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
         """Load and check the project; raise DossierError with every problem (warnings too when ``strict``), or return
         its records, with the drafts only when ``drafts``."""
-        project, problems = timed(report, "load", lambda: load_project(self.root, cache=self.files))
-        records, more = timed(report, "check", lambda: check_project(project, cache=self.checks, drafts=drafts))
+        keep = self.record  # a single build frees each phase's caches as it ends (a lower peak of memory)
+        files, checks = (self.files, self.checks) if keep else (None, None)
+        with report.phase("load"):
+            project, problems = load_project(self.root, cache=files)
+        with report.phase("check"):
+            records, more = check_project(project, cache=checks, drafts=drafts)
+        del project
         problems = sorted(problems + more)
         if errors_in(problems, strict) or records is None:
             raise DossierError(problems)
@@ -187,7 +192,7 @@ class Session:
         if not records.dossier.base_url:
             report.notes.append(NO_BASE_URL)
         tell("model", 0, 0)
-        site = timed(report, "model", lambda: link_records(records, self.memo))
+        site = timed(report, "model", lambda: link_records(records, self.memo if self.record else None))
         site = dataclasses.replace(site, export_templates=export_templates(self.root))
         env = make_env(self.root, site.labels)
         templates = template_digests(env)

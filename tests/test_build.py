@@ -122,6 +122,15 @@ def test_a_session_keeps_its_templates_until_one_is_edited(tmp_path: Path) -> No
     assert "Lost here." in (out / "404.html").read_text()
 
 
+def test_a_single_build_keeps_no_cache_and_a_session_keeps_each(tmp_path: Path) -> None:
+    single, session = Session(SAMPLE, record=False), Session(SAMPLE)
+    single.build(tmp_path / "one", search=False)
+    session.build(tmp_path / "two", search=False)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+    assert (single.files, single.checks.files, single.memo.new) == ({}, {}, {})  # each phase's freed as it ends
+    assert session.files and session.checks.files and session.memo.old  # for the next build
+
+
 def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_path: Path) -> None:
     project = sample_copy(tmp_path)
     out = project / "site"
