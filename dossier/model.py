@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from dossier import i18n, markup
 from dossier.chronology import Year, chronological, timeline, when
 from dossier.i18n import Labels
-from dossier.memo import ByValue, Memo, Unkeyed
+from dossier.memo import ByValue, Memo, Once, Unkeyed
 from dossier.mentions import find_mentions
 from dossier.overview import Overview, layout, relabelled
 from dossier.passages import CitedRange, Passage, collect, ranges
@@ -153,7 +153,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language.
 
     With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again."""
-    memo = memo if memo is not None else Memo()
+    memo = memo if memo is not None else Once()
     words = i18n.labels(records.dossier.language)
     events = _chronological(records.events, memo)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))

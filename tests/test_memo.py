@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dossier.memo import ByValue, Memo
+from dossier.build import check
+from dossier.memo import ByValue, Memo, Once
+from dossier.model import link_records
+from tests.conftest import SAMPLE
 
 
 @dataclass(frozen=True)
@@ -57,3 +60,19 @@ def test_same_says_whether_a_mapping_holds_the_very_objects_of_the_last_build() 
     assert memo.same("things", {"a": a, "b": Thing("b")}) is False
     assert memo.same("things", {"a": a}) is False
     assert memo.same("others", {"a": a}) is False
+
+
+def test_a_single_build_keeps_nothing_and_links_the_same_site() -> None:
+    once, calls = Once(), []
+
+    def upper(thing: Thing) -> str:
+        calls.append(thing.name)
+        return thing.name.upper()
+
+    a = Thing("a")
+    assert [once(upper, a), once.each(upper, a), once(upper, ByValue(a))] == ["A", "A", "A"]
+    assert calls == ["a", "a", "a"]  # computed each time: nothing kept
+    assert not once.same("actors", {"a": a}) and not once.same("actors", {"a": a})
+    assert once.new == {} and once.kept == {} and once.kept_values == {}
+    records = check(SAMPLE)
+    assert link_records(records) == link_records(records, Memo())  # link_records without a memo uses Once
