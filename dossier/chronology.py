@@ -61,21 +61,25 @@ def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[st
     """An event's own key, or an earlier one if something placed after it falls earlier."""
     key: dict[str, Key] = {}
     visiting: set[str] = set()
-
-    def visit(event_id: str) -> Key:
-        if event_id in key:
-            return key[event_id]
-        if event_id in visiting:  # a cycle: check reports it
-            return natural_key(by_id[event_id])
-        visiting.add(event_id)
-        own = natural_key(by_id[event_id])
-        key[event_id] = min([own, *((*visit(after)[:4], own[4]) for after in successors.get(event_id, ()))])
-        visiting.discard(event_id)
-        return key[event_id]
-
     for event_id in sorted(by_id):
-        visit(event_id)
+        _effective_key(event_id, by_id, successors, key, visiting)
     return key
+
+
+def _effective_key(
+    event_id: str, by_id: Mapping[str, Event], successors: Mapping[str, list[str]], key: dict[str, Key], visiting: set[str]
+) -> Key:
+    # a function of the module, not a closure calling itself (a reference cycle per call: see ``heap``)
+    if event_id in key:
+        return key[event_id]
+    if event_id in visiting:  # a cycle: check reports it
+        return natural_key(by_id[event_id])
+    visiting.add(event_id)
+    own = natural_key(by_id[event_id])
+    later = (_effective_key(after, by_id, successors, key, visiting) for after in successors.get(event_id, ()))
+    key[event_id] = min([own, *((*other[:4], own[4]) for other in later)])
+    visiting.discard(event_id)
+    return key[event_id]
 
 
 def when(event: Event, labels: Labels = ENGLISH) -> str:
@@ -87,26 +91,27 @@ def cycle(after: Mapping[str, Sequence[str]]) -> list[str] | None:
     """A cycle among ``after:`` references (event ids in order, the first repeated at the end), or None."""
     state: dict[str, int] = {}  # 1: on the current path, 2: done
     path: list[str] = []
-
-    def visit(node: str) -> list[str] | None:
-        state[node] = 1
-        path.append(node)
-        for before in after.get(node, ()):
-            if state.get(before) == 1:
-                return [*path[path.index(before) :], before]
-            if before in after and state.get(before) is None:
-                found = visit(before)
-                if found:
-                    return found
-        path.pop()
-        state[node] = 2
-        return None
-
     for node in sorted(after):
         if node not in state:
-            found = visit(node)
+            found = _cycle_from(node, after, state, path)
             if found:
                 return found
+    return None
+
+
+def _cycle_from(node: str, after: Mapping[str, Sequence[str]], state: dict[str, int], path: list[str]) -> list[str] | None:
+    # a function of the module, not a closure calling itself (a reference cycle per call: see ``heap``)
+    state[node] = 1
+    path.append(node)
+    for before in after.get(node, ()):
+        if state.get(before) == 1:
+            return [*path[path.index(before) :], before]
+        if before in after and state.get(before) is None:
+            found = _cycle_from(before, after, state, path)
+            if found:
+                return found
+    path.pop()
+    state[node] = 2
     return None
 
 

@@ -268,17 +268,19 @@ def as_base_url(value: str) -> str | None:
 def walk(spec: tuple[Field, ...], values: dict[str, Any], path: KeyPath = ()) -> list[tuple[KeyPath, Field, Any]]:
     """Every clean value of a record with its key path and field, nested records and list items included."""
     found: list[tuple[KeyPath, Field, Any]] = []
-
-    def visit(item: Field, value: Any, where: KeyPath) -> None:
-        found.append((where, item, value))
-        if item.type == "list" and item.item is not None:
-            for index, entry in enumerate(value):
-                if entry is not None:
-                    visit(item.item, entry, (*where, index))
-        elif item.type == "record" and isinstance(value, dict):
-            found.extend(walk(item.fields, value, where))
-
     for spec_field in spec:
         if values.get(spec_field.name) is not None:
-            visit(spec_field, values[spec_field.name], (*path, spec_field.name))
+            _visit(found, spec_field, values[spec_field.name], (*path, spec_field.name))
     return found
+
+
+def _visit(found: list[tuple[KeyPath, Field, Any]], item: Field, value: Any, where: KeyPath) -> None:
+    # a function of the module, not a closure calling itself: that would be a reference cycle per call, garbage
+    # that only the cyclic collector frees (and a build pauses it, see ``heap``)
+    found.append((where, item, value))
+    if item.type == "list" and item.item is not None:
+        for index, entry in enumerate(value):
+            if entry is not None:
+                _visit(found, item.item, entry, (*where, index))
+    elif item.type == "record" and isinstance(value, dict):
+        found.extend(walk(item.fields, value, where))

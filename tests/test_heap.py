@@ -9,6 +9,10 @@ import weakref
 import pytest
 
 from dossier import heap
+from dossier.build import check
+from dossier.model import link_records
+from dossier.pages import site_map
+from tests.conftest import SAMPLE
 
 
 def test_a_save_builds_with_the_cyclic_collector_paused_and_turns_it_back_on() -> None:
@@ -58,3 +62,12 @@ def test_a_render_worker_freezes_the_model_it_holds_and_collects_only_its_own_ga
             assert gc.get_freeze_count() >= len(model)  # never walking the model
     finally:
         gc.unfreeze()
+
+
+def test_loading_checking_and_linking_leave_no_cyclic_garbage() -> None:
+    # a build pauses the collector, so garbage in cycles (a closure that calls itself, made per record) would stay
+    gc.collect()
+    with heap.gc_paused():
+        site = link_records(check(SAMPLE))
+        assert site_map(site)
+        assert gc.collect() == 0
