@@ -25,8 +25,6 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from dossier import markup
@@ -64,20 +62,27 @@ def json_lines(data: dict[str, Any], sort_keys: bool = True) -> bytes:
 
     One record per line keeps a diff of two exports readable, and lets Python's C encoder write
     each line (``indent`` would take the pure-Python one, several times slower on a large dossier).
+    A list value may be an iterator: its items are then made one at a time and each is encoded
+    as soon as it is made, so the memory a large dossier needs is the file's, not its records'
+    as Python objects as well (hundreds of megabytes at 20,000 events).
     """
 
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
+    def dump(value: Any) -> bytes:
+        return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys).encode("utf-8")
 
-    lines = []
-    for key in sorted(data) if sort_keys else data:
+    parts = [b"{\n"]
+    for number, key in enumerate(sorted(data) if sort_keys else data):
         value = data[key]
-        if isinstance(value, list) and value:
-            value_text = "[\n" + ",\n".join(dump(item) for item in value) + "\n]"
+        parts.append(b"%s%s: " % (b",\n" if number else b"", dump(key)))
+        if isinstance(value, Iterator | list):
+            items = [b"[\n"]
+            for item in value:
+                items += (dump(item), b",\n")
+            parts += [*items[:-1], b"\n]"] if len(items) > 1 else [b"[]"]
         else:
-            value_text = dump(value)
-        lines.append(f"{dump(key)}: {value_text}")
-    return ("{\n" + ",\n".join(lines) + "\n}\n").encode("utf-8")
+            parts.append(dump(value))
+    parts.append(b"\n}\n")
+    return b"".join(parts)
 
 
 # --- dossier.json -----------------------------------------------------------------------------------------------
@@ -92,7 +97,8 @@ def data_json(site: Site) -> Iterator[Output]:
 
 
 def dossier_data(site: Site) -> dict[str, Any]:
-    """Every record with its page, its Markdown resolved, and the passages cited from each article."""
+    """Every record with its page, its Markdown resolved, and the passages cited from each article (the lists of
+    records as iterators, made as :func:`json_lines` writes them)."""
     dossier = site.dossier
     overview = record_data(site, DOSSIER.fields, dossier)
     overview.update(file=dossier.path, page=address(site, ""))
@@ -100,13 +106,13 @@ def dossier_data(site: Site) -> dict[str, Any]:
         "$schema": address(site, f"{DATA}/dossier.schema.json") if dossier.base_url else "dossier.schema.json",
         "format": FORMAT_VERSION,
         "dossier": overview,
-        "events": [event_data(site, event) for event in site.events],
-        "actors": [actor_data(site, actor) for actor in site.actors],
-        "articles": [article_data(site, article) for article in site.articles],
-        "tags": [
+        "events": (event_data(site, event) for event in site.events),
+        "actors": (actor_data(site, actor) for actor in site.actors),
+        "articles": (article_data(site, article) for article in site.articles),
+        "tags": (
             {"id": tag, "page": address(site, page_url(TAG, tag)), "events": [e.id for e in events]}
             for tag, events in site.tags.items()
-        ],
+        ),
     }
 
 
@@ -214,18 +220,8 @@ def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[
     """A Markdown text as written, as HTML (links resolved), as plain text, and every link in it resolved."""
     if not text:
         return None
-    sources = (event.id, tuple(s.article for s in event.sources)) if event is not None and f"{SOURCE_SCHEME}:" in text else None
-    return _text_data(text, site.dossier.base_url or "", sources)
-
-
-@lru_cache(maxsize=1 << 16)
-def _text_data(text: str, base: str, sources: tuple[str, tuple[str, ...]] | None) -> dict[str, Any]:
-    """:func:`text_data` of one text, made once per text (a session's next builds export mostly the same texts):
-    ``sources`` is what its ``source:N`` links need of its event (its id and its sources' articles)."""
-    event = None
-    if sources is not None:
-        event = _SourcesOf(sources[0], tuple(_Source(article) for article in sources[1]))
-    resolve = resolver(event)  # type: ignore[arg-type]
+    base = site.dossier.base_url or ""
+    resolve = resolver(event)
     links = []
     for href, _, title in markup.links(text):
         target = markup.link_target(href)
@@ -239,19 +235,6 @@ def _text_data(text: str, base: str, sources: tuple[str, tuple[str, ...]] | None
         links.append({"href": href, "kind": target[0], "target": target[1], "words": title or None, "url": url})
     html = markup.render(text, resolve, shift=0).replace(markup.ROOT, base)
     return {"markdown": text, "html": html, "text": plain(text), "links": links}
-
-
-@dataclass(frozen=True)
-class _Source:
-    article: str
-
-
-@dataclass(frozen=True)
-class _SourcesOf:
-    """What ``passages.resolve_source`` reads of an event."""
-
-    id: str
-    sources: tuple[_Source, ...]
 
 
 # --- events.csv, actors.csv -------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import icalendar
@@ -66,6 +66,15 @@ def test_json_exports_put_one_record_on_a_line() -> None:
     assert text == b'{\n"a": "t",\n"b": [\n1,\n{"x": [2], "y": "\xc3\xa9"}\n],\n"c": []\n}\n'
     assert json.loads(text) == data
     assert json_lines({"z": 1, "a": 2}, sort_keys=False).startswith(b'{\n"z": 1,')
+    made: list[int] = []
+
+    def records() -> Iterator[dict[str, int]]:  # made one at a time, as the file is written
+        for number in (1, 2):
+            made.append(number)
+            yield {"n": number}
+
+    assert json_lines({"b": records(), "a": iter([])}) == b'{\n"a": [],\n"b": [\n{"n": 1},\n{"n": 2}\n]\n}\n'
+    assert made == [1, 2] and json_lines({}) == b"{\n\n}\n"
 
 
 def test_the_schema_refuses_what_the_export_does_not_write(first_dossier: Path) -> None:
