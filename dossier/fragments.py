@@ -36,8 +36,8 @@ from jinja2.utils import Namespace, missing
 from dossier.recording import RecordingMap, RecordingSite, RecordingTuple
 
 IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
-BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
-RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
+BUDGET = 1 << 20  # characters a partial stores between two judgements of its reuse
+RARE = 10  # ... and what it stored is dropped when fewer than one call in RARE since the last one reused an output
 _PLAIN = (str, int, float, bool, type(None))
 _REFUSED = (nodes.Extends, nodes.Block, nodes.Import, nodes.FromImport, nodes.NSRef)
 
@@ -142,18 +142,18 @@ def forget_outputs(env: jinja2.Environment) -> None:
 def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFunc:
     """A root render function that renders once per distinct value of ``names`` and then repeats itself.
 
-    A partial that is rarely reused (fewer than one call in ``RARE``, judged once it has
-    stored ``BUDGET`` characters) stops being stored, so the cache does not become a
-    second copy of whole pages.
+    A partial's reuse is judged each time it has stored ``BUDGET`` more characters: when
+    fewer than one call in ``RARE`` since the last judgement reused an output, what it
+    stored is dropped. So a partial included once per page (or a run of includes that
+    are never repeated, such as the timeline's one item per event) holds at most about
+    ``BUDGET`` characters instead of a second copy of the pages, while one that is being
+    reused (an event's item on every page of its actors and tags) keeps its outputs.
     """
     cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str, frozenset[Any]]] = {}
-    calls = [0, 0, 0]  # calls, hits, characters stored
+    calls = [0, 0, 0]  # calls, hits and characters stored since the last judgement
     stores.append((cache, calls))
 
     def root(context: jinja2.runtime.Context) -> Iterator[str]:
-        if calls[0] < 0:
-            yield from render(context)
-            return
         values = tuple(context.resolve_or_missing(n) for n in names)
         if not all(_unchanging(v) for v in values):
             yield from render(context)
@@ -173,10 +173,11 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
             finally:
                 read = recorder.pop() if recorder is not None else frozenset()
             hit = cache[key] = (values, output, read)
-            calls[2] += len(hit[1])
-            if calls[2] > BUDGET and calls[1] * RARE < calls[0]:
-                calls[0] = -1
-                cache.clear()
+            calls[2] += len(output)
+            if calls[2] > BUDGET:
+                if calls[1] * RARE < calls[0]:
+                    cache.clear()
+                calls[:] = [0, 0, 0]
         else:
             calls[1] += 1
             if recorder is not None:

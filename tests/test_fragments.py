@@ -6,7 +6,9 @@ import weakref
 from dataclasses import dataclass
 
 import jinja2
+import pytest
 
+from dossier import fragments
 from dossier.fragments import forget_outputs, memoize_partials
 
 TEMPLATES = {
@@ -116,3 +118,18 @@ def test_forgotten_outputs_let_go_of_the_objects_they_were_made_from() -> None:
     assert kept() is not None  # stored with the partial's output, for the next include
     forget_outputs(environment)
     assert kept() is None  # a kept environment holds on to no model of an earlier build
+
+
+def test_a_partial_that_is_not_reused_stops_holding_its_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "BUDGET", 200)  # characters stored between two judgements of the reuse
+    plain, memo = env(), env()
+    assert memoize_partials(memo) == ["badge.html", "item.html"]
+    (badges, _), (items, _) = memo.partial_stores
+    page = memo.get_template("page.html")
+    once = [Thing(f"n{number}", "person") for number in range(100)]  # each included once: nothing to reuse
+    assert page.render(items=once, root="") == plain.get_template("page.html").render(items=once, root="")
+    assert 0 < len(items) <= 10 and 0 < len(badges) <= 30  # about 200 characters each, not all 100 outputs
+    repeated = [Thing(f"r{number}", "state") for number in range(4)] * 50  # the same four, over and over
+    assert page.render(items=repeated, root="") == plain.get_template("page.html").render(items=repeated, root="")
+    kept = {output for _, output, _ in items.values()}
+    assert {f"<a href='r{number}/'>r{number}</a>[state]" for number in range(4)} <= kept  # reused: kept
