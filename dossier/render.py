@@ -274,6 +274,25 @@ def _unwrap(result: Part | Problem) -> Part:
     return result
 
 
+PIECE = 1 << 16  # characters of a page encoded at a time
+
+
+def _page_bytes(template: jinja2.Template, variables: dict[str, Any]) -> bytes:
+    """A page as UTF-8, encoded a piece at a time as the template makes it: a page of a whole large dossier (the
+    brief, tens of megabytes) is then held once as bytes, not also as one string of up to four bytes a character."""
+    encoded: list[bytes] = []
+    pending: list[str] = []
+    size = 0
+    for piece in template.generate(variables):
+        pending.append(piece)
+        size += len(piece)
+        if size > PIECE:
+            encoded.append("".join(pending).encode("utf-8"))
+            pending, size = [], 0
+    encoded.append("".join(pending).encode("utf-8"))
+    return encoded[0] if len(encoded) == 1 else b"".join(encoded)
+
+
 def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence[Job], where: Where) -> Part | Problem:
     """Render ``jobs``, recording what each page reads (unless told not to); a template error becomes a located problem
     (any other error is a bug and raises). With a folder to write into, every file is written there, not returned."""
@@ -310,10 +329,10 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
                 recorder.push()
                 recorder.note((TEMPLATE, job.template))
                 try:
-                    html = template.render({"site": seen, "root": job.root, "page_path": job.path, **job.variables})
+                    data = _page_bytes(template, {"site": seen, "root": job.root, "page_path": job.path, **job.variables})
                 finally:
                     reads[job.path] = recorder.pop()
-                keep(Output(job.path, html.encode("utf-8")))
+                keep(Output(job.path, data))
                 seconds[job.path] = time.perf_counter() - started
     except Exception as exc:
         problem = template_problem(exc, root)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
+import jinja2
 import pytest
 from playwright.sync_api import Page
 
@@ -15,7 +16,7 @@ from dossier.build import build, check
 from dossier.model import link_records
 from dossier.pages import Page as PageJob
 from dossier.pages import Produce, site_map
-from dossier.render import _slow_first
+from dossier.render import PIECE, _page_bytes, _slow_first
 from tests.helpers import SAMPLE
 
 PAYLOAD = '<script>window.__pwned=1</script>"><svg onload=window.__pwned=1><img src=x onerror="window.__pwned=1"> javascript:window.__pwned=1'
@@ -592,3 +593,12 @@ def test_a_big_site_makes_its_exports_and_whole_dossier_pages_first_and_the_rest
     assert {job.path for job in slow if isinstance(job, PageJob)} >= {"index.html", "timeline/index.html", "brief/index.html"}
     assert not any(isinstance(job, PageJob) and job.template in ("event.html", "actor.html") for job in slow)
     assert ordered[alone:] == [job for job in jobs if job not in slow]  # the records' pages, in site-map order
+
+
+def test_a_page_is_encoded_a_piece_at_a_time_into_the_same_bytes() -> None:
+    template = jinja2.Environment(autoescape=True).from_string("{% for n in items %}<p>{{ n }} – “é” 🙂 {{ w }}</p>{% endfor %}")
+    variables = {"items": range(PIECE // 10), "w": "<b>"}
+    whole = template.render(variables).encode("utf-8")
+    assert len(whole) > 3 * PIECE  # many pieces, some cut inside a run of text
+    assert _page_bytes(template, variables) == whole
+    assert _page_bytes(template, {"items": [], "w": ""}) == b""
