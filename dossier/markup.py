@@ -14,11 +14,13 @@ from __future__ import annotations
 import itertools
 import re
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from html import escape
+from types import MappingProxyType
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -95,7 +97,28 @@ def link_target(href: str) -> tuple[str, str] | None:
 
 @lru_cache(maxsize=65536)
 def parse(text: str) -> tuple[Token, ...]:
-    return tuple(MD.parse(text))
+    """The tokens of a Markdown text, parsed once and shared (check, model and render read them; none changes them).
+
+    Their empty ``attrs`` and ``meta`` are one read-only mapping: most tokens have neither, and two empty
+    dicts each were a third of the tokens' memory (about 70 MB at 20,000 events). A copy (``Token.copy``)
+    gets dicts of its own again.
+    """
+    tokens = MD.parse(text)
+    _share_empty(tokens)
+    return tuple(tokens)
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _share_empty(tokens: Sequence[Token]) -> None:
+    for token in tokens:
+        if not token.attrs:
+            token.attrs = _EMPTY  # type: ignore[assignment]
+        if not token.meta:
+            token.meta = _EMPTY  # type: ignore[assignment]
+        if token.children:
+            _share_empty(token.children)
 
 
 @lru_cache(maxsize=65536)

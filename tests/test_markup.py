@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dossier import markup
 
 
@@ -120,3 +122,16 @@ def test_a_passage_ending_in_a_refused_link_keeps_its_back_link_after_the_text()
 
 def test_headings_are_shifted_below_the_page_title() -> None:
     assert html("# Title\n## Sub") == "<h3>Title</h3>\n<h4>Sub</h4>\n"
+
+
+def test_parsed_tokens_share_one_read_only_empty_mapping_and_copies_get_their_own() -> None:
+    tokens = markup.parse("A *b* [c](https://example.org/) d.\n\nE.")
+    empty = [token for token in tokens if not token.attrs] + [c for t in tokens for c in t.children or () if not c.attrs]
+    assert len(empty) > 5 and len({id(token.attrs) for token in empty} | {id(token.meta) for token in tokens}) == 1
+    link = next(c for t in tokens for c in t.children or () if c.type == "link_open")
+    assert link.attrs == {"href": "https://example.org/"}  # a token's own attributes are its own
+    with pytest.raises(TypeError):
+        empty[0].attrs["x"] = "y"  # shared and cached: nothing may change it
+    copy = empty[0].copy()
+    copy.attrs["x"] = "y"
+    assert copy.attrs == {"x": "y"} and not empty[0].attrs
