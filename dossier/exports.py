@@ -70,19 +70,22 @@ def json_lines(data: dict[str, Any], sort_keys: bool = True) -> bytes:
     def dump(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys).encode("utf-8")
 
-    parts = [b"{\n"]
+    out = io.BytesIO()  # grows in place, and gives its bytes back without a copy: the file is held about once
+    out.write(b"{\n")
     for number, key in enumerate(sorted(data) if sort_keys else data):
         value = data[key]
-        parts.append(b"%s%s: " % (b",\n" if number else b"", dump(key)))
+        out.write(b"%s%s: " % (b",\n" if number else b"", dump(key)))
         if isinstance(value, Iterator | list):
-            items = [b"[\n"]
+            separator = b"[\n"
             for item in value:
-                items += (dump(item), b",\n")
-            parts += [*items[:-1], b"\n]"] if len(items) > 1 else [b"[]"]
+                out.write(separator)
+                out.write(dump(item))
+                separator = b",\n"
+            out.write(b"[]" if separator == b"[\n" else b"\n]")
         else:
-            parts.append(dump(value))
-    parts.append(b"\n}\n")
-    return b"".join(parts)
+            out.write(dump(value))
+    out.write(b"\n}\n")
+    return out.getvalue()
 
 
 # --- dossier.json -----------------------------------------------------------------------------------------------
