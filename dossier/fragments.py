@@ -147,7 +147,9 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
     stored is dropped. So a partial included once per page (or a run of includes that
     are never repeated, such as the timeline's one item per event) holds at most about
     ``BUDGET`` characters instead of a second copy of the pages, while one that is being
-    reused (an event's item on every page of its actors and tags) keeps its outputs.
+    reused (an event's item on every page of its actors and tags) keeps its outputs. An
+    output larger than ``BUDGET`` (the timeline's list of every event) is never stored: it
+    is passed on piece by piece as it is made, never held as one string.
     """
     cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str, frozenset[Any]]] = {}
     calls = [0, 0, 0]  # calls, hits and characters stored since the last judgement
@@ -163,26 +165,37 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
         calls[0] += 1
         site = context.resolve_or_missing("site")
         recorder = site.recorder if isinstance(site, RecordingSite) else None
-        if hit is None:
-            # the values are kept with the output, so no id in a key can be reused by another object; so is what the
-            # partial read of the site, so that a page reusing it depends on that too
-            if recorder is not None:
-                recorder.push()
-            try:
-                output = "".join(render(context))
-            finally:
-                read = recorder.pop() if recorder is not None else frozenset()
-            hit = cache[key] = (values, output, read)
-            calls[2] += len(output)
-            if calls[2] > BUDGET:
-                if calls[1] * RARE < calls[0]:
-                    cache.clear()
-                calls[:] = [0, 0, 0]
-        else:
+        if hit is not None:
             calls[1] += 1
             if recorder is not None:
                 recorder.add(hit[2])
-        yield hit[1]
+            yield hit[1]
+            return
+        # the values are kept with the output, so no id in a key can be reused by another object; so is what the
+        # partial read of the site, so that a page reusing it depends on that too
+        if recorder is not None:
+            recorder.push()
+        pieces: list[str] | None = []  # kept to store, unless the output is larger than BUDGET
+        size = 0
+        try:
+            for piece in render(context):  # passed on as made: a large output is never one string
+                if pieces is not None:
+                    pieces.append(piece)
+                    size += len(piece)
+                    if size > BUDGET:
+                        pieces = None
+                yield piece
+        finally:
+            read = recorder.pop() if recorder is not None else frozenset()
+        if pieces is None:
+            return
+        output = "".join(pieces)
+        cache[key] = (values, output, read)
+        calls[2] += len(output)
+        if calls[2] > BUDGET:
+            if calls[1] * RARE < calls[0]:
+                cache.clear()
+            calls[:] = [0, 0, 0]
 
     root.reusing = True  # type: ignore[attr-defined]
     return root

@@ -133,3 +133,16 @@ def test_a_partial_that_is_not_reused_stops_holding_its_outputs(monkeypatch: pyt
     assert page.render(items=repeated, root="") == plain.get_template("page.html").render(items=repeated, root="")
     kept = {output for _, output, _ in items.values()}
     assert {f"<a href='r{number}/'>r{number}</a>[state]" for number in range(4)} <= kept  # reused: kept
+
+
+def test_an_output_larger_than_the_budget_is_passed_on_in_pieces_and_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "BUDGET", 200)
+    plain, memo = env(), env()
+    memoize_partials(memo)
+    (badges, _), (items, _) = memo.partial_stores
+    long = Thing("x" * 300, "person")
+    expected = plain.get_template("page.html").render(items=[long, long], root="")
+    assert memo.get_template("page.html").render(items=[long, long], root="") == expected
+    assert len(items) == 0 and len(badges) == 1  # the item (over 600 characters) is not kept; its badge is
+    pieces = list(memo.get_template("item.html").generate(x=long, root=""))
+    assert "".join(pieces) == expected.split("|")[0] and len(pieces) > 1
