@@ -36,8 +36,10 @@ from jinja2.utils import Namespace, missing
 from dossier.recording import RecordingMap, RecordingSite, RecordingTuple
 
 IMPLICIT = ("root",)  # read by context-aware filters and globals, invisible to the static analysis
-BUDGET = 1 << 20  # characters a partial stores between two judgements of its reuse
-RARE = 10  # ... and what it stored is dropped when fewer than one call in RARE since the last one reused an output
+LARGE = 1 << 20  # characters of an output too large to store (passed on in pieces as it is made)
+PAGES = 100  # pages a partial may store outputs on without one being reused, before it stops storing
+BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
+RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
 _PLAIN = (str, int, float, bool, type(None))
 _REFUSED = (nodes.Extends, nodes.Block, nodes.Import, nodes.FromImport, nodes.NSRef)
 
@@ -128,45 +130,70 @@ def _unchanging(value: Any) -> bool:
     return params is not None and params.frozen
 
 
-Stores = list[tuple[dict[Any, Any], list[int]]]  # each reusing partial's outputs and counts
+class Counts:
+    """How a reusing partial has fared since its outputs were last forgotten."""
+
+    __slots__ = ("calls", "hits", "page", "pages", "stored")
+
+    def __init__(self) -> None:
+        self.calls = self.hits = self.stored = self.pages = 0  # keyed calls (-1: stopped), reuses, characters, pages
+        self.page: object = None  # the page of the last output stored
+
+    def reset(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def stops(self, page: object) -> bool:
+        """Whether, after storing one more output on ``page``, the partial should stop storing (for this rendering):
+        nothing reused on PAGES pages (a partial of each page's own), or rarely reused once BUDGET is stored."""
+        if page is not self.page:
+            self.page, self.pages = page, self.pages + 1
+        if self.hits == 0:
+            return self.pages > PAGES
+        return self.stored > BUDGET and self.hits * RARE < self.calls
+
+
+Stores = list[tuple[dict[Any, Any], Counts]]  # each reusing partial's outputs and counts
 
 
 def forget_outputs(env: jinja2.Environment) -> None:
     """Drop every output the partials of ``env`` keep, and the objects kept with them: each rendering starts afresh,
     so that an environment kept across builds (the preview's) holds on to no model of an earlier build."""
-    for cache, calls in getattr(env, "partial_stores", ()):
+    for cache, counts in getattr(env, "partial_stores", ()):
         cache.clear()
-        calls[:] = [0, 0, 0]
+        counts.reset()
 
 
 def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFunc:
     """A root render function that renders once per distinct value of ``names`` and then repeats itself.
 
-    A partial's reuse is judged each time it has stored ``BUDGET`` more characters: when
-    fewer than one call in ``RARE`` since the last judgement reused an output, what it
-    stored is dropped. So a partial included once per page (or a run of includes that
-    are never repeated, such as the timeline's one item per event) holds at most about
-    ``BUDGET`` characters instead of a second copy of the pages, while one that is being
-    reused (an event's item on every page of its actors and tags) keeps its outputs. An
-    output larger than ``BUDGET`` (the timeline's list of every event) is never stored: it
-    is passed on piece by piece as it is made, never held as one string.
+    A partial stops being stored (until the outputs are forgotten) when none of its outputs
+    was reused on ``PAGES`` pages, as one that each page includes for itself (its head, its
+    footer: the cache would become a second copy of the pages), or when it has stored
+    ``BUDGET`` characters and fewer than one call in ``RARE`` reused an output. Judging by
+    pages, not calls, keeps an event's item, made once for each event by the timeline (one
+    page), for the pages of the event's actors and tags that reuse it. An output larger
+    than ``LARGE`` (the timeline's list of every event) is never stored: it is passed on
+    piece by piece as it is made, never held as one string.
     """
     cache: dict[tuple[Any, ...], tuple[tuple[Any, ...], str, frozenset[Any]]] = {}
-    calls = [0, 0, 0]  # calls, hits and characters stored since the last judgement
-    stores.append((cache, calls))
+    counts = Counts()
+    stores.append((cache, counts))
 
     def root(context: jinja2.runtime.Context) -> Iterator[str]:
+        if counts.calls < 0:
+            yield from render(context)
+            return
         values = tuple(context.resolve_or_missing(n) for n in names)
         if not all(_unchanging(v) for v in values):
             yield from render(context)
             return
         key = tuple(v if type(v) is str else (type(v), v) if type(v) in _PLAIN else id(v) for v in values)
         hit = cache.get(key)
-        calls[0] += 1
+        counts.calls += 1
         site = context.resolve_or_missing("site")
         recorder = site.recorder if isinstance(site, RecordingSite) else None
         if hit is not None:
-            calls[1] += 1
+            counts.hits += 1
             if recorder is not None:
                 recorder.add(hit[2])
             yield hit[1]
@@ -175,14 +202,14 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
         # partial read of the site, so that a page reusing it depends on that too
         if recorder is not None:
             recorder.push()
-        pieces: list[str] | None = []  # kept to store, unless the output is larger than BUDGET
+        pieces: list[str] | None = []  # kept to store, unless the output is larger than LARGE
         size = 0
         try:
             for piece in render(context):  # passed on as made: a large output is never one string
                 if pieces is not None:
                     pieces.append(piece)
                     size += len(piece)
-                    if size > BUDGET:
+                    if size > LARGE:
                         pieces = None
                 yield piece
         finally:
@@ -191,11 +218,10 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
             return
         output = "".join(pieces)
         cache[key] = (values, output, read)
-        calls[2] += len(output)
-        if calls[2] > BUDGET:
-            if calls[1] * RARE < calls[0]:
-                cache.clear()
-            calls[:] = [0, 0, 0]
+        counts.stored += len(output)
+        if counts.stops(context.resolve_or_missing("page_path")):
+            counts.calls = -1
+            cache.clear()
 
     root.reusing = True  # type: ignore[attr-defined]
     return root

@@ -120,23 +120,32 @@ def test_forgotten_outputs_let_go_of_the_objects_they_were_made_from() -> None:
     assert kept() is None  # a kept environment holds on to no model of an earlier build
 
 
-def test_a_partial_that_is_not_reused_stops_holding_its_outputs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fragments, "BUDGET", 200)  # characters stored between two judgements of the reuse
+def test_a_partial_no_page_reuses_stops_being_stored_and_one_that_pages_reuse_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "PAGES", 5)  # pages a partial may store on without one reuse
     plain, memo = env(), env()
     assert memoize_partials(memo) == ["badge.html", "item.html"]
-    (badges, _), (items, _) = memo.partial_stores
-    page = memo.get_template("page.html")
-    once = [Thing(f"n{number}", "person") for number in range(100)]  # each included once: nothing to reuse
-    assert page.render(items=once, root="") == plain.get_template("page.html").render(items=once, root="")
-    assert 0 < len(items) <= 10 and 0 < len(badges) <= 30  # about 200 characters each, not all 100 outputs
-    repeated = [Thing(f"r{number}", "state") for number in range(4)] * 50  # the same four, over and over
-    assert page.render(items=repeated, root="") == plain.get_template("page.html").render(items=repeated, root="")
-    kept = {output for _, output, _ in items.values()}
-    assert {f"<a href='r{number}/'>r{number}</a>[state]" for number in range(4)} <= kept  # reused: kept
+    (badges, badge_counts), (items, item_counts) = memo.partial_stores
+
+    def pages(things: list[list[Thing]], names: list[str]) -> list[str]:
+        return [
+            environment.get_template("page.html").render(items=group, root="", page_path=name)
+            for environment in (plain, memo)
+            for group, name in zip(things, names, strict=True)
+        ]
+
+    own = [[Thing(f"own{number}", "person")] for number in range(20)]  # each page its own thing: nothing to reuse
+    rendered = pages(own, [f"p{number}/" for number in range(20)])
+    assert rendered[:20] == rendered[20:]
+    assert (len(items), len(badges), item_counts.calls, badge_counts.calls) == (0, 0, -1, -1)  # stopped at page 6
+    forget_outputs(memo)
+    every = [Thing(f"e{number}", "event") for number in range(50)]  # all on one page (a timeline), then reused
+    rendered = pages([every] + [every[number::10] for number in range(10)], ["timeline/"] + [f"a{n}/" for n in range(10)])
+    assert rendered[:11] == rendered[11:]
+    assert len(items) == 50 and item_counts.hits == 50 and item_counts.calls == 100  # kept for the pages reusing them
 
 
 def test_an_output_larger_than_the_budget_is_passed_on_in_pieces_and_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fragments, "BUDGET", 200)
+    monkeypatch.setattr(fragments, "LARGE", 200)
     plain, memo = env(), env()
     memoize_partials(memo)
     (badges, _), (items, _) = memo.partial_stores
