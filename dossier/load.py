@@ -29,7 +29,7 @@ from dossier.errors import Location, Problem
 from dossier.files import Unreadable, entries, inside, lstat, read_file, relative, template_problems
 from dossier.project import DOSSIER_FILE, RAW, ignored, stray_problems
 from dossier.registry import RecordType, record_types
-from dossier.source import REFUSED, KeyPath, Pos, SourceFile
+from dossier.source import REFUSED, KeyPath, Place, SourceFile, place, pos
 
 try:  # libyaml's C parser is several times faster; PyYAML falls back to pure Python.
     from yaml import CSafeLoader as _Loader
@@ -261,8 +261,8 @@ def split_front_matter(rel: str, text: str, problems: list[Problem]) -> tuple[st
 
 def parse_yaml(
     rel: str, text: str, problems: list[Problem], line_offset: int = 0
-) -> tuple[Any, dict[KeyPath, Pos], dict[KeyPath, Pos], frozenset[KeyPath]]:
-    """Parse one YAML document safely into plain data, the 1-based position of every value and key,
+) -> tuple[Any, dict[KeyPath, Place], dict[KeyPath, Place], frozenset[KeyPath]]:
+    """Parse one YAML document safely into plain data, the 1-based position of every value and key (as ``place``),
     and the paths of literal block scalars (``|``), whose lines map one to one onto the file's."""
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -343,21 +343,21 @@ class _Builder:
         self.offset = line_offset
         self.seen: set[int] = set()
         self.problems: list[Problem] = []
-        self.positions: dict[KeyPath, Pos] = {}
-        self.key_positions: dict[KeyPath, Pos] = {}
+        self.positions: dict[KeyPath, Place] = {}
+        self.key_positions: dict[KeyPath, Place] = {}  # the same key path objects as in positions
         self.blocks: set[KeyPath] = set()
 
-    def _pos(self, node: yaml.Node) -> Pos:
-        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+    def _place(self, node: yaml.Node) -> Place:
+        return place(node.start_mark.line + 1 + self.offset, node.start_mark.column + 1)
 
     def _problem(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(Location(self.rel, *self._pos(node)), message))
+        self.problems.append(Problem(Location(self.rel, *pos(self._place(node))), message))
 
     def build(self, node: yaml.Node, path: KeyPath) -> Any:
         if id(node) in self.seen:  # the composer resolved an alias to an already-seen node
             raise _AliasFound
         self.seen.add(id(node))
-        self.positions[path] = self._pos(node)
+        self.positions[path] = self._place(node)
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -370,7 +370,7 @@ class _Builder:
             # Only a literal block (|) keeps its lines, so only there do lines inside it map one to one.
             index = node.start_mark.line + 1  # 0-based line of the text's first line
             text_line = self.lines[index] if index < len(self.lines) else ""
-            self.positions[path] = (index + 1 + self.offset, len(text_line) - len(text_line.lstrip(" ")) + 1)
+            self.positions[path] = place(index + 1 + self.offset, len(text_line) - len(text_line.lstrip(" ")) + 1)
             if node.style == "|":
                 self.blocks.add(path)
         assert isinstance(node, yaml.ScalarNode)
@@ -386,12 +386,13 @@ class _Builder:
                 self._problem(key_node, "keys must be plain words (no lists, mappings or '<<' merges as keys)")
                 continue
             key = str(key_node.value)
+            child = (*path, key)
             if key in result:
-                first = self.key_positions[(*path, key)][0]
+                first = pos(self.key_positions[child])[0]
                 self._problem(key_node, f"duplicate key '{key}' (first set on line {first}); keep only one")
                 continue
-            self.key_positions[(*path, key)] = self._pos(key_node)
-            result[key] = self.build(value_node, (*path, key))
+            self.key_positions[child] = self._place(key_node)
+            result[key] = self.build(value_node, child)
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:

@@ -21,8 +21,19 @@ class _Refused:
 
 
 REFUSED = _Refused()
-Pos = tuple[int, int]
+Pos = tuple[int, int]  # (line, column), 1-based
+Place = int  # a position as one int (see :func:`place`): half the memory of a tuple, for every value of every file
 KeyPath = tuple[str | int, ...]
+
+
+def place(line: int, column: int) -> Place:
+    """A 1-based (line, column) as one int, as :class:`SourceFile` keeps positions."""
+    return line << 32 | column
+
+
+def pos(where: Place) -> Pos:
+    """The (line, column) a :func:`place` stands for."""
+    return where >> 32, where & 0xFFFFFFFF
 
 
 @dataclass(frozen=True)
@@ -33,8 +44,8 @@ class SourceFile:
     kind: str  # the record type's name: "dossier", "event", "actor", "article", ...
     id: str
     data: Any = None  # None when the file could not be read or parsed
-    positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
-    key_positions: Mapping[KeyPath, Pos] = field(default_factory=dict, compare=False, repr=False)
+    positions: Mapping[KeyPath, Place] = field(default_factory=dict, compare=False, repr=False)
+    key_positions: Mapping[KeyPath, Place] = field(default_factory=dict, compare=False, repr=False)
     blocks: frozenset[KeyPath] = field(default=frozenset(), compare=False, repr=False)  # literal block scalars (|)
     body: str = ""
     body_line: int = 1
@@ -45,11 +56,9 @@ class SourceFile:
         while keypath:
             table = self.key_positions if key else self.positions
             if keypath in table:
-                line, column = table[keypath]
-                return Location(self.path, line, column)
+                return Location(self.path, *pos(table[keypath]))
             keypath, key = keypath[:-1], False
-        line, column = self.positions.get((), (1, 1))
-        return Location(self.path, line, column)
+        return Location(self.path, *pos(self.positions.get((), place(1, 1))))
 
     def is_block(self, *path: str | int) -> bool:
         """Whether the value at ``path`` is a literal block (``|``), whose lines map one to one onto the file's."""

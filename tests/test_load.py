@@ -18,6 +18,7 @@ from dossier import load
 from dossier.errors import Location, Problem
 from dossier.files import OUTSIDE, OUTSIDE_FOLDER
 from dossier.load import MAX_DEPTH, decode, load_project, parse_yaml
+from dossier.source import SourceFile, place, pos
 from tests.helpers import run_main
 
 T = TypeVar("T")
@@ -28,9 +29,12 @@ def test_every_value_and_key_keeps_its_line_and_column() -> None:
     data, positions, keys, _ = parse_yaml("x.yaml", 'title: A\nsources:\n  - article: b\n    quote: "c"\n', problems)
     assert problems == []
     assert data == {"title": "A", "sources": [{"article": "b", "quote": "c"}]}
-    assert positions[("title",)] == (1, 8)
-    assert positions[("sources", 0, "quote")] == (4, 12)
-    assert keys[("sources", 0, "quote")] == (4, 5)
+    source = SourceFile("x.yaml", "event", "x", data, positions, keys)
+    assert source.at("title") == Location("x.yaml", 1, 8)
+    assert source.at("sources", 0, "quote") == Location("x.yaml", 4, 12)
+    assert source.at("sources", 0, "quote", key=True) == Location("x.yaml", 4, 5)
+    assert source.at("sources", 0, "page") == Location("x.yaml", 3, 5)  # not there: its parent's
+    assert pos(place(70000, 5000000)) == (70000, 5000000)
 
 
 def test_yaml_syntax_error_names_line_and_column_after_front_matter_offset() -> None:
@@ -118,8 +122,8 @@ def test_unexpected_files_in_record_folders_are_reported(make_project: Callable[
 def test_block_scalars_are_located_at_their_first_line_of_text() -> None:
     text = "title: A\nsummary: |\n    First line.\n    [x](actor:y)\nnote: >\n  folded\n  text\n"
     _, positions, _, blocks = parse_yaml("b.yaml", text, [], line_offset=1)
-    assert positions[("summary",)] == (4, 5)  # one line of front matter fence before it
-    assert positions[("note",)] == (7, 3)
+    assert pos(positions[("summary",)]) == (4, 5)  # one line of front matter fence before it
+    assert pos(positions[("note",)]) == (7, 3)
     assert blocks == frozenset({("summary",)})  # only a literal block keeps its lines one to one
 
 
