@@ -21,6 +21,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -81,9 +82,56 @@ def overview_cost(project: Path) -> dict[str, float]:
 
 
 def run_child(project: Path, out: Path) -> dict[str, Any]:
+    """Build in a child process; its figures, and the memory of each process of the build, sampled from outside."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", str(project), str(out)]
-    result = subprocess.run(command, capture_output=True, text=True, check=True)
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks: dict[str, dict[str, int]] = {}
+    sampler = threading.Thread(target=sample_memory, args=(child, peaks), daemon=True)
+    sampler.start()
+    stdout, stderr = child.communicate()
+    sampler.join()
+    if child.returncode:
+        raise RuntimeError(f"the benchmark's build failed:\n{stderr}")
+    return {**json.loads(stdout.strip().splitlines()[-1]), "memory": peaks}
+
+
+def sample_memory(child: subprocess.Popen[str], peaks: dict[str, dict[str, int]], interval: float = 0.05) -> None:
+    """Until ``child`` ends, the peak of each kind of process of its build (the dossier process, a render worker,
+    Pagefind), in kB: resident (``rss``, counting pages a forked worker shares with the dossier process) and its
+    own (``own``: private pages, what the process adds to the machine's memory), read from /proc every ``interval``."""
+    while child.poll() is None:
+        for pid in _descendants(child.pid):
+            figures = _memory(pid)
+            if figures is None:
+                continue
+            kind = "dossier" if pid == child.pid else "pagefind" if "pagefind" in figures["name"] else "worker"
+            peak = peaks.setdefault(kind, {"rss": 0, "own": 0})
+            peak["rss"] = max(peak["rss"], figures["rss"])
+            peak["own"] = max(peak["own"], figures["own"])
+        time.sleep(interval)
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                todo += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def _memory(pid: int) -> dict[str, Any] | None:
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text().strip()
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+    except (OSError, ValueError):
+        return None  # it ended meanwhile
+    kb = {key: int(value.split()[0]) for key, value in fields.items()}
+    return {"name": name, "rss": kb["Rss"], "own": kb["Private_Clean"] + kb["Private_Dirty"]}
 
 
 def command_time(project: Path, out: Path, *options: str, fresh: bool = True) -> float:
@@ -300,6 +348,11 @@ def measure(size: int, work: Path, seed: int, serve: bool) -> dict[str, Any]:
     return figures
 
 
+def _own(figures: dict[str, Any], kind: str) -> str:
+    peak = figures.get("memory", {}).get(kind)
+    return f"{peak['own'] / 1024:.0f}" if peak else "–"
+
+
 def table(results: list[dict[str, Any]]) -> str:
     """The figures as one Markdown table, a column per size."""
     rows: list[tuple[str, list[str]]] = [("events", [f"{r['size']:,}" for r in results])]
@@ -313,6 +366,7 @@ def table(results: list[dict[str, Any]]) -> str:
     rows.append(("pages/s (`build --no-search`)", [f"{r['pages'] / r['command_no_search']:,.0f}" for r in results]))
     rows.append(("peak RSS, dossier process (MB)", [f"{r['self_kb'] / 1024:.0f}" for r in results]))
     rows.append(("peak RSS, one render worker (MB)", [f"{r['workers_kb'] / 1024:.0f}" for r in results]))
+    rows.append(("... of which its own, not shared with the dossier process (MB)", [_own(r, "worker") for r in results]))
     rows.append(("peak RSS, pagefind (MB)", [f"{r['children_kb'] / 1024:.0f}" for r in results]))
     rows.append(("Hugo, same page count (s)", [f"{r['hugo']:.2f}" for r in results]))
     rows.append(("`dossier build --no-search`, the command (s)", [f"{r['command_no_search']:.2f}" for r in results]))
