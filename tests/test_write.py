@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -206,6 +207,29 @@ def test_a_file_the_previous_site_holds_with_the_same_bytes_is_linked_not_writte
     assert write.link_same(Output("events/a/index.html", b"<p>same</p>"), old, new)
     assert (new / "events/a/index.html").stat().st_ino == (old / "events/a/index.html").stat().st_ino
     assert (new / "events/a/index.html").read_bytes() == b"<p>same</p>"
+
+
+def test_a_large_file_is_compared_a_piece_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(write, "COMPARED", 4)  # bytes compared at a time
+    old, new = tmp_path / "site", tmp_path / "new"
+    old.mkdir()
+    (old / "data.json").write_bytes(b"0123456789abcdef")
+    reads: list[int] = []
+    real_open = os.fdopen
+
+    def spied(fd: int, mode: str) -> Any:  # the file object link_same reads the previous file through
+        handle = real_open(fd, mode)
+        read = handle.read
+        handle.read = lambda size=-1: reads.append(size) or read(size)  # type: ignore[method-assign]
+        return handle
+
+    monkeypatch.setattr(write.os, "fdopen", spied)
+    assert not write.link_same(Output("data.json", b"0123X56789abcdef"), old, new)  # differs in the second piece
+    assert reads == [4, 4] and not new.exists()  # read no further
+    reads.clear()
+    assert write.link_same(Output("data.json", b"0123456789abcdef"), old, new)
+    assert reads == [4, 4, 4, 4, 1]  # never the whole file at once
+    assert (new / "data.json").read_bytes() == b"0123456789abcdef"
 
 
 @pytest.mark.parametrize(
