@@ -50,7 +50,6 @@ def child_build(project: Path, out: Path) -> None:
     report = build_module.build(project, out)
     wall = time.perf_counter() - started
     figures = {
-        **overview_cost(project),
         "timings": report.timings,
         "pages": report.pages,
         "wall": wall,
@@ -92,7 +91,9 @@ def run_child(project: Path, out: Path) -> dict[str, Any]:
     sampler.join()
     if child.returncode:
         raise RuntimeError(f"the benchmark's build failed:\n{stderr}")
-    return {**json.loads(stdout.strip().splitlines()[-1]), "memory": peaks}
+    overview = [sys.executable, str(Path(__file__).resolve()), "--overview", str(project)]
+    costs = json.loads(subprocess.run(overview, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+    return {**json.loads(stdout.strip().splitlines()[-1]), **costs, "memory": peaks}
 
 
 def sample_memory(child: subprocess.Popen[str], peaks: dict[str, dict[str, int]], interval: float = 0.05) -> None:
@@ -389,6 +390,9 @@ def table(results: list[dict[str, Any]]) -> str:
 def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child_build(Path(sys.argv[2]), Path(sys.argv[3]))
+        return
+    if len(sys.argv) == 3 and sys.argv[1] == "--overview":  # apart from the build, whose memory is measured
+        print(json.dumps(overview_cost(Path(sys.argv[2]))))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated event counts")
