@@ -14,7 +14,8 @@ from dossier.build import BuildReport, build, check
 from dossier.errors import DossierError, Location, warning
 from dossier.model import link_records
 from dossier.new import DRAFT_LINE, new_record
-from dossier.serve import Preview, error_page
+from dossier.serve import Preview
+from dossier.server import error_page
 from tests.helpers import SAMPLE, run_main, tree
 
 TODAY = dt.date(2022, 3, 5)

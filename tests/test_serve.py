@@ -21,7 +21,7 @@ from dossier import serve
 from dossier.build import BuildReport, build
 from dossier.environment import make_env
 from dossier.errors import DossierError, Location, Problem
-from dossier.serve import Preview, error_page, failures, is_page
+from dossier.serve import Preview, failures
 from tests.conftest import SAMPLE, free_port, wait_for
 
 EVENT = "content/events/2022-02-27-call.yaml"
@@ -73,15 +73,6 @@ def test_ctrl_c_reaching_build_workers_ends_the_rebuild_thread_quietly(tmp_path:
 # --- the error page -----------------------------------------------------------------------------
 
 
-def test_error_page_escapes_hostile_text() -> None:
-    hostile = "<script>alert('x')</script> & \"quotes\""
-    html = error_page([Problem(Location("content/events/<b>.yaml", 3, 7), hostile), "pagefind said <img src=x onerror=alert(1)>"])
-    assert "<script>alert" not in html and "<img" not in html and "<b>.yaml" not in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
-    assert "<code>content/events/&lt;b&gt;.yaml:3:7</code>: error:" in html
-    assert "</head>" in html  # where livereload injects its script, so the fixed page comes back by itself
-
-
 def test_template_errors_point_at_the_template(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
@@ -109,21 +100,6 @@ def test_template_errors_raised_outside_build_are_located_the_same_way(tmp_path:
         Problem(Location("templates/page.html", 2), "template error: 'nope' is undefined; fix this line of the template")
     ]
     assert failures(RuntimeError("boom"), project) == ["boom"]  # not a template's fault
-
-
-@pytest.mark.parametrize(
-    ("path", "page"),
-    [
-        ("", True),
-        ("events/a/", True),
-        ("404.html", True),
-        ("events/a", True),
-        ("static/style.css", False),
-        ("pagefind/pagefind.js", False),
-    ],
-)
-def test_pages_are_told_apart_from_assets(path: str, page: bool) -> None:
-    assert is_page(path) == page
 
 
 # --- `dossier serve` in a browser ---------------------------------------------------------------
@@ -297,38 +273,6 @@ def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: C
         "templates/partials/footer.html:1:1: error: template syntax error: Expected an expression, "
         "got 'end of statement block'; fix the template at or before this line"
     )
-
-
-def test_after_catching_up_only_the_tabs_on_pages_made_again_reload(monkeypatch: pytest.MonkeyPatch) -> None:
-    from livereload.handlers import LiveReloadHandler
-
-    from dossier.serve import TabHandler, reload_tabs
-
-    sent: dict[str, list[object]] = {}
-
-    def tab(url: str) -> TabHandler:
-        handler = object.__new__(TabHandler)  # no socket: only the page it reported and what it is sent
-        handler.page_url = url
-        handler.send_message = lambda message, url=url: sent.setdefault(url, []).append(message)  # type: ignore[method-assign]
-        return handler
-
-    tabs = {
-        tab("http://127.0.0.1:8000/search/?q=gomel"),
-        tab("http://127.0.0.1:8000/some/path/search/"),
-        tab("http://127.0.0.1:8000/events/x/"),
-        tab("http://127.0.0.1:8000/timeline/?actor=a#events"),
-        tab("http://127.0.0.1:8000/"),
-    }
-    monkeypatch.setattr(LiveReloadHandler, "waiters", tabs)
-    reload_tabs(["search/index.html", "timeline/index.html", "data/dossier.json"])
-    search = {"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False}
-    prefixed = {**search, "path": "some/path/search/index.html"}
-    timeline = {**search, "path": "timeline/index.html"}
-    assert sent == {
-        "http://127.0.0.1:8000/search/?q=gomel": [search],
-        "http://127.0.0.1:8000/some/path/search/": [prefixed],
-        "http://127.0.0.1:8000/timeline/?actor=a#events": [timeline],
-    }
 
 
 def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""The preview server over plain HTTP and websockets (no browser): hostile requests, origins, swaps, Ctrl-C."""
+"""The preview server over plain HTTP and websockets (no browser): the error page, hostile requests, origins, swaps,
+which tabs reload, Ctrl-C."""
 
 from __future__ import annotations
 
@@ -16,11 +17,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
+from livereload.handlers import LiveReloadHandler
 from tornado.httpclient import HTTPClientError, HTTPRequest
 from tornado.websocket import websocket_connect
 
 from dossier.build import build
-from dossier.serve import RELOAD_SCRIPT, Preview, is_loopback
+from dossier.errors import Location, Problem
+from dossier.serve import Preview
+from dossier.server import RELOAD_SCRIPT, TabHandler, error_page, is_loopback, is_page, reload_tabs
 from dossier.write import swap
 from tests.conftest import SAMPLE, free_port, wait_for
 
@@ -236,3 +240,55 @@ def test_a_fifo_saved_into_content_is_shown_as_an_error_not_waited_on(tmp_path: 
     assert [str(p) for p in preview.problems] == [
         "content/events/x.yaml:1:1: error: a named pipe (FIFO), not a regular file; only ordinary files are read: remove it"
     ]
+
+
+def test_error_page_escapes_hostile_text() -> None:
+    hostile = "<script>alert('x')</script> & \"quotes\""
+    html = error_page([Problem(Location("content/events/<b>.yaml", 3, 7), hostile), "pagefind said <img src=x onerror=alert(1)>"])
+    assert "<script>alert" not in html and "<img" not in html and "<b>.yaml" not in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    assert "<code>content/events/&lt;b&gt;.yaml:3:7</code>: error:" in html
+    assert "</head>" in html  # where livereload injects its script, so the fixed page comes back by itself
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("", True),
+        ("events/a/", True),
+        ("404.html", True),
+        ("events/a", True),
+        ("static/style.css", False),
+        ("pagefind/pagefind.js", False),
+    ],
+)
+def test_pages_are_told_apart_from_assets(path: str, page: bool) -> None:
+    assert is_page(path) == page
+
+
+def test_after_catching_up_only_the_tabs_on_pages_made_again_reload(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: dict[str, list[object]] = {}
+
+    def tab(url: str) -> TabHandler:
+        handler = object.__new__(TabHandler)  # no socket: only the page it reported and what it is sent
+        handler.page_url = url
+        handler.send_message = lambda message, url=url: sent.setdefault(url, []).append(message)  # type: ignore[method-assign]
+        return handler
+
+    tabs = {
+        tab("http://127.0.0.1:8000/search/?q=gomel"),
+        tab("http://127.0.0.1:8000/some/path/search/"),
+        tab("http://127.0.0.1:8000/events/x/"),
+        tab("http://127.0.0.1:8000/timeline/?actor=a#events"),
+        tab("http://127.0.0.1:8000/"),
+    }
+    monkeypatch.setattr(LiveReloadHandler, "waiters", tabs)
+    reload_tabs(["search/index.html", "timeline/index.html", "data/dossier.json"])
+    search = {"command": "reload", "path": "search/index.html", "liveCSS": False, "liveImg": False}
+    prefixed = {**search, "path": "some/path/search/index.html"}
+    timeline = {**search, "path": "timeline/index.html"}
+    assert sent == {
+        "http://127.0.0.1:8000/search/?q=gomel": [search],
+        "http://127.0.0.1:8000/some/path/search/": [prefixed],
+        "http://127.0.0.1:8000/timeline/?actor=a#events": [timeline],
+    }
