@@ -90,7 +90,10 @@ def _stop_on(cancel: threading.Event, done: threading.Event, process: subprocess
 def _checked(files: Any) -> list[Output]:
     """Decode the service's files; refuse a list that is not a whole index."""
     try:
-        outputs = [Output(str(f["path"]), base64.b64decode(f["content"], validate=True)) for f in files]
+        outputs = []
+        for file in files:
+            outputs.append(Output(str(file["path"]), base64.b64decode(file["content"], validate=True)))
+            file["content"] = None  # its text freed as soon as it is decoded
     except (TypeError, KeyError, binascii.Error):
         raise PagefindError("search indexing failed: Pagefind returned files that cannot be read") from None
     names = {output.path for output in outputs}
@@ -121,9 +124,8 @@ class _Service:
         except OSError:
             self.fail()
         while True:
-            answer = self._next_answer()
-            try:
-                response = json.loads(base64.b64decode(answer))
+            try:  # each form freed as soon as the next is made: the index comes as one message of 130 MB at 20k
+                response = json.loads(base64.b64decode(self._next_answer()))
             except (ValueError, binascii.Error):
                 raise PagefindError("search indexing failed: Pagefind answered something that is not a message") from None
             if not isinstance(response, dict) or not isinstance(response.get("payload"), dict):
