@@ -129,10 +129,10 @@ def _memory(pid: int) -> dict[str, Any] | None:
     try:
         name = Path(f"/proc/{pid}/comm").read_text().strip()
         fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
-    except (OSError, ValueError):
-        return None  # it ended meanwhile
-    kb = {key: int(value.split()[0]) for key, value in fields.items()}
-    return {"name": name, "rss": kb["Rss"], "own": kb["Private_Clean"] + kb["Private_Dirty"]}
+        kb = {key: int(value.split()[0]) for key, value in fields.items()}
+        return {"name": name, "rss": kb["Rss"], "own": kb["Private_Clean"] + kb["Private_Dirty"]}
+    except (OSError, ValueError, KeyError, IndexError):
+        return None  # it ended meanwhile (or this kernel does not say)
 
 
 def command_time(project: Path, out: Path, *options: str, fresh: bool = True) -> float:

@@ -144,11 +144,11 @@ class Counts:
 
     def stops(self, page: object) -> bool:
         """Whether, after storing one more output on ``page``, the partial should stop storing (for this rendering):
-        nothing reused on PAGES pages (a partial of each page's own), or rarely reused once BUDGET is stored."""
+        nothing reused on PAGES pages (a partial of each page's own), or rarely (or never) reused once BUDGET is stored."""
         if page is not self.page:
             self.page, self.pages = page, self.pages + 1
-        if self.hits == 0:
-            return self.pages > PAGES
+        if self.hits == 0 and self.pages > PAGES:
+            return True
         return self.stored > BUDGET and self.hits * RARE < self.calls
 
 

@@ -69,8 +69,8 @@ class Memo:
 
 
 class Once(Memo):
-    """A memo for a build that no other follows (``dossier build``): it keeps nothing, so that linking a large dossier
-    does not also hold a key and an entry for every result (about 100 MB at 20,000 events)."""
+    """A memo for a build that no other follows (``dossier build``): it keeps no result for reuse, so that linking a
+    large dossier does not also hold a key and an entry for every result (about 100 MB at 20,000 events)."""
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         return function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args))

@@ -279,7 +279,8 @@ PIECE = 1 << 16  # characters of a page encoded at a time
 
 def _page_bytes(template: jinja2.Template, variables: dict[str, Any]) -> bytes:
     """A page as UTF-8, encoded a piece at a time as the template makes it: a page of a whole large dossier (the
-    brief, tens of megabytes) is then held once as bytes, not also as one string of up to four bytes a character."""
+    brief, tens of megabytes) is then held as bytes (its pieces, then joined), never as one string of up to four
+    bytes a character."""
     encoded: list[bytes] = []
     pending: list[str] = []
     size = 0
