@@ -32,7 +32,7 @@ from dossier.dates import PartialDate, when
 from dossier.export_schema import FORMAT_VERSION, dossier_schema
 from dossier.model import Site
 from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source, role_anchor, source_anchor
-from dossier.project import DATA, Output
+from dossier.project import DATA, Output, Streamed
 from dossier.records import Actor, Event
 from dossier.registry import DOSSIER, TAG, by_name, page_url, published
 from dossier.schema import Field
@@ -62,39 +62,40 @@ def json_lines(data: dict[str, Any], sort_keys: bool = True) -> bytes:
 
     One record per line keeps a diff of two exports readable, and lets Python's C encoder write
     each line (``indent`` would take the pure-Python one, several times slower on a large dossier).
-    A list value may be an iterator: its items are then made one at a time and each is encoded
-    as soon as it is made, so the memory a large dossier needs is the file's, not its records'
-    as Python objects as well (hundreds of megabytes at 20,000 events).
     """
+    return b"".join(json_pieces(data, sort_keys))
+
+
+def json_pieces(data: dict[str, Any], sort_keys: bool = True) -> Iterator[bytes]:
+    """The bytes of :func:`json_lines`, a line at a time. A list value may be an iterator: its items are then made
+    one at a time, each encoded as soon as it is made, so that a large dossier's export (written as a
+    :class:`~dossier.project.Streamed` file) never holds every record at once, as dicts or as bytes."""
 
     def dump(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys).encode("utf-8")
 
-    out = io.BytesIO()  # grows in place, and gives its bytes back without a copy: the file is held about once
-    out.write(b"{\n")
+    yield b"{\n"
     for number, key in enumerate(sorted(data) if sort_keys else data):
         value = data[key]
-        out.write(b"%s%s: " % (b",\n" if number else b"", dump(key)))
+        yield b"%s%s: " % (b",\n" if number else b"", dump(key))
         if isinstance(value, Iterator | list):
             separator = b"[\n"
             for item in value:
-                out.write(separator)
-                out.write(dump(item))
+                yield separator + dump(item)
                 separator = b",\n"
-            out.write(b"[]" if separator == b"[\n" else b"\n]")
+            yield b"[]" if separator == b"[\n" else b"\n]"
         else:
-            out.write(dump(value))
-    out.write(b"\n}\n")
-    return out.getvalue()
+            yield dump(value)
+    yield b"\n}\n"
 
 
 # --- dossier.json -----------------------------------------------------------------------------------------------
 
 
-def data_json(site: Site) -> Iterator[Output]:
+def data_json(site: Site) -> Iterator[Output | Streamed]:
     """``data/dossier.json``, every record, and ``data/dossier.schema.json``, its JSON Schema."""
     if wanted(site, "dossier.json"):
-        yield Output(f"{DATA}/dossier.json", json_lines(dossier_data(site)))
+        yield Streamed(f"{DATA}/dossier.json", lambda: json_pieces(dossier_data(site)))
     if wanted(site, "dossier.schema.json"):
         yield Output(f"{DATA}/dossier.schema.json", json_bytes(dossier_schema(site.dossier.base_url)))
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from dossier import brief, exports, timelines
 from dossier.model import Site
-from dossier.project import DATA, EXPORTS, Output
+from dossier.project import DATA, EXPORTS, Output, Streamed
 from dossier.registry import TAG_SECTION, record_types
 
 
@@ -47,14 +47,14 @@ class Produce:
     on large sites, its files written where the pages go."""
 
     name: str
-    producer: Callable[[Site], Iterable[Output]]
+    producer: Callable[[Site], Iterable[Output | Streamed]]
 
 
 Job = Page | Output | Produce
 Producer = Callable[[Site], Iterable[Job]]
 
 
-def produced(producer: Callable[[Site], Iterable[Output]]) -> Producer:
+def produced(producer: Callable[[Site], Iterable[Output | Streamed]]) -> Producer:
     """An output made of files computed from the whole model: one :class:`Produce` job, run when the site renders."""
 
     def jobs(site: Site) -> Iterator[Job]:

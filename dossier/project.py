@@ -7,7 +7,7 @@ command line use it without loading Jinja, markdown-it or Pagefind.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -31,6 +31,19 @@ class Output:
 
     path: str
     data: bytes
+
+
+@dataclass(frozen=True)
+class Streamed:
+    """A large file of the built site (the whole dossier as JSON: 170 MB at 20,000 events), its bytes made a piece
+    at a time as it is written, so that they are never all in memory at once."""
+
+    path: str
+    pieces: Callable[[], Iterator[bytes]]
+
+    def output(self) -> Output:
+        """The file with its bytes in memory (where the renderer returns files instead of writing them)."""
+        return Output(self.path, b"".join(self.pieces()))
 
 
 def template_dirs(root: Path) -> list[Path]:

@@ -32,10 +32,10 @@ from dossier.fragments import forget_outputs, memoize_partials
 from dossier.heap import gc_paused, worker_heap
 from dossier.model import Site
 from dossier.pages import Job, Page, Produce, site_map
-from dossier.project import Output
+from dossier.project import Output, Streamed
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.signals import die_with_client, die_with_parent
-from dossier.write import link_same, write_file
+from dossier.write import link_same, write_file, write_streamed
 
 
 @dataclass(frozen=True)
@@ -308,8 +308,13 @@ def _render_jobs(site: Site, env: jinja2.Environment, root: Path, jobs: Sequence
     if isinstance(env, Environment) and record:
         env.recorder = recorder
 
-    def keep(output: Output) -> None:
-        if into is None:
+    def keep(output: Output | Streamed) -> None:
+        if isinstance(output, Streamed):
+            if into is None:
+                outputs.append(output.output())
+            else:
+                write_streamed(output, into, same_as)
+        elif into is None:
             outputs.append(output)
         elif same_as is None or not link_same(output, same_as, into):
             write_file(output, into)

@@ -29,10 +29,10 @@ from urllib.parse import urlsplit
 
 from dossier import markup
 from dossier.dates import PartialDate, when
-from dossier.exports import address, json_lines, plain, resolver, source_name, wanted
+from dossier.exports import address, json_pieces, plain, resolver, source_name, wanted
 from dossier.model import Site
 from dossier.passages import source_anchor
-from dossier.project import DATA, Output
+from dossier.project import DATA, Output, Streamed
 from dossier.records import Event
 from dossier.registry import STATUS_MEANINGS, page_url
 
@@ -108,10 +108,10 @@ def fold(line: str) -> bytes:
     return b"\r\n ".join(parts)
 
 
-def timelinejs(site: Site) -> Iterator[Output]:
+def timelinejs(site: Site) -> Iterator[Output | Streamed]:
     """``data/timeline.json``: the dossier's events as a TimelineJS3 timeline."""
     if wanted(site, "timeline.json"):
-        yield Output(f"{DATA}/timeline.json", json_lines(timeline_data(site), sort_keys=False))
+        yield Streamed(f"{DATA}/timeline.json", lambda: json_pieces(timeline_data(site), sort_keys=False))
 
 
 def timeline_data(site: Site) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from dossier.errors import WriteError
-from dossier.project import Output
+from dossier.project import Output, Streamed
 
 try:
     import fcntl
@@ -169,14 +169,60 @@ def files_in(folder: Path) -> list[str]:
     return found
 
 
+COMPARED = 1 << 20  # bytes of a file compared at a time
+
+
 def write_file(output: Output, folder: Path) -> None:
     """Write one output under ``folder`` (making its sub-folders), refusing a path that would leave it."""
-    path = PurePosixPath(output.path)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
-        raise WriteError(f"refusing to write '{output.path}' outside the output folder")
-    target = folder / output.path
+    _target(output.path, folder).write_bytes(output.data)
+
+
+def write_streamed(output: Streamed, folder: Path, same_as: Path | None = None) -> None:
+    """Write a streamed output under ``folder`` a piece at a time, as :func:`write_file` writes bytes; then, when
+    ``same_as`` (the previous site) holds that file with the same bytes, link that file in its place, as
+    :func:`link_same` does before writing."""
+    target = _target(output.path, folder)
+    with open(target, "wb") as handle:
+        for piece in output.pieces():
+            handle.write(piece)
+    if same_as is not None:
+        _link_if_same(os.path.join(same_as, output.path), target)
+
+
+def _target(path: str, folder: Path) -> Path:
+    """Where ``path`` goes under ``folder``, its sub-folders made; refused when it would leave the folder."""
+    parts = PurePosixPath(path)
+    if parts.is_absolute() or ".." in parts.parts or not parts.parts:
+        raise WriteError(f"refusing to write '{path}' outside the output folder")
+    target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(output.data)
+    return target
+
+
+def _link_if_same(old: str, target: Path) -> None:
+    """Replace the file just written at ``target`` by a hard link to ``old`` when that is a regular file with the same
+    bytes (opened without following links or blocking, compared a piece at a time, checked after linking)."""
+    try:
+        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return
+    spare = target.with_name(f".{target.name}.linked")
+    with os.fdopen(fd, "rb") as handle, open(target, "rb") as written:
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode) or info.st_size != os.fstat(written.fileno()).st_size:
+                return
+            while piece := handle.read(COMPARED):
+                if written.read(COMPARED) != piece:
+                    return
+            os.link(old, spare)
+            linked = os.lstat(spare)
+        except OSError:
+            return
+    if (linked.st_dev, linked.st_ino) != (info.st_dev, info.st_ino):  # replaced since it was read: not that file
+        os.unlink(spare)
+        return
+    os.replace(spare, target)
 
 
 def link_same(output: Output, source: Path, folder: Path) -> bool:
@@ -207,9 +253,6 @@ def link_same(output: Output, source: Path, folder: Path) -> bool:
         os.unlink(target)
         return False
     return True
-
-
-COMPARED = 1 << 20  # bytes of a file compared at a time
 
 
 def _holds(handle: BinaryIO, data: bytes) -> bool:

@@ -145,6 +145,9 @@ def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_
     fresh = tmp_path / "fresh"
     build(project, fresh, search=False)
     assert tree(out) == tree(fresh)
+    exported = (out / "data/dossier.json").stat().st_ino  # written a piece at a time (a Streamed file)
+    build(project, out, search=False)
+    assert (out / "data/dossier.json").stat().st_ino == exported  # unchanged: linked too
 
 
 def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,7 @@ import jsonschema
 import pytest
 
 from dossier.build import build, check
-from dossier.exports import csv_bytes, inert, json_lines
+from dossier.exports import csv_bytes, inert, json_lines, json_pieces
 from dossier.model import link_records
 from tests.helpers import SAMPLE, run_main
 from tests.test_render import PAYLOAD, hostile_project
@@ -75,6 +75,9 @@ def test_json_exports_put_one_record_on_a_line() -> None:
 
     assert json_lines({"b": records(), "a": iter([])}) == b'{\n"a": [],\n"b": [\n{"n": 1},\n{"n": 2}\n]\n}\n'
     assert made == [1, 2] and json_lines({}) == b"{\n\n}\n"
+    pieces = json_pieces({"b": records(), "a": 1})  # what a Streamed export writes: nothing made before it is asked
+    assert made == [1, 2] and next(pieces) == b"{\n" and made == [1, 2]
+    assert b"".join(pieces) == b'"a": 1,\n"b": [\n{"n": 1},\n{"n": 2}\n]\n}\n' and made == [1, 2, 1, 2]
 
 
 def test_the_schema_refuses_what_the_export_does_not_write(first_dossier: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from dossier import write
 from dossier.errors import WriteError
-from dossier.project import Output
+from dossier.project import Output, Streamed
 from dossier.write import MARKER, check_outputs, remove_folder, staging, write_site
 from tests.helpers import tree
 
@@ -230,6 +231,35 @@ def test_a_large_file_is_compared_a_piece_at_a_time(tmp_path: Path, monkeypatch:
     assert write.link_same(Output("data.json", b"0123456789abcdef"), old, new)
     assert reads == [4, 4, 4, 4, 1]  # never the whole file at once
     assert (new / "data.json").read_bytes() == b"0123456789abcdef"
+
+
+def test_a_streamed_file_is_written_piece_by_piece_and_linked_when_the_previous_site_holds_it(tmp_path: Path) -> None:
+    old, new = tmp_path / "site", tmp_path / "new"
+    (old / "data").mkdir(parents=True)
+    (old / "data/dossier.json").write_bytes(b'{"a": 1}\n')
+    (old / "data/other.json").write_bytes(b'{"a": 2}\n')  # the same length, other bytes
+    (old / "data/link.json").symlink_to(old / "data/dossier.json")
+    made: list[bytes] = []
+
+    def pieces(*parts: bytes) -> Callable[[], Iterator[bytes]]:
+        def each() -> Iterator[bytes]:
+            for part in parts:
+                made.append(part)
+                yield part
+
+        return each
+
+    for name in ("dossier.json", "other.json", "link.json", "none.json"):
+        write.write_streamed(Streamed(f"data/{name}", pieces(b'{"a": ', b"1}\n")), new, same_as=old)
+        assert (new / "data" / name).read_bytes() == b'{"a": 1}\n'
+    assert made == [b'{"a": ', b"1}\n"] * 4
+    linked = {name for name in ("dossier.json", "other.json", "link.json", "none.json")
+              if (new / "data" / name).stat().st_ino == (old / "data/dossier.json").stat().st_ino}  # fmt: skip
+    assert linked == {"dossier.json"}  # not other bytes, not through a symbolic link, not a file the site lacks
+    assert sorted(p.name for p in (new / "data").iterdir()) == ["dossier.json", "link.json", "none.json", "other.json"]
+    with pytest.raises(WriteError) as error:
+        write.write_streamed(Streamed("../out.json", pieces(b"x")), new)
+    assert str(error.value) == "refusing to write '../out.json' outside the output folder"
 
 
 @pytest.mark.parametrize(
