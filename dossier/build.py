@@ -27,6 +27,7 @@ from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.heap import quiet
 from dossier.i18n import Labels
 from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
+from dossier.links import link_files
 from dossier.load import FileCache, load_project
 from dossier.model import Memo, link_records
 from dossier.pages import Page, Produce, site_map
@@ -39,7 +40,6 @@ from dossier.write import (
     MARKER,
     check_outputs,
     files_in,
-    link_files,
     publish,
     remove_leftovers,
     replace_folder,

@@ -30,12 +30,13 @@ from dossier.errors import Cancelled, DossierError, Problem
 from dossier.filters import Gettext
 from dossier.fragments import forget_outputs, memoize_partials
 from dossier.heap import gc_paused, worker_heap
+from dossier.links import link_same
 from dossier.model import Site
 from dossier.pages import Job, Page, Produce, site_map
 from dossier.project import Output, Streamed
 from dossier.recording import TEMPLATE, Recorder, RecordingSite
 from dossier.signals import die_with_client, die_with_parent
-from dossier.write import link_same, write_file, write_streamed
+from dossier.write import write_file, write_streamed
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,13 @@ import ctypes
 import errno
 import os
 import shutil
-import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
 
 from dossier.errors import WriteError
+from dossier.links import link_if_same
 from dossier.project import Output, Streamed
 
 try:
@@ -137,29 +136,6 @@ def replace_folder(new: Path, target: Path) -> None:
         remove_folder(new)
 
 
-def link_files(paths: Iterable[str], source: Path, target: Path) -> set[str]:
-    """Hard-link each of ``paths`` (relative) from the folder ``source`` into ``target``; return the ones linked.
-
-    A file that is gone from ``source`` (removed by hand) or cannot be linked (another file system, a link limit)
-    is left out, for the caller to make again.
-    """
-    linked: set[str] = set()
-    made: set[str] = set()
-    for path in paths:
-        folder = os.path.dirname(path)
-        if folder not in made:  # one mkdir per folder, not one per file
-            os.makedirs(target / folder, exist_ok=True)
-            made.add(folder)
-        try:
-            os.link(source / path, target / path)
-        except OSError as exc:
-            if exc.errno in (errno.ENOENT, errno.EXDEV, errno.EPERM, errno.EMLINK):
-                continue
-            raise
-        linked.add(path)
-    return linked
-
-
 def files_in(folder: Path) -> list[str]:
     """Every file under ``folder``, as paths relative to it with "/" between parts."""
     found = []
@@ -167,9 +143,6 @@ def files_in(folder: Path) -> list[str]:
         rel = os.path.relpath(directory, folder).replace(os.sep, "/")
         found += [name if rel == "." else f"{rel}/{name}" for name in names]
     return found
-
-
-COMPARED = 1 << 20  # bytes of a file compared at a time
 
 
 def write_file(output: Output, folder: Path) -> None:
@@ -186,7 +159,7 @@ def write_streamed(output: Streamed, folder: Path, same_as: Path | None = None) 
         for piece in output.pieces():
             handle.write(piece)
     if same_as is not None:
-        _link_if_same(os.path.join(same_as, output.path), target)
+        link_if_same(os.path.join(same_as, output.path), target)
 
 
 def _target(path: str, folder: Path) -> Path:
@@ -197,72 +170,6 @@ def _target(path: str, folder: Path) -> Path:
     target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
     return target
-
-
-def _link_if_same(old: str, target: Path) -> None:
-    """Replace the file just written at ``target`` by a hard link to ``old`` when that is a regular file with the same
-    bytes (opened without following links or blocking, compared a piece at a time, checked after linking)."""
-    try:
-        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return
-    spare = target.with_name(f".{target.name}.linked")
-    with os.fdopen(fd, "rb") as handle, open(target, "rb") as written:
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != os.fstat(written.fileno()).st_size:
-                return
-            while piece := handle.read(COMPARED):
-                if written.read(COMPARED) != piece:
-                    return
-            os.link(old, spare)
-            linked = os.lstat(spare)
-        except OSError:
-            return
-    if (linked.st_dev, linked.st_ino) != (info.st_dev, info.st_ino):  # replaced since it was read: not that file
-        os.unlink(spare)
-        return
-    os.replace(spare, target)
-
-
-def link_same(output: Output, source: Path, folder: Path) -> bool:
-    """Hard-link the file at ``output.path`` under ``source`` into ``folder`` when it is a regular file holding
-    ``output``'s bytes already; whether it did. A rebuild over the previous site so writes only what changed: on
-    some disks writing a file costs several times what linking one does, and removing the previous site then frees
-    nothing but the files that changed. Where links cannot be made, the caller writes the file."""
-    path = PurePosixPath(output.path)
-    if path.is_absolute() or ".." in path.parts or not path.parts:
-        return False  # refused by write_file
-    old = os.path.join(source, output.path)
-    target = folder / output.path
-    try:
-        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return False
-    with os.fdopen(fd, "rb") as handle:
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode) or info.st_size != len(output.data) or not _holds(handle, output.data):
-                return False
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(old, target)
-            linked = os.lstat(target)
-        except OSError:
-            return False
-    if (linked.st_dev, linked.st_ino) != (info.st_dev, info.st_ino):  # replaced since it was read: not that file
-        os.unlink(target)
-        return False
-    return True
-
-
-def _holds(handle: BinaryIO, data: bytes) -> bool:
-    """Whether the file read from ``handle`` holds ``data`` and nothing more, read a piece at a time: a large export
-    (dossier.json, 170 MB at 20,000 events) is not held twice to be compared."""
-    view = memoryview(data)
-    for start in range(0, len(data), COMPARED):
-        if handle.read(COMPARED) != view[start : start + COMPARED]:
-            return False
-    return handle.read(1) == b""
 
 
 def write_files(outputs: Sequence[Output], folder: Path) -> None:
