@@ -102,7 +102,7 @@ def data_json(site: Site) -> Iterator[Output | Streamed]:
 
 def dossier_data(site: Site) -> dict[str, Any]:
     """Every record with its page, its Markdown resolved, and the passages cited from each article (the lists of
-    records as iterators, made as :func:`json_lines` writes them)."""
+    records as iterators, made as :func:`json_pieces` writes them)."""
     dossier = site.dossier
     overview = record_data(site, DOSSIER.fields, dossier)
     overview.update(file=dossier.path, page=address(site, ""))

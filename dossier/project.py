@@ -33,6 +33,12 @@ class Output:
     data: bytes
 
 
+def leaves_folder(path: str) -> bool:
+    """Whether an output's ``path`` would leave the output folder (absolute, with "..", or naming the folder itself)."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath's parts, faster
+    return path.startswith("/") or ".." in parts or not parts
+
+
 @dataclass(frozen=True)
 class Streamed:
     """A large file of the built site (the whole dossier as JSON: 170 MB at 20,000 events), its bytes made a piece

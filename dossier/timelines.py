@@ -120,7 +120,7 @@ def timeline_data(site: Site) -> dict[str, Any]:
     intro.append(f"<p>Current to {html.escape(dossier.as_of.label())}.</p>")
     intro.append(_html(site, dossier.summary))
     title = {"text": {"headline": html.escape(dossier.title), "text": "".join(intro)}, "unique_id": "title"}
-    return {"title": title, "events": (slide(site, event) for event in site.events)}  # made as json_lines writes them
+    return {"title": title, "events": (slide(site, event) for event in site.events)}  # made as json_pieces writes them
 
 
 def slide(site: Site, event: Event) -> dict[str, Any]:

@@ -22,11 +22,11 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from dossier.errors import WriteError
 from dossier.links import link_if_same
-from dossier.project import Output, Streamed
+from dossier.project import Output, Streamed, leaves_folder
 
 try:
     import fcntl
@@ -42,8 +42,7 @@ def check_outputs(outputs: Sequence[Output]) -> None:
     """Refuse two files at one path and paths that would leave the output folder."""
     seen: set[str] = set()
     for output in outputs:
-        parts = [part for part in output.path.split("/") if part not in ("", ".")]  # as PurePosixPath's, faster
-        if output.path.startswith("/") or ".." in parts or not parts:
+        if leaves_folder(output.path):
             raise WriteError(f"refusing to write '{output.path}' outside the output folder")
         if output.path in seen:
             raise WriteError(f"two pages would be written to '{output.path}'")
@@ -164,8 +163,7 @@ def write_streamed(output: Streamed, folder: Path, same_as: Path | None = None) 
 
 def _target(path: str, folder: Path) -> Path:
     """Where ``path`` goes under ``folder``, its sub-folders made; refused when it would leave the folder."""
-    parts = PurePosixPath(path)
-    if parts.is_absolute() or ".." in parts.parts or not parts.parts:
+    if leaves_folder(path):
         raise WriteError(f"refusing to write '{path}' outside the output folder")
     target = folder / path
     target.parent.mkdir(parents=True, exist_ok=True)
