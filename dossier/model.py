@@ -171,9 +171,8 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
             actor_events[actor_id].append(event)
         for tag in dict.fromkeys(event.tags):
             tags[tag].append(event)
-        for citation in event.sources:
-            if event not in citing[citation.article]:
-                citing[citation.article].append(event)
+        for article_id in dict.fromkeys(citation.article for citation in event.sources):
+            citing[article_id].append(event)
     passages = collect(records, words, memo)
 
     mentions = find_mentions(actors, articles, memo)
