@@ -23,8 +23,8 @@ SHOWN = 40  # characters of a placeholder quoted in its warning
 
 def is_draft(source: SourceFile, record_type: RecordType) -> bool:
     """Whether a file says ``draft: true`` in a type that has drafts (read before its checks, which a draft relaxes)."""
-    has_drafts = any(spec is DRAFT for spec in record_type.fields)  # by identity: comparing fields is slow
-    return has_drafts and isinstance(source.data, dict) and source.data.get(DRAFT.name) is True
+    says_so = isinstance(source.data, dict) and source.data.get(DRAFT.name) is True
+    return says_so and any(spec is DRAFT for spec in record_type.fields)  # by identity: comparing fields is slow
 
 
 def reference_to_draft(ref: Ref, draft_file: str, preview: bool) -> Problem:

@@ -27,8 +27,13 @@ def relative(root: Path, path: Path) -> str:
 
 def entries(root: Path, directory: Path, problems: list[Problem]) -> list[Path]:
     """The folder's entries in name order; an unreadable folder is a problem and has none."""
+    return [directory / name for name in names(root, directory, problems)]
+
+
+def names(root: Path, directory: Path, problems: list[Problem]) -> list[str]:
+    """The names in the folder, sorted; an unreadable folder is a problem and has none."""
     try:
-        return sorted(directory.iterdir(), key=lambda path: path.name)  # the same order, without comparing paths
+        return sorted(os.listdir(directory))
     except OSError as exc:
         problems.append(
             Problem(
@@ -67,14 +72,14 @@ def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -
     return None
 
 
-def lstat(path: Path) -> os.stat_result | None:
+def lstat(path: str | Path) -> os.stat_result | None:
     try:
         return os.lstat(path)
     except OSError:
         return None
 
 
-def inside(root: Path, path: Path, folders: dict[str, bool]) -> bool:
+def inside(root: Path, path: str | Path, folders: dict[str, bool]) -> bool:
     """Whether the folder of ``path`` is inside the project (its real path), remembered in ``folders``."""
     folder = os.path.dirname(path)
     if folder not in folders:

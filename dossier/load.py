@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from dossier.errors import Location, Problem
-from dossier.files import Unreadable, entries, inside, lstat, read_file, relative, template_problems
+from dossier.files import Unreadable, entries, inside, lstat, names, read_file, relative, template_problems
 from dossier.project import DOSSIER_FILE, RAW, ignored, stray_problems
 from dossier.registry import RecordType, record_types
 from dossier.source import REFUSED, KeyPath, Place, SourceFile, place, pos
@@ -90,38 +90,68 @@ def load_project(
     else:
         problems.append(Problem(Location(DOSSIER_FILE), _missing_dossier(root / "content")))
     for record_type in types:
-        folder = f"content/{record_type.folder}"
-        directory = root / folder
-        if not directory.is_dir():
-            continue
-        for path in entries(root, directory, problems):
-            if ignored(path.name):
-                continue
-            info = lstat(path)
-            if not (info is not None and stat.S_ISREG(info.st_mode)) and path.is_dir():
-                problems.append(
-                    Problem(
-                        Location(relative(root, path)),
-                        f"folders are not read: {record_type.name} files go directly in {folder}/; move the files in it up",
-                    )
-                )
-                continue
-            if path.suffix not in record_type.suffixes:
-                wanted = " or ".join(record_type.suffixes)
-                problems.append(
-                    Problem(
-                        Location(relative(root, path)),
-                        f"unexpected file in {folder}/: {record_type.name} files end in {wanted}; rename or remove it",
-                    )
-                )
-                continue
-            files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed, info))
+        files += _load_folder(root, record_type, problems, cache, folders, changed)
     raw_dir = root / RAW
     raw_names = frozenset(p.name for p in entries(root, raw_dir, problems) if p.is_file()) if raw_dir.is_dir() else frozenset()
     problems.extend(template_problems(root))
     clamp = source_date_epoch()
     changed = {f.path: clamped(changed[f.path], clamp) if f.path in changed else last_change(root / f.path, clamp) for f in files}
     return Project(root, tuple(files), raw_names, changed), problems
+
+
+def _load_folder(
+    root: Path,
+    record_type: RecordType,
+    problems: list[Problem],
+    cache: FileCache | None,
+    folders: dict[str, bool],
+    changed: dict[str, int],
+) -> list[SourceFile]:
+    """The files of one record type's folder, in name order. Names are handled as strings, not paths: a preview's
+    save goes over every file (one ``lstat`` each), and a file unchanged since it was read costs nothing more."""
+    folder = f"content/{record_type.folder}"
+    directory = root / folder
+    if not directory.is_dir():
+        return []
+    base, files = str(directory) + os.sep, []
+    home = inside(root, base, folders)  # the folder is inside the project (its real path), so are its regular files
+    for name in names(root, directory, problems):
+        if ignored(name):
+            continue
+        info = lstat(base + name)
+        regular = info is not None and stat.S_ISREG(info.st_mode)
+        if not regular and os.path.isdir(base + name):
+            problems.append(
+                Problem(
+                    Location(f"{folder}/{name}"),
+                    f"folders are not read: {record_type.name} files go directly in {folder}/; move the files in it up",
+                )
+            )
+            continue
+        if not name.endswith(record_type.suffixes):  # as Path.suffix reads it (no name here starts with a dot)
+            wanted = " or ".join(record_type.suffixes)
+            problems.append(
+                Problem(
+                    Location(f"{folder}/{name}"),
+                    f"unexpected file in {folder}/: {record_type.name} files end in {wanted}; rename or remove it",
+                )
+            )
+            continue
+        known = cache.get(f"{folder}/{name}") if cache is not None and regular else None
+        if known is not None and info is not None and home and _unchanged(known, record_type.name, info):
+            changed[f"{folder}/{name}"] = int(info.st_mtime)
+            problems.extend(known.problems)
+            files.append(known.source)
+            continue
+        path = directory / name
+        files.append(_load_file(root, path, record_type.name, record_type.body, problems, cache, folders, changed, info))
+    return files
+
+
+def _unchanged(known: Loaded, kind: str, info: os.stat_result) -> bool:
+    """Whether a file read before as ``known`` is unchanged by its stat (and not changed too recently to tell)."""
+    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return known.stamp == stamp and known.kind == kind and time.time_ns() - stamp[1] > RECENT_NS
 
 
 def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
@@ -168,7 +198,7 @@ def _load_file(
     if info is not None and changed is not None:
         changed[rel] = int(info.st_mtime)
     stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info is not None else ()
-    if known is not None and stamp and known.stamp == stamp and known.kind == kind and time.time_ns() - stamp[1] > RECENT_NS:
+    if known is not None and info is not None and _unchanged(known, kind, info):
         problems.extend(known.problems)
         return known.source  # not changed since it was read
     try:

@@ -8,7 +8,7 @@ import shutil
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -221,14 +221,14 @@ def test_a_folder_that_cannot_be_read_is_a_located_error(
     make_project: Callable[[dict[str, str | bytes]], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = make_project({"content/dossier.yaml": "title: T\n", "content/events/a.yaml": "title: A\n", "templates/x/y.html": ""})
-    iterdir = Path.iterdir
+    listdir = os.listdir
 
-    def denied(self: Path) -> Iterator[Path]:  # as root, chmod 000 does not stop us: refuse as the kernel would
-        if self.name in ("events", "x"):
-            raise PermissionError(errno.EACCES, "Permission denied", str(self))
-        return iterdir(self)
+    def denied(folder: str | Path) -> list[str]:  # as root, chmod 000 does not stop us: refuse as the kernel would
+        if os.path.basename(folder) in ("events", "x"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return listdir(folder)
 
-    monkeypatch.setattr(Path, "iterdir", denied)
+    monkeypatch.setattr(os, "listdir", denied)
     assert messages(root) == [
         "content/events:1:1: error: cannot read the folder (Permission denied); fix its permissions or remove it",
         "templates/x:1:1: error: cannot read the folder (Permission denied); fix its permissions or remove it",
