@@ -11,6 +11,7 @@ natural place). Ties go by id. Pure.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -188,3 +189,24 @@ def timeline(events: Sequence[Event], labels: Labels = ENGLISH) -> tuple[Year, .
         cut = finer[-1] + 1 if finer else 0
         years[year].append(Month(year, month, tuple(items[:cut]), tuple(items[cut:]), labels))
     return tuple(Year(year, tuple(months)) for year, months in sorted(years.items()))
+
+
+def with_events(years: tuple[Year, ...], changed: Mapping[str, Event]) -> tuple[Year, ...]:
+    """A timeline with the events that ``changed`` holds (by id) put in place of those it has under their ids: the
+    timeline of the new events when their order and dates are the old ones'. Years and months with none of them
+    are the same objects."""
+    return tuple(_replaced(year, changed) for year in years)
+
+
+def _replaced(year: Year, changed: Mapping[str, Event]) -> Year:
+    months = tuple(
+        month
+        if not any(e.id in changed for e in (*month.events, *month.undated))
+        else dataclasses.replace(
+            month,
+            events=tuple(changed.get(e.id, e) for e in month.events),
+            undated=tuple(changed.get(e.id, e) for e in month.undated),
+        )
+        for month in year.months
+    )
+    return year if all(a is b for a, b in zip(months, year.months, strict=True)) else Year(year.year, months)

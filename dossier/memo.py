@@ -6,7 +6,7 @@ called again with the same objects gives the same result, and the result can be 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -25,7 +25,10 @@ class Memo:
         self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.kept: dict[str, Mapping[str, Any]] = {}  # see same()
         self.kept_values: dict[str, dict[str, Any]] = {}  # see stable()
+        self.moved: dict[str, set[str]] = {}  # see stable(): the keys whose value is not the last build's object
         self.results: dict[str, Any] = {}  # the last build's whole-dossier parts (and their inputs), to patch
+        self.records: dict[str, dict[str, Any]] = {}  # see fresh()
+        self.maps: dict[str, tuple[Mapping[str, Any], dict[str, Any]]] = {}  # see by_record()
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
@@ -62,7 +65,52 @@ class Memo:
         before = self.kept_values.get(name, {})
         kept = {key: old if (old := before.get(key, value)) is value or old == value else value for key, value in values.items()}
         self.kept_values[name] = kept
+        self.moved[name] = {key for key, value in kept.items() if before.get(key) is not value} | (before.keys() - kept.keys())
         return kept
+
+    def fresh(self, kind: str, records: Sequence[Any]) -> Fresh:
+        """``records`` (each with an ``id``) against those given under the same ``kind`` in the last build."""
+        now = {record.id: record for record in records}
+        before = self.records.get(kind, {})
+        self.records[kind] = now
+        changed = {record.id: record for record in records if before.get(record.id) is not record}
+        same_ids = len(before) == len(now) and list(before) == list(now)
+        gone = () if same_ids else tuple(record for key, record in before.items() if key not in now)
+        return Fresh(tuple(records), now, before, changed, gone, same_ids)
+
+    def by_record(
+        self,
+        name: str,
+        function: Callable[..., T],
+        records: Fresh,
+        *args: Any,
+        still: bool = True,
+        also: Collection[str] = (),
+    ) -> dict[str, T]:
+        """``{record.id: function(record, *args) for record in records.records}``, made from the last build's map under
+        ``name`` while ``still`` holds (the caller's word that ``args`` are what they were): only the new and changed
+        records, and those whose id is in ``also`` (their value depends on other records that changed), are given to
+        ``function``. A save then costs what the records it changed cost, not what every record does."""
+        kept = self.maps.get(name)
+        values = kept[1] if kept is not None and kept[0] is records.before and still else None
+        if values is None:
+            result = {record.id: function(record, *args) for record in records.records}
+        elif records.same_ids:
+            result = dict(values)
+            for key, record in records.changed.items():
+                result[key] = function(record, *args)
+        else:
+            before, old = records.before, values
+            result = {}
+            for record in records.records:
+                key = record.id
+                result[key] = old[key] if before.get(key) is record else function(record, *args)
+        if values is not None:
+            for key in also:
+                if key in records.now and key not in records.changed:
+                    result[key] = function(records.now[key], *args)
+        self.maps[name] = (records.now, result)
+        return result
 
     def next_build(self) -> None:
         self.old, self.new = self.new, {}
@@ -83,6 +131,33 @@ class Once(Memo):
 
     def stable(self, name: str, values: dict[str, T]) -> dict[str, T]:
         return values
+
+    def fresh(self, kind: str, records: Sequence[Any]) -> Fresh:
+        now = {record.id: record for record in records}
+        return Fresh(tuple(records), now, {}, now, (), False)
+
+    def by_record(
+        self,
+        name: str,
+        function: Callable[..., T],
+        records: Fresh,
+        *args: Any,
+        still: bool = True,
+        also: Collection[str] = (),
+    ) -> dict[str, T]:
+        return {record.id: function(record, *args) for record in records.records}
+
+
+@dataclass(frozen=True)
+class Fresh:
+    """One kind of record in this build, against the last build's (see :meth:`Memo.fresh`)."""
+
+    records: tuple[Any, ...]  # this build's, in the model's order
+    now: Mapping[str, Any]  # this build's, by id
+    before: Mapping[str, Any]  # the last build's, by id
+    changed: Mapping[str, Any]  # this build's records that are not the last build's object under their id (new ones too)
+    gone: tuple[Any, ...]  # the last build's records whose id is no longer here
+    same_ids: bool  # the same ids in the same order as the last build
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,15 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from dossier import i18n, markup
-from dossier.chronology import Year, chronological, timeline, when
+from dossier.chronology import Year, chronological, timeline, when, with_events
+from dossier.facets import Facets, facets
 from dossier.i18n import Labels
-from dossier.memo import ByValue, Memo, Once, Unkeyed
+from dossier.memo import Fresh, Memo, Once
 from dossier.mentions import find_mentions
 from dossier.overview import Overview, layout, relabelled
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
-from dossier.registry import ACTOR_KINDS, EVENT_KINDS, STATUSES
+from dossier.registry import ACTOR_KINDS
 from dossier.search_entries import SearchEntry, search_entries
 
 T = TypeVar("T")
@@ -54,16 +55,6 @@ class Dispute:
 
     aspect: str
     accounts: tuple[Cited, ...]
-
-
-@dataclass(frozen=True)
-class Facets:
-    """What a list of events can be narrowed by: its actors, tags, statuses and kinds, each with its count."""
-
-    actors: tuple[tuple[Actor, int], ...]  # most events first (places included: an event's place narrows too)
-    tags: tuple[tuple[str, int], ...]
-    statuses: tuple[tuple[str, int], ...]  # in the registry's order
-    kinds: tuple[tuple[str, int], ...]  # in the registry's order
 
 
 @dataclass(frozen=True)
@@ -152,16 +143,24 @@ def is_place(actor: Actor) -> bool:
 def link_records(records: Records, memo: Memo | None = None) -> Site:
     """Cross-link checked records into a :class:`Site`, its labels (dates, headings) in the dossier's language.
 
-    With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again."""
+    With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again: a save that
+    changes one event costs about what that event's parts cost (see :meth:`Memo.by_record`)."""
     memo = memo if memo is not None else Once()
     words = i18n.labels(records.dossier.language)
-    events = _chronological(records.events, memo)
+    same_words = memo.same("words", {"": words})
+    events, same_order = _chronological(records.events, memo)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
         sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
     )
-    actor_by_id = {a.id: a for a in actors}
-    article_by_id = {a.id: a for a in articles}
+    new_events, new_actors, new_articles = (
+        memo.fresh("event", events),
+        memo.fresh("actor", actors),
+        memo.fresh("article", articles),
+    )
+    actor_by_id, article_by_id = new_actors.now, new_articles.now
+    same_actors = new_actors.same_ids and not new_actors.changed  # no actor changed since the last build (the usual save)
+    same_articles = new_articles.same_ids and not new_articles.changed
 
     actor_events: dict[str, list[Event]] = defaultdict(list)
     tags: dict[str, list[Event]] = defaultdict(list)
@@ -173,68 +172,56 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
             tags[tag].append(event)
         for article_id in dict.fromkeys(citation.article for citation in event.sources):
             citing[article_id].append(event)
-    passages = collect(records, words, memo)
-
-    mentions = find_mentions(actors, articles, memo)
+    by_actor = memo.stable("actor_events", {a.id: tuple(actor_events[a.id]) for a in actors})
+    moved = memo.moved.get("actor_events", set())  # the actors whose events are not the last build's
+    passages = memo.stable("passages", _passages(collect(records, words, memo), articles))
+    mentions = memo.stable("mentions", find_mentions(actors, articles, memo))
     rank = {a.id: (a.name.casefold(), a.id) for a in actors}  # how actors with as many events are ordered
     mentioned_in: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
         for actor in mentions[article.id]:
             mentioned_in[actor.id].append(article)
 
-    same_actors = memo.same("actors", actor_by_id)  # no actor changed since the last build (the usual save)
-    same_articles = memo.same("articles", article_by_id)
-    same_words = memo.same("words", {"": words})
+    def per_actor(name: str, function: Any, *args: Any, still: bool = same_actors) -> dict[str, Any]:
+        """A value for each actor from its events (and ``args``): made again for the actors whose events changed."""
+        return memo.by_record(name, function, new_actors, by_actor, *args, still=still, also=moved)
 
-    def current(pairs: tuple[tuple[Actor, int], ...]) -> bool:
-        return same_actors or all(actor_by_id.get(actor.id) is actor for actor, _ in pairs)
-
-    def co(actor_id: str, places: bool) -> tuple[tuple[Actor, int], ...]:
-        """The actors (or places) in the events of ``actor_id``: the same while its events and those actors are."""
-        events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
-        return memo(_co, events, ByValue(actor_id), ByValue(places), lookup, still=current)
-
-    def actor_facets(actor_id: str) -> Facets:
-        events, lookup = tuple(actor_events[actor_id]), Unkeyed((actor_by_id, rank))
-        return memo(_facets_of, events, ByValue(actor_id), lookup, still=lambda f: current(f.actors))
-
+    lookup = (actor_by_id, rank)
     # the whole dossier's facets and overview read the events' dates, actors, tags, status and kind, not their titles
     # or texts: after the usual save they are last build's (the overview's marks relabelled)
-    labels = {e.id: memo.each(_mark_label, e, words, still=same_words) for e in events}
+    labels = memo.by_record("mark labels", _mark_label, new_events, words, still=same_words)
     shaped = same_actors and same_words and _same_shape(memo.results.get("events"), events)
     whole_facets = memo.results["facets"] if shaped else facets(events, actor_by_id, rank=rank)
     overview = relabelled(memo.results["overview"], labels) if shaped else layout(events, actor_by_id, labels, labels=words)
     memo.results.update(events=events, facets=whole_facets, overview=overview)
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
+    lookup_of = {"event": new_events.now, "actor": actor_by_id, "article": article_by_id}
     return Site(
         dossier=records.dossier,
         records=ordered,
-        lookup={kind: {r.id: r for r in items} for kind, items in ordered.items()},
-        actor_events=memo.stable("actor_events", {a.id: tuple(actor_events[a.id]) for a in actors}),
-        event_actors={e.id: memo.each(_event_actors, e, actor_by_id, still=same_actors) for e in events},
-        event_places={e.id: memo.each(_event_places, e, actor_by_id, still=same_actors) for e in events},
-        co_actors={a.id: co(a.id, places=False) for a in actors},
-        co_places={a.id: co(a.id, places=True) for a in actors},
-        mentions=memo.stable("mentions", mentions),
+        lookup={kind: lookup_of[kind] if kind in lookup_of else {r.id: r for r in items} for kind, items in ordered.items()},
+        actor_events=by_actor,
+        event_actors=memo.by_record("event actors", _event_actors, new_events, actor_by_id, still=same_actors),
+        event_places=memo.by_record("event places", _event_places, new_events, actor_by_id, still=same_actors),
+        co_actors=per_actor("co actors", _co, False, lookup),
+        co_places=per_actor("co places", _co, True, lookup),
+        mentions=mentions,
         mentioned_in=memo.stable("mentioned_in", {a.id: tuple(mentioned_in[a.id]) for a in actors}),
-        event_sources={e.id: memo.each(_source_groups, e, article_by_id, still=same_articles) for e in events},
+        event_sources=memo.by_record("event sources", _source_groups, new_events, article_by_id, still=same_articles),
         disputes={e.id: memo.each(_disputes, e) for e in events if e.status == "disputed"},
-        passages={a.id: passages.get(a.id, ()) for a in articles},
-        cited={a.id: memo(ranges, passages.get(a.id, ()), a.body) for a in articles},
+        passages=passages,
+        cited=memo.by_record("cited", _cited, new_articles, passages, also=memo.moved.get("passages", set())),
         citing_events=memo.stable("citing_events", {a.id: tuple(citing[a.id]) for a in articles}),
         tags=memo.stable("tags", {tag: tuple(tags[tag]) for tag in sorted(tags)}),
-        timeline=timeline(events, words),
+        timeline=_timeline(events, words, memo, new_events, same_order and same_words),
         facets=whole_facets,
         overview=overview,
-        one_line={e.id: one_line(e.summary) for e in events},
-        actor_timeline={a.id: memo(timeline, tuple(actor_events[a.id]), words) for a in actors},
-        actor_facets={a.id: actor_facets(a.id) for a in actors},
-        search=search_entries(events, actors, articles, actor_events, mentions, words, memo),
-        neighbours=memo.stable(
-            "neighbours",
-            {e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)},
-        ),
+        one_line=memo.by_record("one line", _one_line, new_events),
+        actor_timeline=per_actor("actor timeline", _actor_timeline, words, still=same_words),
+        actor_facets=per_actor("actor facets", _actor_facets, lookup),
+        search=search_entries(new_events, new_actors, new_articles, by_actor, mentions, words, memo, moved),
+        neighbours=_neighbours(events, memo, new_events),
         page_links=tuple(
             PageLink(p.id, p.title, bool(getattr(p, "draft", False)))
             for p in sorted(records.of("page"), key=lambda p: (p.title, p.id))
@@ -260,16 +247,72 @@ def _same_shape(before: Sequence[Event] | None, events: Sequence[Event]) -> bool
     )
 
 
-def _chronological(events: Sequence[Event], memo: Memo) -> tuple[Event, ...]:
-    """The events in the site's order, found again only when an id, date, time or ``after`` changed (not a title)."""
-    keys = ByValue(tuple((e.id, e.date.year, e.date.month, e.date.day, e.time, e.after) for e in events))
-    order = memo(_order, keys, Unkeyed(events))
-    by_id = {e.id: e for e in events}
-    return tuple(by_id[event_id] for event_id in order)
+def _order_key(event: Event) -> tuple[Any, ...]:
+    """What the chronological order reads of an event (with its id)."""
+    return (event.date.year, event.date.month, event.date.day, event.time, event.after)
 
 
-def _order(keys: tuple[Any, ...], events: Sequence[Event]) -> tuple[str, ...]:
-    return tuple(e.id for e in chronological(events))
+def _chronological(events: Sequence[Event], memo: Memo) -> tuple[tuple[Event, ...], bool]:
+    """The events in the site's order, and whether it is the last build's order: found again only when an event was
+    added or removed, or an id, date, time or ``after`` changed (not a title)."""
+    files = memo.fresh("event files", events)
+    order: tuple[str, ...] | None = memo.results.get("order")
+    same = (
+        order is not None
+        and files.same_ids
+        and all(_order_key(e) == _order_key(files.before[key]) for key, e in files.changed.items())
+    )
+    if not same:
+        order = memo.results["order"] = tuple(e.id for e in chronological(events))
+    assert order is not None
+    return tuple(files.now[event_id] for event_id in order), same
+
+
+def _timeline(events: tuple[Event, ...], words: Labels, memo: Memo, fresh: Fresh, same: bool) -> tuple[Year, ...]:
+    """The timeline; while the order and the labels are the last build's (``same``), the last build's with the changed
+    events put in place (the grouping reads only the order and the dates, which that leaves as they were)."""
+    before: tuple[Year, ...] | None = memo.results.get("timeline")
+    if before is None or not same or memo.results.get("timeline of") is not fresh.before:
+        made = timeline(events, words)
+    elif not fresh.changed:
+        made = before
+    else:
+        made = with_events(before, fresh.changed)
+    memo.results.update({"timeline": made, "timeline of": fresh.now})
+    return made
+
+
+def _neighbours(events: tuple[Event, ...], memo: Memo, fresh: Fresh) -> dict[str, tuple[Event | None, Event | None]]:
+    """Each event's neighbours in the order; the last build's but around the events that changed, while the order is."""
+    before: dict[str, tuple[Event | None, Event | None]] | None = memo.results.get("neighbours")
+    if before is None or memo.results.get("neighbours of") is not fresh.before or not fresh.same_ids:
+        made = {
+            e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
+        }
+    else:
+        made = dict(before)
+        if fresh.changed:
+            position = {event_id: i for i, event_id in enumerate(fresh.now)}
+            for i in {j for key in fresh.changed for j in range(position[key] - 1, position[key] + 2) if 0 <= j < len(events)}:
+                made[events[i].id] = (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None)
+    memo.results.update({"neighbours": made, "neighbours of": fresh.now})
+    return made
+
+
+def _passages(found: Mapping[str, tuple[Passage, ...]], articles: Sequence[Article]) -> dict[str, tuple[Passage, ...]]:
+    return {a.id: found.get(a.id, ()) for a in articles}
+
+
+def _cited(article: Article, passages: Mapping[str, tuple[Passage, ...]]) -> tuple[CitedRange, ...]:
+    return ranges(passages[article.id], article.body)
+
+
+def _one_line(event: Event) -> str:
+    return one_line(event.summary)
+
+
+def _actor_timeline(actor: Actor, by_actor: Mapping[str, tuple[Event, ...]], words: Labels) -> tuple[Year, ...]:
+    return timeline(by_actor[actor.id], words)
 
 
 def _event_actors(event: Event, actors: Mapping[str, Actor]) -> tuple[Actor, ...]:
@@ -288,34 +331,18 @@ def _mark_label(event: Event, words: Labels) -> str:
 Lookup = tuple[Mapping[str, Actor], Mapping[str, Any]]  # actors by id, and the order of actors with as many events
 
 
-def _facets_of(events: Sequence[Event], exclude: str, lookup: Lookup) -> Facets:
-    return facets(events, lookup[0], exclude, lookup[1])
+def _actor_facets(actor: Actor, by_actor: Mapping[str, tuple[Event, ...]], lookup: Lookup) -> Facets:
+    """What the events of ``actor`` can be narrowed by (the other actors in them, their tags, statuses, kinds)."""
+    return facets(by_actor[actor.id], lookup[0], actor.id, lookup[1])
 
 
-def _co(events: Sequence[Event], actor_id: str, places: bool, lookup: Lookup) -> tuple[tuple[Actor, int], ...]:
-    """The other actors (or the places) of the events of ``actor_id``, with how many of them each is in."""
+def _co(actor: Actor, by_actor: Mapping[str, tuple[Event, ...]], places: bool, lookup: Lookup) -> tuple[tuple[Actor, int], ...]:
+    """The other actors (or the places) of the events of ``actor``, with how many of them each is in."""
     actors, rank = lookup
-    together = Counter(other for e in events for other in dict.fromkeys(e.actors) if other != actor_id)
+    actor_id = actor.id
+    together = Counter(other for e in by_actor[actor_id] for other in dict.fromkeys(e.actors) if other != actor_id)
     pairs = sorted(together.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
     return tuple((actors[other], count) for other, count in pairs if is_place(actors[other]) == places)
-
-
-def facets(
-    events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "", rank: Mapping[str, Any] | None = None
-) -> Facets:
-    """The actors (but ``exclude``), tags, statuses and kinds of ``events``, with how many events each has (actors
-    with as many in ``rank`` order: by name)."""
-    rank = rank if rank is not None else {a.id: (a.name.casefold(), a.id) for a in actors.values()}
-    named = Counter(a for e in events for a in dict.fromkeys(e.actors) if a != exclude)
-    tags = Counter(t for e in events for t in dict.fromkeys(e.tags))
-    statuses = Counter(e.status for e in events)
-    kinds = Counter(e.kind for e in events)
-    return Facets(
-        tuple((actors[a], n) for a, n in sorted(named.items(), key=lambda kv: (-kv[1], rank[kv[0]]))),
-        tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
-        tuple((s, statuses[s]) for s in STATUSES if statuses[s]),
-        tuple((k, kinds[k]) for k in EVENT_KINDS if kinds[k]),
-    )
 
 
 ONE_LINE = 160  # characters of a summary shown in event lists

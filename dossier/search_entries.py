@@ -5,14 +5,14 @@ page by ``partials/search_data.html``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from dossier.chronology import when
 from dossier.dates import PartialDate
 from dossier.dates import when as date_when
 from dossier.i18n import ENGLISH, Labels
-from dossier.memo import Memo, Unkeyed
+from dossier.memo import Fresh, Memo, Once
 from dossier.records import Actor, Article, Event
 
 
@@ -47,27 +47,35 @@ def _months(date: PartialDate, end: PartialDate | None) -> list[str]:
 
 
 def search_entries(
-    events: Sequence[Event],
-    actors: Sequence[Actor],
-    articles: Sequence[Article],
+    events: Fresh,
+    actors: Fresh,
+    articles: Fresh,
     actor_events: Mapping[str, Sequence[Event]],
     mentions: Mapping[str, Sequence[Actor]],
     labels: Labels = ENGLISH,
     memo: Memo | None = None,
+    moved: Collection[str] = (),
 ) -> dict[str, dict[str, SearchEntry]]:
     """What each event, actor and article page tells the search index (dates shown in the language of ``labels``);
-    with a ``memo``, an entry whose record (and events, or mentions) are unchanged is not made again."""
-    memo = memo if memo is not None else Memo()
-    same_labels = memo.same("search labels", {"": labels})
-
-    def still(_: SearchEntry) -> bool:
-        return same_labels
-
+    with a ``memo``, an entry whose record is unchanged is not made again, nor an actor's whose events are not in
+    ``moved``, nor an article's whose mentions are the last build's."""
+    memo = memo if memo is not None else Once()
+    same = memo.same("search labels", {"": labels})
     return {
-        "event": {e.id: memo.each(event_entry, e, labels, still=same_labels) for e in events},
-        "actor": {a.id: memo(actor_entry, a, tuple(actor_events.get(a.id, ())), Unkeyed(labels), still=still) for a in actors},
-        "article": {r.id: memo(article_entry, r, tuple(mentions.get(r.id, ())), Unkeyed(labels), still=still) for r in articles},
+        "event": memo.by_record("event entries", event_entry, events, labels, still=same),
+        "actor": memo.by_record("actor entries", _actor_entry, actors, actor_events, labels, still=same, also=moved),
+        "article": memo.by_record(
+            "article entries", _article_entry, articles, mentions, labels, still=same, also=memo.moved.get("mentions", ())
+        ),
     }
+
+
+def _actor_entry(a: Actor, actor_events: Mapping[str, Sequence[Event]], labels: Labels) -> SearchEntry:
+    return actor_entry(a, tuple(actor_events.get(a.id, ())), labels)
+
+
+def _article_entry(r: Article, mentions: Mapping[str, Sequence[Actor]], labels: Labels) -> SearchEntry:
+    return article_entry(r, tuple(mentions.get(r.id, ())), labels)
 
 
 def _years(items: Sequence[Event]) -> tuple[int, ...]:

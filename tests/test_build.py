@@ -193,7 +193,9 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
         else:
             path.write_bytes(data)
         return f"restore {path.name}"
-    kind = rng.choice(["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag"])
+    kind = rng.choice(
+        ["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag", "after", "summary"]
+    )
     event, actor = rng.choice(events), rng.choice(actors)
     if kind == "title":
         _set_line(event, "title", f'"Edited title {step}"')
@@ -203,7 +205,9 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
     elif kind == "rename":
         _set_line(actor, "name", f'"Renamed actor {step}"')
     elif kind == "add":
-        (content / "events" / f"added-{step}.yaml").write_text(event.read_text().replace("title: ", f"title: Added {step} ", 1))
+        added = content / "events" / f"added-{step}.yaml"
+        added.write_bytes(event.read_bytes())
+        _set_line(added, "title", f'"Added at step {step}"')  # quoted: a title with a colon stays valid YAML
     elif kind == "delete":  # cited by others it breaks the build, until a restore
         undo.append((event, event.read_bytes()))
         event.unlink()
@@ -223,6 +227,14 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
         undo.append((own, own.read_bytes() if own.exists() else None))
         theme = Path(__file__).resolve().parent.parent / "dossier" / "theme" / "partials" / "footer.html"
         own.write_text(theme.read_text().replace("</footer>", f"<!-- step {step} --></footer>"))
+    elif kind == "after":  # on another's date, after it: moves events placed after this one too (or makes a cycle)
+        undo.append((event, event.read_bytes()))
+        other = rng.choice(events)
+        date = re.search(r"^date: .*$", other.read_text(), flags=re.M)
+        text = re.sub(r"^(after|end|date): .*\n", "", event.read_text(), flags=re.M)
+        event.write_text(text + f"{date.group(0) if date else ''}\nafter: [{other.stem}]\n")
+    elif kind == "summary":
+        _set_line(event, "summary", f'"Summary rewritten at step {step}. [Its actor](actor:{actor.stem}) is named."')
     elif kind == "status":
         _set_line(event, "status", rng.choice(["confirmed", "reported", "planned"]))
     else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dossier.chronology import chronological, contradicts, cycle, timeline, when
+import dataclasses
+
+from dossier.chronology import chronological, contradicts, cycle, timeline, when, with_events
 from dossier.dates import PartialDate
 from dossier.records import Citation, Event
 
@@ -112,3 +114,13 @@ def test_when_shows_precision_time_span_and_approximation() -> None:
     assert when(event("a", PartialDate(2022, 2, 27), "12:00")) == "27 Feb 2022, 12:00"
     assert when(event("b", FEB, approximate=True)) == "c. Feb 2022"
     assert when(event("c", PartialDate(2021), end=PartialDate(2022, 1))) == "2021 – Jan 2022"
+
+
+def test_a_timeline_with_an_event_replaced_is_the_timeline_of_the_new_events_sharing_what_did_not_change() -> None:
+    events = chronological([event("a", PartialDate(2021, 5, 1)), event("b", FEB), event("c", PartialDate(2022, 3, 2))])
+    before = timeline(events)
+    renamed = dataclasses.replace(events[1], title="Renamed")
+    after = with_events(before, {"b": renamed})
+    assert after == timeline(tuple(renamed if e.id == "b" else e for e in events)) != before
+    assert after[0] is before[0]  # 2021 has none of them
+    assert after[1].months[1] is before[1].months[1] and after[1].months[0].undated == (renamed,)

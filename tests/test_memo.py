@@ -15,6 +15,12 @@ class Thing:
     name: str
 
 
+@dataclass(frozen=True)
+class Record:
+    id: str
+    text: str
+
+
 def test_a_call_is_reused_with_the_same_objects_and_made_again_with_equal_new_ones() -> None:
     memo, calls = Memo(), []
 
@@ -62,6 +68,42 @@ def test_same_says_whether_a_mapping_holds_the_very_objects_of_the_last_build() 
     assert memo.same("others", {"a": a}) is False
 
 
+def test_by_record_makes_again_only_the_changed_records_and_those_named_in_also() -> None:
+    memo, calls = Memo(), []
+
+    def shout(record: Record, mark: str) -> str:
+        calls.append(record.id)
+        return record.text.upper() + mark
+
+    a, b, c = Record("a", "x"), Record("b", "y"), Record("c", "z")
+    assert memo.by_record("loud", shout, memo.fresh("record", (a, b, c)), "!") == {"a": "X!", "b": "Y!", "c": "Z!"}
+    b2 = Record("b", "w")  # b edited: another object under its id
+    fresh = memo.fresh("record", (a, b2, c))
+    assert (dict(fresh.changed), fresh.same_ids, fresh.gone) == ({"b": b2}, True, ())
+    assert memo.by_record("loud", shout, fresh, "!", also=["c"]) == {"a": "X!", "b": "W!", "c": "Z!"}
+    assert calls == ["a", "b", "c", "b", "c"]
+    d = Record("d", "v")  # b removed, d added before a: the ids moved, and a and c are still the same objects
+    fresh = memo.fresh("record", (d, a, c))
+    assert (dict(fresh.changed), fresh.same_ids, fresh.gone) == ({"d": d}, False, (b2,))
+    made = memo.by_record("loud", shout, fresh, "!")
+    assert (list(made.items()), calls[5:]) == ([("d", "V!"), ("a", "X!"), ("c", "Z!")], ["d"])
+    fresh = memo.fresh("record", (d, a, c))
+    assert memo.by_record("loud", shout, fresh, "?", still=False) == {"d": "V?", "a": "X?", "c": "Z?"}  # args changed
+    assert calls[6:] == ["d", "a", "c"]
+    assert memo.by_record("other", shout, fresh, "!") == {"d": "V!", "a": "X!", "c": "Z!"}  # a name never made before
+    assert calls[9:] == ["d", "a", "c"]
+
+
+def test_stable_gives_back_the_last_builds_equal_values_and_says_which_keys_moved() -> None:
+    memo, a = Memo(), Thing("a")
+    first = memo.stable("things", {"x": (a,), "y": (a, a)})
+    again = memo.stable("things", {"x": (a,), "y": (a,), "z": ()})
+    assert again["x"] is first["x"] and again["y"] is not first["y"]
+    assert memo.moved["things"] == {"y", "z"}
+    memo.stable("things", {"x": (a,)})
+    assert memo.moved["things"] == {"y", "z"}  # removed keys moved too
+
+
 def test_a_single_build_keeps_nothing_and_links_the_same_site() -> None:
     once, calls = Once(), []
 
@@ -73,6 +115,10 @@ def test_a_single_build_keeps_nothing_and_links_the_same_site() -> None:
     assert [once(upper, a), once.each(upper, a), once(upper, ByValue(a))] == ["A", "A", "A"]
     assert calls == ["a", "a", "a"]  # computed each time: nothing kept
     assert not once.same("actors", {"a": a}) and not once.same("actors", {"a": a})
-    assert once.new == {} and once.kept == {} and once.kept_values == {}
+    fresh = once.fresh("record", (Record("a", "x"),))
+    assert once.by_record("loud", lambda r: r.text, fresh) == {"a": "x"} and once.by_record("loud", lambda r: r.id, fresh) == {
+        "a": "a"
+    }
+    assert once.new == {} and once.kept == {} and once.kept_values == {} and once.maps == {} and once.records == {}
     records = check(SAMPLE)
     assert link_records(records) == link_records(records, Memo())  # link_records without a memo uses Once

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from dossier import model
 from dossier.build import BuildReport, Session
 from dossier.dates import PartialDate
 from dossier.model import link_records
@@ -126,3 +127,27 @@ def test_a_title_save_keeps_the_facets_and_the_overview_layout_with_the_new_name
     event.write_text(event.read_text().replace("date: 2021", "date: 2020", 1))  # a date moves the mark: laid out again
     third = link_records(session.check(BuildReport()), session.memo)
     assert third.overview == link_records(Session(project).check(BuildReport())).overview != second.overview
+
+
+def test_a_save_makes_again_only_the_parts_of_the_records_it_changed(tmp_path: Path, monkeypatch) -> None:
+    project = sample_copy(tmp_path)
+    session = Session(project)
+    link_records(session.check(BuildReport()), session.memo)
+    session.memo.next_build()
+    made: list[str] = []
+    real = model._event_actors
+    monkeypatch.setattr(model, "_event_actors", lambda e, actors: made.append(e.id) or real(e, actors))
+    timelines: list[int] = []  # how many events each timeline made has (an actor's, or the whole dossier's)
+    whole = model.timeline
+    monkeypatch.setattr(model, "timeline", lambda events, words: timelines.append(len(events)) or whole(events, words))
+    event = project / "content/events/2021-aid.yaml"
+    event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
+    second = link_records(session.check(BuildReport()), session.memo)
+    assert made == ["2021-aid"]
+    monkeypatch.undo()
+    fresh = link_records(Session(project).check(BuildReport()))
+    assert timelines and max(timelines) < len(fresh.events)  # its actors' timelines, not the dossier's
+    assert second == fresh
+    renamed = fresh.event["2021-aid"]
+    assert renamed in second.neighbours[second.neighbours["2021-aid"][1].id]  # its neighbour links the new record
+    assert renamed in [e for year in second.timeline for month in year.months for e in (*month.events, *month.undated)]

@@ -1,0 +1,27 @@
+"""Facets: a list of events narrowed by actor, tag, status and kind, each counted, in a fixed order."""
+
+from __future__ import annotations
+
+from dossier.dates import PartialDate
+from dossier.facets import facets
+from dossier.records import Actor, Citation, Event
+
+ACTORS = {a.id: a for a in (Actor("ann", "Ann", "person"), Actor("bo", "Bo", "person"), Actor("cy", "Cy", "state"))}
+
+
+def event(event_id: str, actors: tuple[str, ...], tags: tuple[str, ...], status: str = "confirmed") -> Event:
+    return Event(event_id, event_id, PartialDate(2022), "meeting", status, (Citation("a", "b"),), actors=actors, tags=tags)
+
+
+def test_facets_count_each_event_once_most_first_then_by_name_statuses_in_the_registry_order() -> None:
+    events = [
+        event("one", ("cy", "bo", "bo"), ("talks", "aid")),
+        event("two", ("bo", "ann"), ("talks",), "reported"),
+        event("three", ("ann", "cy"), ("aid", "aid"), "disputed"),
+    ]
+    found = facets(events, ACTORS)
+    assert [(a.id, n) for a, n in found.actors] == [("ann", 2), ("bo", 2), ("cy", 2)]
+    assert found.tags == (("aid", 2), ("talks", 2))
+    assert found.statuses == (("confirmed", 1), ("reported", 1), ("disputed", 1))
+    assert found.kinds == (("meeting", 3),)
+    assert [(a.id, n) for a, n in facets(events, ACTORS, exclude="ann").actors] == [("bo", 2), ("cy", 2)]
