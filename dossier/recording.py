@@ -12,6 +12,8 @@ objects), when its own variables differ, or when a template changed. Recording h
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import compress
+from operator import is_not
 from typing import Any
 
 Path_ = tuple[Any, ...]
@@ -194,7 +196,7 @@ class Changes:
     def __init__(self, old: Any, new: Any, templates: Iterable[str] = ()) -> None:
         self.old, self.new = old, new
         self.known: dict[Path_, bool] = {(TEMPLATE, name): True for name in templates}
-        self.same: dict[Path_, set[Any] | None] = {}  # path of a mapping -> its keys whose values are the same objects
+        self.moved: dict[Path_, set[Any] | None] = {}  # path of a mapping -> its keys whose values are not the same objects
 
     def changed(self, path: Path_) -> bool:
         known = self.known.get(path)
@@ -205,44 +207,58 @@ class Changes:
 
     def _same_object(self, path: Path_) -> bool:
         """Whether a mapping on the way to ``path`` holds the very same object, in both models, at the next key (an
-        unchanged record, or what the model reused for one): then nothing under it changed."""
+        unchanged record, or what the model reused for one), or holds that key in neither: then nothing under it
+        changed."""
         for depth in range(1, len(path)):
-            same = self.same_keys(*path[:depth])
-            if same is None:
+            moved = self.moved_keys(*path[:depth])
+            if moved is None:
                 return False
-            if path[depth] in same:
+            if path[depth] not in moved:
                 return True
         return False
 
-    def same_keys(self, *prefix: Any) -> set[Any] | None:
-        """The keys of the model's mapping at ``prefix`` (an attribute's name, then keys) whose values are the same
-        objects in both models (None when it is not a mapping in both); found once per prefix."""
-        if prefix not in self.same:
+    def moved_keys(self, *prefix: Any) -> set[Any] | None:
+        """The keys of the model's mapping at ``prefix`` (an attribute's name, then keys) whose values are not the same
+        objects in both models, a key in one of them only included (None when it is not a mapping in both); found once
+        per prefix. A key in neither is not among them: nothing is under it in either model."""
+        if prefix not in self.moved:
             before = _walk(getattr(self.old, prefix[0], _MISSING), prefix)
             after = _walk(getattr(self.new, prefix[0], _MISSING), prefix)
-            same = None
-            if isinstance(before, Mapping) and isinstance(after, Mapping):
-                same = {key for key, value in after.items() if before.get(key, _MISSING) is value}
-            self.same[prefix] = same
-        return self.same[prefix]
+            self.moved[prefix] = _moved(before, after) if isinstance(before, Mapping) and isinstance(after, Mapping) else None
+        return self.moved[prefix]
 
     def _differs(self, path: Path_) -> bool:
         before, after = _walk(getattr(self.old, path[0], _MISSING), path), _walk(getattr(self.new, path[0], _MISSING), path)
         return before is not after and bool(before != after)
 
 
+def _moved(before: Mapping[Any, Any], after: Mapping[Any, Any]) -> set[Any]:
+    """The keys whose values are not the same objects in ``before`` and ``after`` (or that only one of them has)."""
+    if before is after:
+        return set()
+    if isinstance(before, dict) and isinstance(after, dict) and len(before) == len(after) and list(before) == list(after):
+        # the same keys in the same order (the usual save): compared without a Python loop over them
+        return set(compress(after, map(is_not, after.values(), before.values())))
+    return {key for key, value in after.items() if before.get(key, _MISSING) is not value} | (before.keys() - after.keys())
+
+
+WHOLE = "<whole>"  # the key under which Readers files a path of one name (an attribute read whole)
+
+
 class Readers:
     """Which pages read each recorded path, kept in step with what each page last read: a rebuild compares each
-    path once (tens of thousands on a large dossier) rather than every page's reads (hundreds of thousands)."""
+    path once (tens of thousands on a large dossier) rather than every page's reads (hundreds of thousands), and
+    only the paths under keys whose values moved (a handful, after the usual save)."""
 
     def __init__(self) -> None:
-        self.groups: dict[Any, dict[Path_, set[str]]] = {}  # the path's first name -> path -> the pages that read it
+        # the path's first name -> its second (WHOLE for a path of one name) -> path -> the pages that read it
+        self.groups: dict[Any, dict[Any, dict[Path_, set[str]]]] = {}
         self.reads: dict[str, frozenset[Path_]] = {}
 
     @property
     def pages(self) -> dict[Path_, set[str]]:
         """Every path, with the pages that read it."""
-        return {path: pages for group in self.groups.values() for path, pages in group.items()}
+        return {path: pages for group in self.groups.values() for paths in group.values() for path, pages in paths.items()}
 
     def sync(self, reads: Mapping[str, frozenset[Path_]]) -> None:
         """Make the index say what ``reads`` (page -> the paths it read) says; a page whose reads are the same
@@ -258,28 +274,32 @@ class Readers:
         old = self.reads.get(page, frozenset())
         for path in old - paths:
             group = self.groups[path[0]]
-            readers = group[path]
+            key = path[1] if len(path) > 1 else WHOLE
+            readers = group[key][path]
             readers.discard(page)
             if not readers:
-                del group[path]
-                if not group:
-                    del self.groups[path[0]]
+                del group[key][path]
+                if not group[key]:
+                    del group[key]
+                    if not group:
+                        del self.groups[path[0]]
         for path in paths - old:
-            self.groups.setdefault(path[0], {}).setdefault(path, set()).add(page)
+            key = path[1] if len(path) > 1 else WHOLE
+            self.groups.setdefault(path[0], {}).setdefault(key, {}).setdefault(path, set()).add(page)
         self.reads[page] = paths
 
     def touched(self, changes: Changes) -> set[str]:
         """The pages that read a path whose value changed."""
         touched: set[str] = set()
         for name, group in self.groups.items():
-            same = changes.same_keys(name) if name != TEMPLATE else None
-            for path, pages in group.items():
-                if same is not None and len(path) > 1 and path[1] in same:
-                    continue  # the same object in both models: nothing under it changed (the usual case)
-                if len(path) > 2 and same is not None:  # one level down (site.search["event"][id])
-                    inner = changes.same_keys(*path[:2])
-                    if inner is not None and path[2] in inner:
-                        continue
-                if changes.changed(path):
-                    touched |= pages
+            moved = changes.moved_keys(name) if name != TEMPLATE else None
+            keys = list(group) if moved is None else [key for key in (*moved, WHOLE) if key in group]
+            for key in keys:  # under any other key, the same object in both models: nothing under it changed
+                for path, pages in group[key].items():
+                    if len(path) > 2 and moved is not None:  # one level down (site.search["event"][id])
+                        inner = changes.moved_keys(*path[:2])
+                        if inner is not None and path[2] not in inner:
+                            continue
+                    if changes.changed(path):
+                        touched |= pages
         return touched

@@ -64,11 +64,27 @@ def test_a_path_under_the_same_object_is_unchanged_and_others_are_compared_by_va
     old = SimpleNamespace(event={"a": a, "b": b}, search={"event": {"a": {"x": 1}, "b": {"x": 2}}}, events=(a, b))
     new = SimpleNamespace(event={"a": a, "b": ("b2",)}, search={"event": {"a": {"x": 1}, "b": {"x": 3}}}, events=(a,))
     changes = Changes(old, new)
-    assert changes.same_keys("event") == {"a"}
+    assert changes.moved_keys("event") == {"b"}
     assert [changes.changed(p) for p in [("event", "a"), ("event", "b"), ("event", "c")]] == [False, True, False]
     assert changes.changed(("search", "event", "a", "x")) is False  # a new object, an equal value
     assert changes.changed(("search", "event", "b", "x")) is True
-    assert changes.changed(("events", LENGTH)) is True and changes.same_keys("events") is None
+    assert changes.changed(("events", LENGTH)) is True and changes.moved_keys("events") is None
     readers = Readers()
     readers.sync({"a.html": frozenset({("search", "event", "a", "x")}), "b.html": frozenset({("event", "b")})})
     assert readers.touched(Changes(old, new)) == {"b.html"}
+
+
+def test_moved_keys_are_found_in_maps_of_the_same_order_or_not_and_a_key_in_neither_is_never_compared() -> None:
+    a, b, c = ("a",), ("b",), ("c",)
+    old = SimpleNamespace(event={"a": a, "b": b}, disputes={"a": a})
+    same_order = Changes(old, SimpleNamespace(event={"a": a, "b": ("b2",)}, disputes={"a": a}))
+    assert same_order.moved_keys("event") == {"b"} and same_order.moved_keys("disputes") == set()
+    other_order = Changes(old, SimpleNamespace(event={"c": c, "b": b}, disputes={}))
+    assert other_order.moved_keys("event") == {"a", "c"} and other_order.moved_keys("disputes") == {"a"}
+    readers = Readers()
+    readers.sync({"x.html": frozenset({("disputes", "x"), ("event", "a")}), "b.html": frozenset({("event", "b")})})
+    assert readers.touched(same_order) == {"b.html"}
+    assert ("disputes", "x") not in same_order.known  # no dispute for x in either model: not even looked up
+    assert readers.touched(other_order) == {"x.html"}
+    readers.sync({"b.html": frozenset({("event", "b")})})
+    assert readers.pages == {("event", "b"): {"b.html"}} and set(readers.groups) == {"event"}
