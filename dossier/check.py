@@ -175,7 +175,7 @@ def _ruled(results: list[FileCheck], project: Known, cache: CheckCache | None) -
         if (
             known is None
             or known.file is not result
-            or not (dirty.isdisjoint(known.asked) if dirty is not None else still(known.asked))
+            or not (known.asked.keys().isdisjoint(dirty) if dirty is not None else still(known.asked))
         ):
             ask = Ask(project)
             known = Ruled(result, tuple(p for _, rule in CHECKS for p in rule(result.unit, ask)), ask.asked)

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import get_close_matches
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from dossier import markup
@@ -344,14 +344,21 @@ def check_order(unit: Unit, ask: Ask) -> Iterator[Problem]:
 def check_circles(units: Iterable[Unit]) -> Iterator[Problem]:
     """The part of the "order" rule that looks at the whole project: ``after:`` makes no circle of events."""
     events = [unit for unit in units if unit.kind == "event" and unit.record is not None]
-    graph = {unit.record.id: [b for b in unit.record.after if b != unit.record.id] for unit in events}
-    loop = cycle(graph)
+    loop = _circle(tuple((unit.record.id, unit.record.after) for unit in events))
     if loop:
         first = next(unit for unit in events if unit.record.id == loop[0])
         yield Problem(
             first.source.at("after", list(first.record.after).index(loop[1])),
             f"'after' goes round in a circle: {' → '.join(loop)}; remove one of these from 'after'",
         )
+
+
+@lru_cache(maxsize=1)
+def _circle(after: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...] | None:
+    """A circle among the events' ``after:`` (each event's id with its list), found again only when one changed: a
+    preview's save passes the same lists, most of them the same objects."""
+    loop = cycle({event_id: [b for b in before if b != event_id] for event_id, before in after})
+    return tuple(loop) if loop else None
 
 
 def check_drafts(unit: Unit, ask: Ask) -> Iterator[Problem]:
