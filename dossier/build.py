@@ -13,7 +13,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,7 +202,7 @@ class Session:
         out = out_dir.absolute()
         previous = self.previous if self.previous is not None and self.previous.out == out else None
         jobs = site_map(site)
-        check_outputs([Output(job.path, b"") for job in jobs if isinstance(job, (Page, Output))])
+        check_outputs(job.path for job in jobs if isinstance(job, (Page, Output)))
         todo, keep, states, pending = plan(jobs, site, templates, previous, defer, self.readers)
         static = static_files(self.root)
         made: dict[str, tuple[str, ...]] = {}
@@ -225,11 +225,7 @@ class Session:
         def make(folder: Path) -> None:
             tell("render", 0, len(todo))
             with report.phase("write"):
-                there = (
-                    {path for path in keep if os.path.isfile(os.path.join(out, path))}
-                    if in_place
-                    else link_files(keep, out, folder)
-                )
+                there = _still_there(keep, out) if in_place else link_files(keep, out, folder)
             missing = list({id(job): job for path, job in keep.items() if path not in there}.values())  # removed by hand
             run = todo + missing
             with report.phase("render"):
@@ -332,3 +328,9 @@ def _same(path: Path, data: bytes) -> bool:
         return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
+
+
+def _still_there(paths: Iterable[str], out: Path) -> set[str]:
+    """The ``paths`` whose files are still in ``out`` (an editor may remove one by hand: it is made again)."""
+    prefix, is_file = os.path.join(out, ""), os.path.isfile  # one stat each, no path objects: 14,000 at 10k events
+    return {path for path in paths if is_file(prefix + path)}

@@ -35,6 +35,8 @@ class Output:
 
 def leaves_folder(path: str) -> bool:
     """Whether an output's ``path`` would leave the output folder (absolute, with "..", or naming the folder itself)."""
+    if ".." not in path:  # the usual path: no part can be "..", and only "/" and "." make no part at all
+        return path.startswith("/") or not path.strip("/.")
     parts = [part for part in path.split("/") if part not in ("", ".")]  # as PurePosixPath's parts, faster
     return path.startswith("/") or ".." in parts or not parts
 

@@ -38,20 +38,20 @@ MARKER_TEXT = b"This folder is written by `dossier build`; it is replaced on eve
 KINDS = ("new", "old", "pagefind")  # the folders a build makes beside its output: .site.new-*, ...
 
 
-def check_outputs(outputs: Sequence[Output]) -> None:
+def check_outputs(paths: Iterable[str]) -> None:
     """Refuse two files at one path and paths that would leave the output folder."""
     seen: set[str] = set()
-    for output in outputs:
-        if leaves_folder(output.path):
-            raise WriteError(f"refusing to write '{output.path}' outside the output folder")
-        if output.path in seen:
-            raise WriteError(f"two pages would be written to '{output.path}'")
-        seen.add(output.path)
+    for path in paths:
+        if leaves_folder(path):
+            raise WriteError(f"refusing to write '{path}' outside the output folder")
+        if path in seen:
+            raise WriteError(f"two pages would be written to '{path}'")
+        seen.add(path)
 
 
 def write_site(outputs: Sequence[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> None:
     """Write ``outputs`` into ``out_dir`` atomically; ``finish`` runs on the new folder before the swap."""
-    check_outputs(outputs)
+    check_outputs(output.path for output in outputs)
 
     def fill(folder: Path) -> None:
         write_files(outputs, folder)

@@ -57,6 +57,17 @@ def test_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
     assert out.read_text() == "mine"
 
 
+@pytest.mark.parametrize("path", ["", "/", ".", "./.", "/./", "a/..", "a/../..", "../a", "a/b/../../..", "a/b/../c.html", "/a", "//a"])
+def test_refuses_every_path_that_names_the_folder_itself_or_leaves_it(path: str) -> None:
+    with pytest.raises(WriteError) as error:
+        check_outputs([path])
+    assert str(error.value) == f"refusing to write '{path}' outside the output folder"
+
+
+def test_takes_paths_with_dots_that_stay_inside() -> None:
+    check_outputs(["a/./b.html", ".well-known/x", "a..b/index.html", "events/x/index.html", "./a"])
+
+
 @pytest.mark.parametrize(
     ("outputs", "message"),
     [
@@ -67,7 +78,7 @@ def test_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
 )
 def test_refuses_duplicate_and_escaping_paths(outputs: list[Output], message: str) -> None:
     with pytest.raises(WriteError) as error:
-        check_outputs(outputs)
+        check_outputs(output.path for output in outputs)
     assert str(error.value) == message
 
 
