@@ -17,72 +17,10 @@ import pytest
 from dossier import load
 from dossier.errors import Location, Problem
 from dossier.files import OUTSIDE, OUTSIDE_FOLDER
-from dossier.load import MAX_DEPTH, decode, load_project, parse_yaml
-from dossier.source import SourceFile, place, pos
+from dossier.load import decode, load_project
 from tests.helpers import run_main
 
 T = TypeVar("T")
-
-
-def test_every_value_and_key_keeps_its_line_and_column() -> None:
-    problems: list[Problem] = []
-    data, positions, keys, _ = parse_yaml("x.yaml", 'title: A\nsources:\n  - article: b\n    quote: "c"\n', problems)
-    assert problems == []
-    assert data == {"title": "A", "sources": [{"article": "b", "quote": "c"}]}
-    source = SourceFile("x.yaml", "event", "x", data, positions, keys)
-    assert source.at("title") == Location("x.yaml", 1, 8)
-    assert source.at("sources", 0, "quote") == Location("x.yaml", 4, 12)
-    assert source.at("sources", 0, "quote", key=True) == Location("x.yaml", 4, 5)
-    assert source.at("sources", 0, "page") == Location("x.yaml", 3, 5)  # not there: its parent's
-    assert pos(place(70000, 5000000)) == (70000, 5000000)
-
-
-def test_yaml_syntax_error_names_line_and_column_after_front_matter_offset() -> None:
-    problems: list[Problem] = []
-    parse_yaml("a.md", "title: x\n  bad: y\n", problems, line_offset=1)
-    assert problems == [
-        Problem(
-            Location("a.md", 3, 6),
-            "invalid YAML: mapping values are not allowed in this context; check the indentation and quoting here",
-        )
-    ]
-
-
-def test_an_alias_bomb_is_refused_at_once() -> None:
-    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for index in range(1, 12):
-        prev, cur = chr(ord("a") + index - 1), chr(ord("a") + index)
-        lines.append(f"{cur}: &{cur} [{','.join(['*' + prev] * 9)}]")
-    problems: list[Problem] = []
-    start = time.perf_counter()
-    data, _, _, _ = parse_yaml("bomb.yaml", "\n".join(lines) + "\n", problems)
-    assert time.perf_counter() - start < 5  # 9**12 values if expanded; refused without expanding
-    assert data is None
-    assert problems[0] == Problem(Location("bomb.yaml", 2, 8), "YAML aliases (*a) are not supported; write the value out in full")
-    assert len(problems) == 11 * 9
-
-
-def test_python_tags_are_refused_and_nothing_runs() -> None:
-    problems: list[Problem] = []
-    data, _, _, _ = parse_yaml("t.yaml", "a: !!python/object/apply:os.system ['touch /tmp/dossier-pwned']\n", problems)
-    assert not Path("/tmp/dossier-pwned").exists()
-    assert problems == [
-        Problem(Location("t.yaml", 1, 4), "the YAML tag '!!python/object/apply:os.system' is not allowed; remove it")
-    ]
-    assert repr(data["a"]) == "REFUSED"
-
-
-def test_duplicate_keys_are_refused_with_both_lines() -> None:
-    problems: list[Problem] = []
-    parse_yaml("d.yaml", "title: a\nkind: b\ntitle: c\n", problems)
-    assert problems == [Problem(Location("d.yaml", 3, 1), "duplicate key 'title' (first set on line 1); keep only one")]
-
-
-def test_impossible_dates_stay_text_for_the_schema_to_explain() -> None:
-    data, _, _, _ = parse_yaml("d.yaml", "a: 2022-02-30\nb: 2022-02-27\nc: 2022-02\n", [])
-    assert data["a"] == "2022-02-30"
-    assert str(data["b"]) == "2022-02-27"
-    assert data["c"] == "2022-02"
 
 
 def test_decode_strips_bom_and_normalises_newlines_and_names_the_bad_byte() -> None:
@@ -117,14 +55,6 @@ def test_unexpected_files_in_record_folders_are_reported(make_project: Callable[
     assert [str(p) for p in problems] == [
         "content/events/notes.txt:1:1: error: unexpected file in content/events/: event files end in .yaml or .yml; rename or remove it"
     ]
-
-
-def test_block_scalars_are_located_at_their_first_line_of_text() -> None:
-    text = "title: A\nsummary: |\n    First line.\n    [x](actor:y)\nnote: >\n  folded\n  text\n"
-    _, positions, _, blocks = parse_yaml("b.yaml", text, [], line_offset=1)
-    assert pos(positions[("summary",)]) == (4, 5)  # one line of front matter fence before it
-    assert pos(positions[("note",)]) == (7, 3)
-    assert blocks == frozenset({("summary",)})  # only a literal block keeps its lines one to one
 
 
 # --- files that are not files, links out of the project, folders that cannot be read -----------------
@@ -235,37 +165,7 @@ def test_a_folder_that_cannot_be_read_is_a_located_error(
     ]
 
 
-# --- hostile YAML ------------------------------------------------------------------------------------
-
-
-def test_a_nul_byte_is_reported_at_its_line_and_column() -> None:
-    problems: list[Problem] = []
-    parse_yaml("e.yaml", "title: x\nkind: call\nsum\0mary: x\n", problems, line_offset=1)
-    assert [str(p) for p in problems] == [
-        "e.yaml:4:4: error: invalid YAML: the control character #x0000 is not allowed; remove it"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "where"),
-    [
-        ("title: " + "[" * 600 + "]" * 600 + "\n", "1:23"),  # flow style: RecursionError before
-        ("a:\n" + "".join("  " * i + "b:\n" for i in range(1, 700)), "17:33"),  # block style
-        ("a: " + "{b: " * 15 + "c" + "}" * 15 + "\n", "1:64"),  # one level past the limit: the scalar
-    ],
-)
-def test_yaml_nested_beyond_what_a_record_needs_is_refused_where_it_gets_too_deep(text: str, where: str) -> None:
-    problems: list[Problem] = []
-    assert parse_yaml("e.yaml", text, problems)[0] is None
-    assert [str(p) for p in problems] == [
-        f"e.yaml:{where}: error: invalid YAML: nested more than {MAX_DEPTH} levels deep, far beyond what any record needs; flatten it"
-    ]
-
-
-def test_the_deepest_nesting_a_record_needs_is_accepted() -> None:
-    problems: list[Problem] = []
-    text = "a: " + "{b: " * 14 + "c" + "}" * 14 + "\n"  # 16 levels: the root mapping, 14 mappings, the scalar
-    assert parse_yaml("e.yaml", text, problems)[0] is not None and problems == []
+# --- the cache of a preview's session ---------------------------------------------------------------
 
 
 def test_a_cached_load_reads_again_only_the_files_whose_stat_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,11 +17,12 @@ import pytest
 import yaml
 
 from dossier.drafts import is_draft
-from dossier.load import parse_yaml, split_front_matter
+from dossier.load import split_front_matter
 from dossier.registry import by_name, every_type
 from dossier.schema import Findings, validate
 from dossier.schema_json import json_schema, schema_file
 from dossier.source import SourceFile
+from dossier.yamldoc import parse_yaml
 
 REPO = Path(__file__).parent.parent
 
