@@ -92,20 +92,14 @@ class Memo:
         records, and those whose id is in ``also`` (their value depends on other records that changed), are given to
         ``function``. A save then costs what the records it changed cost, not what every record does."""
         kept = self.maps.get(name)
-        values = kept[1] if kept is not None and kept[0] is records.before and still else None
+        values: dict[str, Any] | None = kept[1] if kept is not None and kept[0] is records.before and still else None
+        result: dict[str, Any]
         if values is None:
             result = {record.id: function(record, *args) for record in records.records}
-        elif records.same_ids:
-            result = dict(values)
+        else:  # the last build's values in this build's order (a new id's None is replaced below), then the changed
+            result = dict(values) if records.same_ids else dict(zip(records.now, map(values.get, records.now), strict=True))
             for key, record in records.changed.items():
                 result[key] = function(record, *args)
-        else:
-            before, old = records.before, values
-            result = {}
-            for record in records.records:
-                key = record.id
-                result[key] = old[key] if before.get(key) is record else function(record, *args)
-        if values is not None:
             for key in also:
                 if key in records.now and key not in records.changed:
                     result[key] = function(records.now[key], *args)
