@@ -33,6 +33,12 @@ def natural_key(event: Event) -> Key:
 
 def chronological(events: Iterable[Event]) -> tuple[Event, ...]:
     """Every event in the one order the site shows (see the module's docstring)."""
+    return ordered(events)[0]
+
+
+def ordered(events: Iterable[Event]) -> tuple[tuple[Event, ...], dict[str, Key] | None]:
+    """Every event in the site's order, and the key each was ordered by (None when ``after:`` goes round in a circle,
+    which check refuses): what :func:`placed` needs to place events in that order later."""
     by_id = {event.id: event for event in events}
     successors: dict[str, list[str]] = defaultdict(list)
     waiting: dict[str, int] = {event_id: 0 for event_id in by_id}
@@ -53,9 +59,25 @@ def chronological(events: Iterable[Event]) -> tuple[Event, ...]:
             if waiting[after] == 0:
                 heapq.heappush(ready, (key[after], after))
     if len(order) < len(by_id):  # a cycle, which check refuses; never lose an event
-        placed = {e.id for e in order}
-        order += sorted((e for e in by_id.values() if e.id not in placed), key=natural_key)
-    return tuple(order)
+        done = {e.id for e in order}
+        order += sorted((e for e in by_id.values() if e.id not in done), key=natural_key)
+        return tuple(order), None
+    return tuple(order), key
+
+
+def placed(order: Sequence[str], keys: Mapping[str, Key], removed: Iterable[str], added: Iterable[Event]) -> list[str]:
+    """The ids of ``order`` (ordered by ``keys``, see :func:`ordered`) without those ``removed``, and with the events
+    ``added`` in their places: the order :func:`chronological` gives when no removed or added event names another
+    in ``after:`` or is named there. Such an event is ordered by its own key, and comes before the first event that
+    was ordered by a later key (the order picks, at each step, the earliest key of the events free to come next, and
+    this one is always free); the others keep their order."""
+    gone = set(removed)
+    ids = [event_id for event_id in order if event_id not in gone]
+    ranked = {event_id: keys[event_id] for event_id in ids}
+    for event in sorted(added, key=natural_key):
+        key = ranked[event.id] = natural_key(event)
+        ids.insert(next((i for i, other in enumerate(ids) if ranked[other] > key), len(ids)), event.id)
+    return ids
 
 
 def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[str]]) -> dict[str, Key]:

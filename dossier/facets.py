@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,19 +21,57 @@ class Facets:
     kinds: tuple[tuple[str, int], ...]  # in the registry's order
 
 
+@dataclass(frozen=True)
+class Counts:
+    """How many events name each actor and tag, and have each status and kind (what :class:`Facets` shows, unsorted)."""
+
+    named: Counter[str]
+    tags: Counter[str]
+    statuses: Counter[str]
+    kinds: Counter[str]
+
+
+def counts(events: Iterable[Event], exclude: str = "") -> Counts:
+    """The counts of ``events`` (each actor and tag once per event; ``exclude`` not counted)."""
+    found = Counts(Counter(), Counter(), Counter(), Counter())
+    _add(found, events, exclude)
+    return found
+
+
+def updated(before: Counts, removed: Iterable[Event], added: Iterable[Event]) -> Counts:
+    """``before`` without the events ``removed`` and with those ``added``: the counts of the events after a save,
+    from the events it changed (the old version removed, the new added)."""
+    found = Counts(Counter(before.named), Counter(before.tags), Counter(before.statuses), Counter(before.kinds))
+    _add(found, removed, "", -1)
+    _add(found, added, "")
+    return Counts(+found.named, +found.tags, +found.statuses, +found.kinds)  # no zero counts: as if counted afresh
+
+
+def _add(counts: Counts, events: Iterable[Event], exclude: str, step: int = 1) -> None:
+    for e in events:
+        for a in dict.fromkeys(e.actors):
+            if a != exclude:
+                counts.named[a] += step
+        for t in dict.fromkeys(e.tags):
+            counts.tags[t] += step
+        counts.statuses[e.status] += step
+        counts.kinds[e.kind] += step
+
+
+def facets_of(found: Counts, actors: Mapping[str, Actor], rank: Mapping[str, Any] | None = None) -> Facets:
+    """The facets of these counts: actors by most events, then ``rank`` (by name); tags by most events, then tag."""
+    rank = rank if rank is not None else {a.id: (a.name.casefold(), a.id) for a in actors.values()}
+    return Facets(
+        tuple((actors[a], n) for a, n in sorted(found.named.items(), key=lambda kv: (-kv[1], rank[kv[0]]))),
+        tuple(sorted(found.tags.items(), key=lambda kv: (-kv[1], kv[0]))),
+        tuple((s, found.statuses[s]) for s in STATUSES if found.statuses[s]),
+        tuple((k, found.kinds[k]) for k in EVENT_KINDS if found.kinds[k]),
+    )
+
+
 def facets(
     events: Sequence[Event], actors: Mapping[str, Actor], exclude: str = "", rank: Mapping[str, Any] | None = None
 ) -> Facets:
     """The actors (but ``exclude``), tags, statuses and kinds of ``events``, with how many events each has (actors
     with as many in ``rank`` order: by name)."""
-    rank = rank if rank is not None else {a.id: (a.name.casefold(), a.id) for a in actors.values()}
-    named = Counter(a for e in events for a in dict.fromkeys(e.actors) if a != exclude)
-    tags = Counter(t for e in events for t in dict.fromkeys(e.tags))
-    statuses = Counter(e.status for e in events)
-    kinds = Counter(e.kind for e in events)
-    return Facets(
-        tuple((actors[a], n) for a, n in sorted(named.items(), key=lambda kv: (-kv[1], rank[kv[0]]))),
-        tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))),
-        tuple((s, statuses[s]) for s in STATUSES if statuses[s]),
-        tuple((k, kinds[k]) for k in EVENT_KINDS if kinds[k]),
-    )
+    return facets_of(counts(events, exclude), actors, rank)

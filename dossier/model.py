@@ -17,8 +17,8 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from dossier import i18n, markup
-from dossier.chronology import Year, chronological, timeline, when, with_events
-from dossier.facets import Facets, facets
+from dossier.chronology import Year, natural_key, ordered, placed, timeline, when, with_events
+from dossier.facets import Counts, Facets, counts, facets, facets_of, updated
 from dossier.i18n import Labels
 from dossier.memo import Fresh, Memo, Once
 from dossier.mentions import find_mentions
@@ -191,9 +191,9 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     # or texts: after the usual save they are last build's (the overview's marks relabelled)
     labels = memo.by_record("mark labels", _mark_label, new_events, words, still=same_words)
     shaped = same_actors and same_words and _same_shape(memo.results.get("events"), events)
-    whole_facets = memo.results["facets"] if shaped else facets(events, actor_by_id, rank=rank)
+    whole_facets, counted = _whole_facets(memo, new_events, actor_by_id, rank, shaped)
     overview = relabelled(memo.results["overview"], labels) if shaped else layout(events, actor_by_id, labels, labels=words)
-    memo.results.update(events=events, facets=whole_facets, overview=overview)
+    memo.results.update(events=events, facets=whole_facets, overview=overview, counts=counted, counted=new_events.now)
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     lookup_of = {"event": new_events.now, "actor": actor_by_id, "article": article_by_id}
@@ -233,6 +233,22 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     )
 
 
+def _whole_facets(
+    memo: Memo, events: Fresh, actors: Mapping[str, Actor], rank: Mapping[str, Any], shaped: bool
+) -> tuple[Facets, Counts]:
+    """The facets of every event, and their counts: the last build's after a save that changed no event's shape, and
+    counted again from the changed events alone after one that did (an event added, a tag changed)."""
+    before: Counts | None = memo.results.get("counts") if memo.results.get("counted") is events.before else None
+    if shaped and before is not None:
+        return memo.results["facets"], before
+    if before is None:
+        found = counts(events.records)
+    else:
+        old = [events.before[key] for key in events.changed if key in events.before]
+        found = updated(before, [*old, *events.gone], events.changed.values())
+    return facets_of(found, actors, rank), found
+
+
 def _shape(event: Event) -> tuple[Any, ...]:
     """What the facets and the overview's layout read of an event."""
     return (event.id, event.date, event.end, event.actors, event.tags, event.status, event.kind)
@@ -253,19 +269,31 @@ def _order_key(event: Event) -> tuple[Any, ...]:
 
 
 def _chronological(events: Sequence[Event], memo: Memo) -> tuple[tuple[Event, ...], bool]:
-    """The events in the site's order, and whether it is the last build's order: found again only when an event was
-    added or removed, or an id, date, time or ``after`` changed (not a title)."""
+    """The events in the site's order, and whether it is the last build's order: the same while no event was added or
+    removed and no id, date, time or ``after`` changed (a title); the last build's with the moved events placed
+    again while none of them names another in ``after:`` or is named there; else found again."""
     files = memo.fresh("event files", events)
     order: tuple[str, ...] | None = memo.results.get("order")
-    same = (
+    keys: dict[str, Any] | None = memo.results.get("order keys")
+    moved = [key for key, e in files.changed.items() if key not in files.before or _order_key(e) != _order_key(files.before[key])]
+    if order is not None and files.same_ids and not moved:
+        return tuple(files.now[event_id] for event_id in order), True
+    named = {before for e in events for before in e.after}
+    old = [files.before[key] for key in moved if key in files.before] + list(files.gone)
+    loose = [files.now[key] for key in moved]
+    if (
         order is not None
-        and files.same_ids
-        and all(_order_key(e) == _order_key(files.before[key]) for key, e in files.changed.items())
-    )
-    if not same:
-        order = memo.results["order"] = tuple(e.id for e in chronological(events))
-    assert order is not None
-    return tuple(files.now[event_id] for event_id in order), same
+        and keys is not None
+        and not any(e.after or e.id in named for e in (*old, *loose))
+        and not (memo.results.get("named", set()) & {e.id for e in old})
+    ):
+        order = tuple(placed(order, keys, [e.id for e in old], loose))
+        keys = {**{key: value for key, value in keys.items() if key in files.now}, **{e.id: natural_key(e) for e in loose}}
+    else:
+        events_in_order, keys = ordered(events)
+        order = tuple(e.id for e in events_in_order)
+    memo.results.update({"order": order, "order keys": keys, "named": named})
+    return tuple(files.now[event_id] for event_id in order), False
 
 
 def _timeline(events: tuple[Event, ...], words: Labels, memo: Memo, fresh: Fresh, same: bool) -> tuple[Year, ...]:

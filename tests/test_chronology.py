@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
-from dossier.chronology import chronological, contradicts, cycle, timeline, when, with_events
+from dossier.chronology import chronological, contradicts, cycle, ordered, placed, timeline, when, with_events
 from dossier.dates import PartialDate
 from dossier.records import Citation, Event
 
@@ -124,3 +125,26 @@ def test_a_timeline_with_an_event_replaced_is_the_timeline_of_the_new_events_sha
     assert after == timeline(tuple(renamed if e.id == "b" else e for e in events)) != before
     assert after[0] is before[0]  # 2021 has none of them
     assert after[1].months[1] is before[1].months[1] and after[1].months[0].undated == (renamed,)
+
+
+def test_placing_events_that_no_after_ties_gives_the_order_found_from_scratch() -> None:
+    rng = random.Random(7)
+    days = [PartialDate(2022, rng.randint(1, 3), rng.choice([None, *range(1, 29)])) for _ in range(60)]
+    for round_ in range(200):
+        events = [event(f"e{i:02d}", days[(i * 7 + round_) % 60], rng.choice([None, "09:00", "18:30"])) for i in range(40)]
+        tied = rng.sample(range(40), 8)
+        for i in tied:  # after an event known only to the month: it moves up to just before this one
+            j = rng.choice([k for k in range(40) if k not in tied])
+            month = events[j].date.month or 1
+            events[j] = dataclasses.replace(events[j], date=PartialDate(2022, month))
+            events[i] = dataclasses.replace(events[i], date=PartialDate(2022, month, rng.randint(1, 28)), after=(events[j].id,))
+        order, keys = ordered(events)
+        assert keys is not None
+        named = {b for e in events for b in e.after}
+        free = [e for e in events if not e.after and e.id not in named]
+        removed = rng.sample(free, 3)
+        moved = [dataclasses.replace(e, date=rng.choice(days)) for e in rng.sample([e for e in free if e not in removed], 3)]
+        added = [event(f"new{round_}-{k}", rng.choice(days), rng.choice([None, "12:00"])) for k in range(3)]
+        now = [e for e in events if e not in removed and e.id not in {m.id for m in moved}] + moved + added
+        gone = [e.id for e in removed] + [e.id for e in moved]
+        assert placed([e.id for e in order], keys, gone, moved + added) == ids(chronological(now)), round_

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.dates import PartialDate
-from dossier.facets import facets
+from dossier.facets import counts, facets, facets_of, updated
 from dossier.records import Actor, Citation, Event
 
 ACTORS = {a.id: a for a in (Actor("ann", "Ann", "person"), Actor("bo", "Bo", "person"), Actor("cy", "Cy", "state"))}
@@ -25,3 +25,17 @@ def test_facets_count_each_event_once_most_first_then_by_name_statuses_in_the_re
     assert found.statuses == (("confirmed", 1), ("reported", 1), ("disputed", 1))
     assert found.kinds == (("meeting", 3),)
     assert [(a.id, n) for a, n in facets(events, ACTORS, exclude="ann").actors] == [("bo", 2), ("cy", 2)]
+
+
+def test_counts_updated_from_the_changed_events_are_the_counts_made_afresh() -> None:
+    one, two, three = event("one", ("ann", "bo"), ("aid",)), event("two", ("bo",), ("talks",)), event("three", ("cy",), ())
+    before = counts([one, two, three])
+    two_now = event("two", ("cy", "ann"), ("aid",), "disputed")  # its actors, tag and status changed
+    four = event("four", ("ann",), ("talks",), "reported")
+    after = updated(before, [two, three], [two_now, four])  # three removed, four added
+    assert after == counts([one, two_now, four])
+    assert "bo" in after.named and "talks" in after.tags and "confirmed" in after.statuses
+    assert after.named["cy"] == 1 and after.named["bo"] == 1 and after.statuses["disputed"] == 1
+    gone = updated(after, [four], [])
+    assert "reported" not in gone.statuses and "talks" not in gone.tags  # no zero counts left behind
+    assert facets_of(gone, ACTORS) == facets([one, two_now], ACTORS)

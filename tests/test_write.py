@@ -57,7 +57,9 @@ def test_refuses_an_output_path_that_is_a_file(tmp_path: Path) -> None:
     assert out.read_text() == "mine"
 
 
-@pytest.mark.parametrize("path", ["", "/", ".", "./.", "/./", "a/..", "a/../..", "../a", "a/b/../../..", "a/b/../c.html", "/a", "//a"])
+@pytest.mark.parametrize(
+    "path", ["", "/", ".", "./.", "/./", "a/..", "a/../..", "../a", "a/b/../../..", "a/b/../c.html", "/a", "//a"]
+)
 def test_refuses_every_path_that_names_the_folder_itself_or_leaves_it(path: str) -> None:
     with pytest.raises(WriteError) as error:
         check_outputs([path])
