@@ -65,19 +65,38 @@ def ordered(events: Iterable[Event]) -> tuple[tuple[Event, ...], dict[str, Key] 
     return tuple(order), key
 
 
-def placed(order: Sequence[str], keys: Mapping[str, Key], removed: Iterable[str], added: Iterable[Event]) -> list[str]:
-    """The ids of ``order`` (ordered by ``keys``, see :func:`ordered`) without those ``removed``, and with the events
-    ``added`` in their places: the order :func:`chronological` gives when no removed or added event names another
-    in ``after:`` or is named there. Such an event is ordered by its own key, and comes before the first event that
-    was ordered by a later key (the order picks, at each step, the earliest key of the events free to come next, and
-    this one is always free); the others keep their order."""
-    gone = set(removed)
-    ids = [event_id for event_id in order if event_id not in gone]
+def placed(
+    order: Sequence[str], keys: Mapping[str, Key], removed: Iterable[Event], added: Iterable[Event]
+) -> tuple[list[str], dict[str, Key]] | None:
+    """The ids of ``order`` (ordered by ``keys``, see :func:`ordered`) without the events ``removed`` and with those
+    ``added`` in their places, and the keys of that order: the order :func:`chronological` gives, when no other event
+    comes ``after:`` a removed or added one. Or None, when a removed or added event moves up one it comes after (an
+    event known only to the month, followed by one dated to the day) or comes after another removed or added one.
+
+    An added event comes after the events its ``after:`` names and is ordered by its own key: it is placed before the
+    first event past those that was ordered by a later key (the order picks, at each step, the earliest key of the
+    events free to come next, and this one is free from there on); the others keep their order and keys."""
+    removed, added = list(removed), sorted(added, key=natural_key)
+    gone = {e.id for e in removed} | {e.id for e in added}
+    ids = [event_id for event_id in order if event_id not in {e.id for e in removed}]
     ranked = {event_id: keys[event_id] for event_id in ids}
-    for event in sorted(added, key=natural_key):
-        key = ranked[event.id] = natural_key(event)
-        ids.insert(next((i for i, other in enumerate(ids) if ranked[other] > key), len(ids)), event.id)
-    return ids
+    for event in removed:  # it may have given one it comes after an earlier key than that one's own
+        for before in _before(event):
+            if before in gone or before not in ranked or not ranked[before] < (*keys[event.id][:4], before):
+                return None
+    for event in added:
+        key = natural_key(event)
+        if any(before in gone or before not in ranked or not ranked[before] <= (*key[:4], before) for before in _before(event)):
+            return None
+        start = max((ids.index(before) + 1 for before in _before(event)), default=0)
+        ids.insert(next((i for i in range(start, len(ids)) if ranked[ids[i]] > key), len(ids)), event.id)
+        ranked[event.id] = key
+    return ids, ranked
+
+
+def _before(event: Event) -> list[str]:
+    """The events that ``event`` comes ``after:`` (not itself)."""
+    return [before for before in dict.fromkeys(event.after) if before != event.id]
 
 
 def _effective_keys(by_id: Mapping[str, Event], successors: Mapping[str, list[str]]) -> dict[str, Key]:

@@ -17,7 +17,7 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from dossier import i18n, markup
-from dossier.chronology import Year, natural_key, ordered, placed, timeline, when, with_events
+from dossier.chronology import Year, ordered, placed, timeline, when, with_events
 from dossier.facets import Counts, Facets, counts, facets, facets_of, updated
 from dossier.i18n import Labels
 from dossier.memo import Fresh, Memo, Once
@@ -271,7 +271,7 @@ def _order_key(event: Event) -> tuple[Any, ...]:
 def _chronological(events: Sequence[Event], memo: Memo) -> tuple[tuple[Event, ...], bool]:
     """The events in the site's order, and whether it is the last build's order: the same while no event was added or
     removed and no id, date, time or ``after`` changed (a title); the last build's with the moved events placed
-    again while none of them names another in ``after:`` or is named there; else found again."""
+    again while no event comes after one of them (see ``chronology.placed``); else found again."""
     files = memo.fresh("event files", events)
     order: tuple[str, ...] | None = memo.results.get("order")
     keys: dict[str, Any] | None = memo.results.get("order keys")
@@ -281,14 +281,16 @@ def _chronological(events: Sequence[Event], memo: Memo) -> tuple[tuple[Event, ..
     named = {before for e in events for before in e.after}
     old = [files.before[key] for key in moved if key in files.before] + list(files.gone)
     loose = [files.now[key] for key in moved]
-    if (
-        order is not None
+    fits = (
+        placed(order, keys, old, loose)
+        if order is not None
         and keys is not None
-        and not any(e.after or e.id in named for e in (*old, *loose))
+        and not any(e.id in named for e in loose)  # no event comes after a moved one
         and not (memo.results.get("named", set()) & {e.id for e in old})
-    ):
-        order = tuple(placed(order, keys, [e.id for e in old], loose))
-        keys = {**{key: value for key, value in keys.items() if key in files.now}, **{e.id: natural_key(e) for e in loose}}
+        else None
+    )
+    if fits is not None:
+        order, keys = tuple(fits[0]), fits[1]
     else:
         events_in_order, keys = ordered(events)
         order = tuple(e.id for e in events_in_order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from dossier import chronology
 from dossier.chronology import chronological, contradicts, cycle, ordered, placed, timeline, when, with_events
 from dossier.dates import PartialDate
 from dossier.records import Citation, Event
@@ -127,10 +128,11 @@ def test_a_timeline_with_an_event_replaced_is_the_timeline_of_the_new_events_sha
     assert after[1].months[1] is before[1].months[1] and after[1].months[0].undated == (renamed,)
 
 
-def test_placing_events_that_no_after_ties_gives_the_order_found_from_scratch() -> None:
+def test_placing_events_that_no_event_comes_after_gives_the_order_found_from_scratch_or_declines() -> None:
     rng = random.Random(7)
     days = [PartialDate(2022, rng.randint(1, 3), rng.choice([None, *range(1, 29)])) for _ in range(60)]
-    for round_ in range(200):
+    placed_count, with_after = 0, 0
+    for round_ in range(400):
         events = [event(f"e{i:02d}", days[(i * 7 + round_) % 60], rng.choice([None, "09:00", "18:30"])) for i in range(40)]
         tied = rng.sample(range(40), 8)
         for i in tied:  # after an event known only to the month: it moves up to just before this one
@@ -141,10 +143,34 @@ def test_placing_events_that_no_after_ties_gives_the_order_found_from_scratch() 
         order, keys = ordered(events)
         assert keys is not None
         named = {b for e in events for b in e.after}
-        free = [e for e in events if not e.after and e.id not in named]
-        removed = rng.sample(free, 3)
-        moved = [dataclasses.replace(e, date=rng.choice(days)) for e in rng.sample([e for e in free if e not in removed], 3)]
-        added = [event(f"new{round_}-{k}", rng.choice(days), rng.choice([None, "12:00"])) for k in range(3)]
-        now = [e for e in events if e not in removed and e.id not in {m.id for m in moved}] + moved + added
-        gone = [e.id for e in removed] + [e.id for e in moved]
-        assert placed([e.id for e in order], keys, gone, moved + added) == ids(chronological(now)), round_
+        leaves = [e for e in events if e.id not in named]  # no event comes after these: they may be moved
+        removed = rng.sample(leaves, 3)
+        moved_from = rng.sample([e for e in leaves if e not in removed], 3)
+        moved = [dataclasses.replace(e, date=rng.choice(days)) for e in moved_from]
+        untouched = [e for e in events if e not in removed and e not in moved_from]
+        added = [
+            event(f"new{round_}-{k}", day, after=(rng.choice(untouched).id,) if rng.random() < 0.5 else ())
+            for k, day in enumerate(rng.sample(days, 3))
+        ]
+        added = [
+            e for e in added if not e.after or not chronology.contradicts(e, next(u for u in untouched if u.id == e.after[0]))
+        ]
+        now = untouched + moved + added
+        result = placed([e.id for e in order], keys, removed + moved_from, moved + added)
+        if result is not None:
+            placed_count += 1
+            with_after += any(e.after for e in moved + added)
+            fresh, fresh_keys = ordered(now)
+            assert (result[0], result[1]) == (ids(fresh), fresh_keys), round_
+    assert placed_count > 50 and with_after > 20  # the rest decline (a moved event that moves another up)
+
+
+def test_an_added_event_is_placed_after_the_event_it_comes_after_even_one_moved_up_past_a_later_key() -> None:
+    month_only = event("r", FEB)  # moved up to just before b, which comes after it: ordered by b's date, id "r"
+    day = event("b", PartialDate(2022, 2, 10), after=("r",))
+    order, keys = ordered([month_only, day])
+    assert ids(order) == ["r", "b"] and keys is not None
+    added = event("c", PartialDate(2022, 2, 10), after=("b",))  # its key falls between b's and r's
+    assert placed(ids(order), keys, [], [added]) == (["r", "b", "c"], ordered([month_only, day, added])[1])
+    earlier = event("a", PartialDate(2022, 2, 9), after=("r",))  # would move r up again: declined
+    assert placed(ids(order), keys, [], [earlier]) is None
