@@ -160,7 +160,6 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     )
     actor_by_id, article_by_id = new_actors.now, new_articles.now
     same_actors = new_actors.same_ids and not new_actors.changed  # no actor changed since the last build (the usual save)
-    same_articles = new_articles.same_ids and not new_articles.changed
 
     actor_events: dict[str, list[Event]] = defaultdict(list)
     tags: dict[str, list[Event]] = defaultdict(list)
@@ -182,9 +181,18 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         for actor in mentions[article.id]:
             mentioned_in[actor.id].append(article)
 
-    def per_actor(name: str, function: Any, *args: Any, still: bool = same_actors) -> dict[str, Any]:
-        """A value for each actor from its events (and ``args``): made again for the actors whose events changed."""
-        return memo.by_record(name, function, new_actors, by_actor, *args, still=still, also=moved)
+    # after a save that changed actors (a name) or articles (a quote's text), what shows them is made again: the
+    # events naming or citing them, the actors they appear with; the rest holds none of them
+    edited_actors = [*new_actors.changed, *(a.id for a in new_actors.gone)] if new_actors.before else []
+    near = moved | {other for actor_id in edited_actors for e in by_actor.get(actor_id, ()) for other in e.actors}
+    naming = {e.id for actor_id in edited_actors for e in by_actor.get(actor_id, ())}
+    edited_articles = [*new_articles.changed, *(a.id for a in new_articles.gone)] if new_articles.before else []
+    citing_edited = {e.id for article_id in edited_articles for e in citing.get(article_id, ())}
+
+    def per_actor(name: str, function: Any, *args: Any, still: bool = True) -> dict[str, Any]:
+        """A value for each actor from its events (and ``args``): made again for the actors whose events changed, and
+        those who appear with an edited actor."""
+        return memo.by_record(name, function, new_actors, by_actor, *args, still=still, also=near)
 
     lookup = (actor_by_id, rank)
     # the whole dossier's facets and overview read the events' dates, actors, tags, status and kind, not their titles
@@ -202,13 +210,13 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         records=ordered,
         lookup={kind: lookup_of[kind] if kind in lookup_of else {r.id: r for r in items} for kind, items in ordered.items()},
         actor_events=by_actor,
-        event_actors=memo.by_record("event actors", _event_actors, new_events, actor_by_id, still=same_actors),
-        event_places=memo.by_record("event places", _event_places, new_events, actor_by_id, still=same_actors),
+        event_actors=memo.by_record("event actors", _event_actors, new_events, actor_by_id, also=naming),
+        event_places=memo.by_record("event places", _event_places, new_events, actor_by_id, also=naming),
         co_actors=per_actor("co actors", _co, False, lookup),
         co_places=per_actor("co places", _co, True, lookup),
         mentions=mentions,
         mentioned_in=memo.stable("mentioned_in", {a.id: tuple(mentioned_in[a.id]) for a in actors}),
-        event_sources=memo.by_record("event sources", _source_groups, new_events, article_by_id, still=same_articles),
+        event_sources=memo.by_record("event sources", _source_groups, new_events, article_by_id, also=citing_edited),
         disputes={e.id: memo.each(_disputes, e) for e in events if e.status == "disputed"},
         passages=passages,
         cited=memo.by_record("cited", _cited, new_articles, passages, also=memo.moved.get("passages", set())),

@@ -194,7 +194,7 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
             path.write_bytes(data)
         return f"restore {path.name}"
     kind = rng.choice(
-        ["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag", "after", "summary"]
+        ["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag", "after", "summary", "kind"]
     )
     event, actor = rng.choice(events), rng.choice(actors)
     if kind == "title":
@@ -204,6 +204,8 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
         _set_line(event, "end", '"2023-01-01"')
     elif kind == "rename":
         _set_line(actor, "name", f'"Renamed actor {step}"')
+    elif kind == "kind":  # a person becomes a place: its events list it apart, its co-actors' pages too
+        _set_line(actor, "kind", rng.choice(["person", "place", "organization"]))
     elif kind == "add":
         added = content / "events" / f"added-{step}.yaml"
         added.write_bytes(event.read_bytes())
@@ -239,7 +241,7 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
         _set_line(event, "status", rng.choice(["confirmed", "reported", "planned"]))
     else:
         _set_line(event, "tags", f"[tag-{step % 3}]")
-    return f"{kind} {event.name if kind not in ('rename', 'break') else actor.name}"
+    return f"{kind} {event.name if kind not in ('rename', 'break', 'kind') else actor.name}"
 
 
 @pytest.mark.parametrize("seed", [1, 2])
