@@ -20,6 +20,8 @@ class Memo:
     in :class:`ByValue`. The arguments are kept with the result, so no id in a key can be reused by another object;
     entries that neither this build nor the one before used are dropped."""
 
+    keeps = True  # whether by_record keeps its maps for the next build
+
     def __init__(self) -> None:
         self.old: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
         self.new: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
@@ -103,7 +105,8 @@ class Memo:
             for key in also:
                 if key in records.now and key not in records.changed:
                     result[key] = function(records.now[key], *args)
-        self.maps[name] = (records.now, result)
+        if self.keeps:
+            self.maps[name] = (records.now, result)
         return result
 
     def next_build(self) -> None:
@@ -113,6 +116,8 @@ class Memo:
 class Once(Memo):
     """A memo for a build that no other follows (``dossier build``): it keeps no result for reuse, so that linking a
     large dossier does not also hold a key and an entry for every result (about 100 MB at 20,000 events)."""
+
+    keeps = False
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         return function(*(arg.value if isinstance(arg, (ByValue, Unkeyed)) else arg for arg in args))
@@ -130,16 +135,6 @@ class Once(Memo):
         now = {record.id: record for record in records}
         return Fresh(tuple(records), now, {}, now, (), False)
 
-    def by_record(
-        self,
-        name: str,
-        function: Callable[..., T],
-        records: Fresh,
-        *args: Any,
-        still: bool = True,
-        also: Collection[str] = (),
-    ) -> dict[str, T]:
-        return {record.id: function(record, *args) for record in records.records}
 
 
 @dataclass(frozen=True)
