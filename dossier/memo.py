@@ -136,7 +136,6 @@ class Once(Memo):
         return Fresh(tuple(records), now, {}, now, (), False)
 
 
-
 @dataclass(frozen=True)
 class Fresh:
     """One kind of record in this build, against the last build's (see :meth:`Memo.fresh`)."""
