@@ -183,3 +183,20 @@ def test_the_nu_html_checker_finds_no_error_in_any_page(bundled_site: Path, tmp_
     errors = [line for line in result.stderr.splitlines() if line.strip()]
     assert errors == []
     assert result.returncode == 0
+
+
+def test_the_more_actors_toggle_reads_as_a_link_and_opens(
+    bundled_site: Path, serve_static: Callable[..., str], page: Page
+) -> None:
+    base = serve_static(bundled_site)
+    page.goto(base + "timeline/")
+    toggle = page.locator("li.event-item details.more").first
+    summary = toggle.locator("summary")
+    style = "e => { const c = getComputedStyle(e); return [c.backgroundColor, c.paddingLeft, c.color] }"
+    assert toggle.evaluate(style)[:2] == ["rgba(0, 0, 0, 0)", "0px"]  # not the search page's button: text on the page
+    hidden = toggle.locator("a").first
+    expect(hidden).to_be_hidden()
+    summary.click()
+    expect(hidden).to_be_visible()
+    page.goto(base + "search/")  # the search page's "Show more results" button keeps its own look
+    assert page.locator("button.more").evaluate(style)[0] != "rgba(0, 0, 0, 0)"
