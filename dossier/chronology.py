@@ -77,8 +77,9 @@ def placed(
     first event past those that was ordered by a later key (the order picks, at each step, the earliest key of the
     events free to come next, and this one is free from there on); the others keep their order and keys."""
     removed, added = list(removed), sorted(added, key=natural_key)
-    gone = {e.id for e in removed} | {e.id for e in added}
-    ids = [event_id for event_id in order if event_id not in {e.id for e in removed}]
+    taken = {e.id for e in removed}
+    gone = taken | {e.id for e in added}
+    ids = [event_id for event_id in order if event_id not in taken]
     ranked = {event_id: keys[event_id] for event_id in ids}
     for event in removed:  # it may have given one it comes after an earlier key than that one's own
         for before in _before(event):

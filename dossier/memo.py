@@ -31,6 +31,7 @@ class Memo:
         self.results: dict[str, Any] = {}  # the last build's whole-dossier parts (and their inputs), to patch
         self.records: dict[str, dict[str, Any]] = {}  # see fresh()
         self.maps: dict[str, tuple[Mapping[str, Any], dict[str, Any]]] = {}  # see by_record()
+        self.linking = False  # a link has begun and not ended (see begin())
 
     def __call__(self, function: Callable[..., T], *args: Any, still: Callable[[T], bool] | None = None) -> T:
         """``function(*args)``, reused when it was called with the same objects (and ``still(result)`` holds: for a
@@ -108,6 +109,17 @@ class Memo:
         if self.keeps:
             self.maps[name] = (records.now, result)
         return result
+
+    def begin(self) -> None:
+        """A model is being linked. After one that did not end (an exception) the memo starts afresh: what it noted
+        at the start of that link (``same``, ``fresh``) would otherwise vouch for results it never stored."""
+        if self.linking:
+            self.__init__()  # type: ignore[misc]
+        self.linking = True
+
+    def end(self) -> None:
+        """The model was linked: every part of it noted."""
+        self.linking = False
 
     def next_build(self) -> None:
         self.old, self.new = self.new, {}

@@ -146,6 +146,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     With a ``memo`` (a session keeps one), what depends only on unchanged records is not computed again: a save that
     changes one event costs about what that event's parts cost (see :meth:`Memo.by_record`)."""
     memo = memo if memo is not None else Once()
+    memo.begin()
     words = i18n.labels(records.dossier.language)
     same_words = memo.same("words", {"": words})
     events, same_order = _chronological(records.events, memo)
@@ -205,7 +206,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     lookup_of = {"event": new_events.now, "actor": actor_by_id, "article": article_by_id}
-    return Site(
+    site = Site(
         dossier=records.dossier,
         records=ordered,
         lookup={kind: lookup_of[kind] if kind in lookup_of else {r.id: r for r in items} for kind, items in ordered.items()},
@@ -239,6 +240,8 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         latest=events[::-1][:LATEST],
         changed=records.changed,
     )
+    memo.end()
+    return site
 
 
 def _whole_facets(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from dossier import model
 from dossier.build import BuildReport, Session
 from dossier.dates import PartialDate
@@ -151,3 +153,24 @@ def test_a_save_makes_again_only_the_parts_of_the_records_it_changed(tmp_path: P
     renamed = fresh.event["2021-aid"]
     assert renamed in second.neighbours[second.neighbours["2021-aid"][1].id]  # its neighbour links the new record
     assert renamed in [e for year in second.timeline for month in year.months for e in (*month.events, *month.undated)]
+
+
+def test_a_link_that_fails_halfway_leaves_the_next_one_as_a_fresh_link(tmp_path: Path, monkeypatch) -> None:
+    project = sample_copy(tmp_path)
+    session = Session(project)
+    link_records(session.check(BuildReport()), session.memo)
+    session.memo.next_build()
+    actor = project / "content/actors/examplia.yaml"
+    actor.write_text(actor.read_text().replace("name: Examplia", "name: Zed Land"))  # a lane of the overview
+    records = session.check(BuildReport())
+
+    def fails(*args: object) -> None:
+        raise RuntimeError("halfway")
+
+    monkeypatch.setattr(model, "find_mentions", fails)  # after the actors were noted, before the overview was
+    with pytest.raises(RuntimeError):
+        link_records(records, session.memo)
+    monkeypatch.undo()
+    again = link_records(session.check(BuildReport()), session.memo)
+    fresh = link_records(Session(project).check(BuildReport()))
+    assert again == fresh and "Zed Land" in again.overview.lanes
