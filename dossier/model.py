@@ -17,15 +17,16 @@ from functools import cached_property, lru_cache
 from typing import Any, TypeVar
 
 from dossier import i18n, markup
-from dossier.chronology import Year, ordered, placed, timeline, when, with_events
-from dossier.facets import Counts, Facets, counts, facets, facets_of, updated
+from dossier.chronology import Year, timeline, when
+from dossier.facets import Facets, facets
 from dossier.i18n import Labels
-from dossier.memo import Fresh, Memo, Once
+from dossier.memo import Memo, Once
 from dossier.mentions import find_mentions
 from dossier.overview import Overview, layout, relabelled
 from dossier.passages import CitedRange, Passage, collect, ranges
 from dossier.records import Actor, Article, Citation, Dossier, Event, Records
 from dossier.registry import ACTOR_KINDS
+from dossier.reuse import chronological_order, neighbours_of, same_shape, timeline_of, whole_facets
 from dossier.search_entries import SearchEntry, search_entries
 
 T = TypeVar("T")
@@ -149,7 +150,7 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     memo.begin()
     words = i18n.labels(records.dossier.language)
     same_words = memo.same("words", {"": words})
-    events, same_order = _chronological(records.events, memo)
+    events, same_order = chronological_order(records.events, memo)
     actors = tuple(sorted(records.actors, key=lambda a: (ACTOR_KINDS.index(a.kind), a.name.casefold(), a.id)))
     articles = tuple(
         sorted(records.articles, key=lambda a: (a.published is None, a.published.sort_key() if a.published else (), a.id))
@@ -199,10 +200,10 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     # the whole dossier's facets and overview read the events' dates, actors, tags, status and kind, not their titles
     # or texts: after the usual save they are last build's (the overview's marks relabelled)
     labels = memo.by_record("mark labels", _mark_label, new_events, words, still=same_words)
-    shaped = same_actors and same_words and _same_shape(memo.results.get("events"), events)
-    whole_facets, counted = _whole_facets(memo, new_events, actor_by_id, rank, shaped)
+    shaped = same_actors and same_words and same_shape(memo.results.get("events"), events)
+    all_facets, counted = whole_facets(memo, new_events, actor_by_id, rank, shaped)
     overview = relabelled(memo.results["overview"], labels) if shaped else layout(events, actor_by_id, labels, labels=words)
-    memo.results.update(events=events, facets=whole_facets, overview=overview, counts=counted, counted=new_events.now)
+    memo.results.update(events=events, facets=all_facets, overview=overview, counts=counted, counted=new_events.now)
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     lookup_of = {"event": new_events.now, "actor": actor_by_id, "article": article_by_id}
@@ -223,14 +224,14 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
         cited=memo.by_record("cited", _cited, new_articles, passages, also=memo.moved.get("passages", set())),
         citing_events=memo.stable("citing_events", {a.id: tuple(citing[a.id]) for a in articles}),
         tags=memo.stable("tags", {tag: tuple(tags[tag]) for tag in sorted(tags)}),
-        timeline=_timeline(events, words, memo, new_events, same_order and same_words),
-        facets=whole_facets,
+        timeline=timeline_of(events, words, memo, new_events, same_order and same_words),
+        facets=all_facets,
         overview=overview,
         one_line=memo.by_record("one line", _one_line, new_events),
         actor_timeline=per_actor("actor timeline", _actor_timeline, words, still=same_words),
         actor_facets=per_actor("actor facets", _actor_facets, lookup),
         search=search_entries(new_events, new_actors, new_articles, by_actor, mentions, words, memo, moved),
-        neighbours=_neighbours(events, memo, new_events),
+        neighbours=neighbours_of(events, memo, new_events),
         page_links=tuple(
             PageLink(p.id, p.title, bool(getattr(p, "draft", False)))
             for p in sorted(records.of("page"), key=lambda p: (p.title, p.id))
@@ -242,102 +243,6 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     )
     memo.end()
     return site
-
-
-def _whole_facets(
-    memo: Memo, events: Fresh, actors: Mapping[str, Actor], rank: Mapping[str, Any], shaped: bool
-) -> tuple[Facets, Counts]:
-    """The facets of every event, and their counts: the last build's after a save that changed no event's shape, and
-    counted again from the changed events alone after one that did (an event added, a tag changed)."""
-    before: Counts | None = memo.results.get("counts") if memo.results.get("counted") is events.before else None
-    if shaped and before is not None:
-        return memo.results["facets"], before
-    if before is None:
-        found = counts(events.records)
-    else:
-        old = [events.before[key] for key in events.changed if key in events.before]
-        found = updated(before, [*old, *events.gone], events.changed.values())
-    return facets_of(found, actors, rank), found
-
-
-def _shape(event: Event) -> tuple[Any, ...]:
-    """What the facets and the overview's layout read of an event."""
-    return (event.id, event.date, event.end, event.actors, event.tags, event.status, event.kind)
-
-
-def _same_shape(before: Sequence[Event] | None, events: Sequence[Event]) -> bool:
-    """Whether ``events`` are, in order, events of the same shape as ``before`` (the same objects, mostly)."""
-    return (
-        before is not None
-        and len(before) == len(events)
-        and all(a is b or _shape(a) == _shape(b) for a, b in zip(before, events, strict=True))
-    )
-
-
-def _order_key(event: Event) -> tuple[Any, ...]:
-    """What the chronological order reads of an event (with its id)."""
-    return (event.date.year, event.date.month, event.date.day, event.time, event.after)
-
-
-def _chronological(events: Sequence[Event], memo: Memo) -> tuple[tuple[Event, ...], bool]:
-    """The events in the site's order, and whether it is the last build's order: the same while no event was added or
-    removed and no id, date, time or ``after`` changed (a title); the last build's with the moved events placed
-    again while no event comes after one of them (see ``chronology.placed``); else found again."""
-    files = memo.fresh("event files", events)
-    order: tuple[str, ...] | None = memo.results.get("order")
-    keys: dict[str, Any] | None = memo.results.get("order keys")
-    moved = [key for key, e in files.changed.items() if key not in files.before or _order_key(e) != _order_key(files.before[key])]
-    if order is not None and files.same_ids and not moved:
-        return tuple(files.now[event_id] for event_id in order), True
-    named = {before for e in events for before in e.after}
-    old = [files.before[key] for key in moved if key in files.before] + list(files.gone)
-    loose = [files.now[key] for key in moved]
-    fits = (
-        placed(order, keys, old, loose)
-        if order is not None
-        and keys is not None
-        and not any(e.id in named for e in loose)  # no event comes after a moved one
-        and not (memo.results.get("named", set()) & {e.id for e in old})
-        else None
-    )
-    if fits is not None:
-        order, keys = tuple(fits[0]), fits[1]
-    else:
-        events_in_order, keys = ordered(events)
-        order = tuple(e.id for e in events_in_order)
-    memo.results.update({"order": order, "order keys": keys, "named": named})
-    return tuple(files.now[event_id] for event_id in order), False
-
-
-def _timeline(events: tuple[Event, ...], words: Labels, memo: Memo, fresh: Fresh, same: bool) -> tuple[Year, ...]:
-    """The timeline; while the order and the labels are the last build's (``same``), the last build's with the changed
-    events put in place (the grouping reads only the order and the dates, which that leaves as they were)."""
-    before: tuple[Year, ...] | None = memo.results.get("timeline")
-    if before is None or not same or memo.results.get("timeline of") is not fresh.before:
-        made = timeline(events, words)
-    elif not fresh.changed:
-        made = before
-    else:
-        made = with_events(before, fresh.changed)
-    memo.results.update({"timeline": made, "timeline of": fresh.now})
-    return made
-
-
-def _neighbours(events: tuple[Event, ...], memo: Memo, fresh: Fresh) -> dict[str, tuple[Event | None, Event | None]]:
-    """Each event's neighbours in the order; the last build's but around the events that changed, while the order is."""
-    before: dict[str, tuple[Event | None, Event | None]] | None = memo.results.get("neighbours")
-    if before is None or memo.results.get("neighbours of") is not fresh.before or not fresh.same_ids:
-        made = {
-            e.id: (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None) for i, e in enumerate(events)
-        }
-    else:
-        made = dict(before)
-        if fresh.changed:
-            position = {event_id: i for i, event_id in enumerate(fresh.now)}
-            for i in {j for key in fresh.changed for j in range(position[key] - 1, position[key] + 2) if 0 <= j < len(events)}:
-                made[events[i].id] = (events[i - 1] if i else None, events[i + 1] if i + 1 < len(events) else None)
-    memo.results.update({"neighbours": made, "neighbours of": fresh.now})
-    return made
 
 
 def _passages(found: Mapping[str, tuple[Passage, ...]], articles: Sequence[Article]) -> dict[str, tuple[Passage, ...]]:

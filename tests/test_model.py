@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dossier import model
+from dossier import model, reuse
 from dossier.build import BuildReport, Session
 from dossier.dates import PartialDate
 from dossier.model import link_records
@@ -141,7 +141,9 @@ def test_a_save_makes_again_only_the_parts_of_the_records_it_changed(tmp_path: P
     monkeypatch.setattr(model, "_event_actors", lambda e, actors: made.append(e.id) or real(e, actors))
     timelines: list[int] = []  # how many events each timeline made has (an actor's, or the whole dossier's)
     whole = model.timeline
-    monkeypatch.setattr(model, "timeline", lambda events, words: timelines.append(len(events)) or whole(events, words))
+    counted = lambda events, words: timelines.append(len(events)) or whole(events, words)  # noqa: E731
+    monkeypatch.setattr(model, "timeline", counted)
+    monkeypatch.setattr(reuse, "timeline", counted)
     event = project / "content/events/2021-aid.yaml"
     event.write_text(event.read_text().replace("title: ", "title: Renamed ", 1))
     second = link_records(session.check(BuildReport()), session.memo)
