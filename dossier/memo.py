@@ -159,6 +159,11 @@ class Fresh:
     gone: tuple[Any, ...]  # the last build's records whose id is no longer here
     same_ids: bool  # the same ids in the same order as the last build
 
+    @property
+    def edited(self) -> list[str]:
+        """The ids of the records changed, added or removed since the last build (none in a session's first)."""
+        return [*self.changed, *(record.id for record in self.gone)] if self.before else []
+
 
 @dataclass(frozen=True)
 class ByValue:

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from dossier import i18n, markup
 from dossier.chronology import Year, timeline, when
@@ -29,7 +29,6 @@ from dossier.registry import ACTOR_KINDS
 from dossier.reuse import chronological_order, neighbours_of, same_shape, timeline_of, whole_facets
 from dossier.search_entries import SearchEntry, search_entries
 
-T = TypeVar("T")
 KEY_ACTORS = 8
 LATEST = 5
 
@@ -185,11 +184,9 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
 
     # after a save that changed actors (a name) or articles (a quote's text), what shows them is made again: the
     # events naming or citing them, the actors they appear with; the rest holds none of them
-    edited_actors = [*new_actors.changed, *(a.id for a in new_actors.gone)] if new_actors.before else []
-    near = moved | {other for actor_id in edited_actors for e in by_actor.get(actor_id, ()) for other in e.actors}
-    naming = {e.id for actor_id in edited_actors for e in by_actor.get(actor_id, ())}
-    edited_articles = [*new_articles.changed, *(a.id for a in new_articles.gone)] if new_articles.before else []
-    citing_edited = {e.id for article_id in edited_articles for e in citing.get(article_id, ())}
+    near = moved | {other for actor_id in new_actors.edited for e in by_actor.get(actor_id, ()) for other in e.actors}
+    naming = {e.id for actor_id in new_actors.edited for e in by_actor.get(actor_id, ())}
+    citing_edited = {e.id for article_id in new_articles.edited for e in citing.get(article_id, ())}
 
     def per_actor(name: str, function: Any, *args: Any, still: bool = True) -> dict[str, Any]:
         """A value for each actor from its events (and ``args``): made again for the actors whose events changed, and
@@ -201,9 +198,9 @@ def link_records(records: Records, memo: Memo | None = None) -> Site:
     # or texts: after the usual save they are last build's (the overview's marks relabelled)
     labels = memo.by_record("mark labels", _mark_label, new_events, words, still=same_words)
     shaped = same_actors and same_words and same_shape(memo.results.get("events"), events)
-    all_facets, counted = whole_facets(memo, new_events, actor_by_id, rank, shaped)
+    all_facets = whole_facets(memo, new_events, actor_by_id, rank, shaped)
     overview = relabelled(memo.results["overview"], labels) if shaped else layout(events, actor_by_id, labels, labels=words)
-    memo.results.update(events=events, facets=all_facets, overview=overview, counts=counted, counted=new_events.now)
+    memo.results.update(events=events, overview=overview)
 
     ordered = {**records.by_type, "event": events, "actor": actors, "article": articles}
     lookup_of = {"event": new_events.now, "actor": actor_by_id, "article": article_by_id}

@@ -19,20 +19,21 @@ from dossier.memo import Fresh, Memo
 from dossier.records import Actor, Event
 
 
-def whole_facets(
-    memo: Memo, events: Fresh, actors: Mapping[str, Actor], rank: Mapping[str, Any], shaped: bool
-) -> tuple[Facets, Counts]:
-    """The facets of every event, and their counts: the last build's after a save that changed no event's shape, and
-    counted again from the changed events alone after one that did (an event added, a tag changed)."""
+def whole_facets(memo: Memo, events: Fresh, actors: Mapping[str, Actor], rank: Mapping[str, Any], shaped: bool) -> Facets:
+    """The facets of every event: the last build's after a save that changed no event's shape, and counted again
+    from the changed events alone after one that did (an event added, a tag changed)."""
     before: Counts | None = memo.results.get("counts") if memo.results.get("counted") is events.before else None
     if shaped and before is not None:
-        return memo.results["facets"], before
-    if before is None:
-        found = counts(events.records)
+        made, found = memo.results["facets"], before
     else:
-        old = [events.before[key] for key in events.changed if key in events.before]
-        found = updated(before, [*old, *events.gone], events.changed.values())
-    return facets_of(found, actors, rank), found
+        if before is None:
+            found = counts(events.records)
+        else:
+            old = [events.before[key] for key in events.changed if key in events.before]
+            found = updated(before, [*old, *events.gone], events.changed.values())
+        made = facets_of(found, actors, rank)
+    memo.results.update(facets=made, counts=found, counted=events.now)
+    return made
 
 
 def _shape(event: Event) -> tuple[Any, ...]:

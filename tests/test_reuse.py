@@ -28,13 +28,12 @@ def link(memo: Memo, events: list[Event]) -> tuple[tuple[Event, ...], bool, dict
     """The reused parts of one build, as link_records makes them, then the memo readied for the next."""
     ordered, same = chronological_order(events, memo)
     fresh = memo.fresh("event", ordered)
-    all_facets, counted = whole_facets(memo, fresh, ACTORS, RANK, shaped=False)
+    all_facets = whole_facets(memo, fresh, ACTORS, RANK, shaped=False)
     parts = {
         "timeline": timeline_of(ordered, ENGLISH, memo, fresh, same),
         "neighbours": neighbours_of(ordered, memo, fresh),
         "facets": all_facets,
     }
-    memo.results.update(counts=counted, counted=fresh.now)
     memo.next_build()
     return ordered, same, parts
 
