@@ -27,6 +27,7 @@ passes tuples and records, so none of its reuse is lost.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any
 
 import jinja2
@@ -40,6 +41,8 @@ LARGE = 1 << 20  # characters of an output too large to store (passed on in piec
 PAGES = 100  # pages a partial may store outputs on without one being reused, before it stops storing
 BUDGET = 32 << 20  # characters a partial may store before its reuse rate is judged
 RARE = 10  # ... and it stops being stored when fewer than one call in RARE reused an earlier output
+BATCH = 64  # pieces of a template's output joined into one string before it is passed on ...
+JOINED = 1 << 16  # ... unless that string would be longer than this
 _PLAIN = (str, int, float, bool, type(None))
 _REFUSED = (nodes.Extends, nodes.Block, nodes.Import, nodes.FromImport, nodes.NSRef)
 
@@ -122,6 +125,21 @@ def _variables(name: str, trees: dict[str, nodes.Template], seen: set[str]) -> s
     return found
 
 
+def batched(pieces: Iterator[str]) -> Iterator[str]:
+    """``pieces`` joined a batch at a time (in C, by ``str.join``): a template yields a piece per tag run and value,
+    and every piece an included template yields passes through a Python loop in each template that includes it
+    (Jinja compiles an include to ``for event in gen: yield event``); joined here, it passes as one. A batch that
+    would be longer than ``JOINED`` characters is passed on as its pieces: no piece grows from one level of
+    including to the next, so a large output (the timeline's list of every event) is never held as one string."""
+    while batch := list(islice(pieces, BATCH)):
+        joined = "".join(batch)
+        if len(joined) <= JOINED:
+            yield joined
+        else:
+            del joined
+            yield from batch
+
+
 def _unchanging(value: Any) -> bool:
     """Whether ``value`` cannot change between two includes, so that it can be part of a key."""
     if isinstance(value, (*_PLAIN, tuple, frozenset, RecordingSite, RecordingMap, RecordingTuple)) or value is missing:
@@ -181,11 +199,11 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
 
     def root(context: jinja2.runtime.Context) -> Iterator[str]:
         if counts.calls < 0:
-            yield from render(context)
+            yield from batched(render(context))
             return
         values = tuple(context.resolve_or_missing(n) for n in names)
         if not all(_unchanging(v) for v in values):
-            yield from render(context)
+            yield from batched(render(context))
             return
         key = tuple(v if type(v) is str else (type(v), v) if type(v) in _PLAIN else id(v) for v in values)
         hit = cache.get(key)
@@ -205,7 +223,7 @@ def _reusing(render: RootFunc, names: tuple[str, ...], stores: Stores) -> RootFu
         pieces: list[str] | None = []  # kept to store, unless the output is larger than LARGE
         size = 0
         try:
-            for piece in render(context):  # passed on as made: a large output is never one string
+            for piece in batched(render(context)):  # passed on as made: a large output is never one string
                 if pieces is not None:
                     pieces.append(piece)
                     size += len(piece)

@@ -28,7 +28,7 @@ from dossier.diagnostics import template_problem
 from dossier.environment import Environment, make_env
 from dossier.errors import Cancelled, DossierError, Problem
 from dossier.filters import Gettext
-from dossier.fragments import forget_outputs, memoize_partials
+from dossier.fragments import batched, forget_outputs, memoize_partials
 from dossier.heap import gc_paused, worker_heap
 from dossier.links import link_same
 from dossier.model import Site
@@ -285,7 +285,7 @@ def _page_bytes(template: jinja2.Template, variables: dict[str, Any]) -> bytes:
     encoded: list[bytes] = []
     pending: list[str] = []
     size = 0
-    for piece in template.generate(variables):
+    for piece in batched(template.generate(variables)):
         pending.append(piece)
         size += len(piece)
         if size > PIECE:

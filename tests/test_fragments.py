@@ -146,6 +146,7 @@ def test_a_partial_no_page_reuses_stops_being_stored_and_one_that_pages_reuse_is
 
 def test_an_output_larger_than_the_budget_is_passed_on_in_pieces_and_not_stored(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fragments, "LARGE", 200)
+    monkeypatch.setattr(fragments, "JOINED", 200)
     plain, memo = env(), env()
     memoize_partials(memo)
     (badges, _), (items, _) = memo.partial_stores
@@ -155,3 +156,11 @@ def test_an_output_larger_than_the_budget_is_passed_on_in_pieces_and_not_stored(
     assert len(items) == 0 and len(badges) == 1  # the item (over 600 characters) is not kept; its badge is
     pieces = list(memo.get_template("item.html").generate(x=long, root=""))
     assert "".join(pieces) == expected.split("|")[0] and len(pieces) > 1
+
+
+def test_batched_joins_pieces_and_passes_a_long_batch_on_as_its_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fragments, "BATCH", 3)
+    monkeypatch.setattr(fragments, "JOINED", 10)
+    assert list(fragments.batched(iter(["a", "b", "", "c", "d"]))) == ["ab", "cd"]
+    assert list(fragments.batched(iter(["abcdef", "ghijk", "l"]))) == ["abcdef", "ghijk", "l"]  # 12 characters
+    assert list(fragments.batched(iter([]))) == []
