@@ -62,11 +62,17 @@ def facets_of(found: Counts, actors: Mapping[str, Actor], rank: Mapping[str, Any
     """The facets of these counts: actors by most events, then ``rank`` (by name); tags by most events, then tag."""
     rank = rank if rank is not None else {a.id: (a.name.casefold(), a.id) for a in actors.values()}
     return Facets(
-        tuple((actors[a], n) for a, n in sorted(found.named.items(), key=lambda kv: (-kv[1], rank[kv[0]]))),
+        tuple((actors[a], found.named[a]) for a in by_count(found.named, rank)),
         tuple(sorted(found.tags.items(), key=lambda kv: (-kv[1], kv[0]))),
         tuple((s, found.statuses[s]) for s in STATUSES if found.statuses[s]),
         tuple((k, found.kinds[k]) for k in EVENT_KINDS if found.kinds[k]),
     )
+
+
+def by_count(counts: Mapping[str, int], rank: Mapping[str, Any]) -> list[str]:
+    """The keys of ``counts``, most first, then by ``rank``: two stable sorts keyed by C methods (a key function in
+    Python, making a tuple per key, was a second of a 10,000-event model)."""
+    return sorted(sorted(counts, key=rank.__getitem__), key=counts.__getitem__, reverse=True)
 
 
 def facets(

@@ -18,7 +18,7 @@ from typing import Any
 
 from dossier import i18n, markup
 from dossier.chronology import Year, timeline, when
-from dossier.facets import Facets, facets
+from dossier.facets import Facets, by_count, facets
 from dossier.i18n import Labels
 from dossier.memo import Memo, Once
 from dossier.mentions import find_mentions
@@ -284,8 +284,7 @@ def _co(actor: Actor, by_actor: Mapping[str, tuple[Event, ...]], places: bool, l
     actors, rank = lookup
     actor_id = actor.id
     together = Counter(other for e in by_actor[actor_id] for other in dict.fromkeys(e.actors) if other != actor_id)
-    pairs = sorted(together.items(), key=lambda kv: (-kv[1], rank[kv[0]]))
-    return tuple((actors[other], count) for other, count in pairs if is_place(actors[other]) == places)
+    return tuple((actors[other], together[other]) for other in by_count(together, rank) if is_place(actors[other]) == places)
 
 
 ONE_LINE = 160  # characters of a summary shown in event lists

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dossier.dates import PartialDate
-from dossier.facets import counts, facets, facets_of, updated
+from dossier.facets import by_count, counts, facets, facets_of, updated
 from dossier.records import Actor, Citation, Event
 
 ACTORS = {a.id: a for a in (Actor("ann", "Ann", "person"), Actor("bo", "Bo", "person"), Actor("cy", "Cy", "state"))}
@@ -39,3 +39,10 @@ def test_counts_updated_from_the_changed_events_are_the_counts_made_afresh() -> 
     gone = updated(after, [four], [])
     assert "reported" not in gone.statuses and "talks" not in gone.tags  # no zero counts left behind
     assert facets_of(gone, ACTORS) == facets([one, two_now], ACTORS)
+
+
+def test_by_count_orders_most_first_then_by_rank() -> None:
+    counts = {"b": 2, "a": 2, "c": 5, "d": 1}
+    rank = {"a": ("zed", "a"), "b": ("alpha", "b"), "c": ("mid", "c"), "d": ("alpha", "d")}
+    assert by_count(counts, rank) == ["c", "b", "a", "d"]
+    assert by_count(counts, rank) == [k for k, _ in sorted(counts.items(), key=lambda kv: (-kv[1], rank[kv[0]]))]
