@@ -53,7 +53,7 @@ OUTLET_HEADER = re.compile(r"\b(The(?: [A-Z][\w’']+){1,4})\s+[-–|]\s")
 
 @dataclass
 class Draft:
-    """What the importer made of a capture: front-matter values, paragraphs, and what it detected and dropped."""
+    """What cleaning made of a capture: front-matter values, paragraphs, and what it detected and dropped."""
 
     paragraphs: list[str] = field(default_factory=list)
     title: str | None = None
