@@ -135,25 +135,37 @@ def _memory(pid: int) -> dict[str, Any] | None:
         return None  # it ended meanwhile (or this kernel does not say)
 
 
-def command_time(project: Path, out: Path, *options: str, fresh: bool = True) -> float:
-    """Seconds ``dossier build`` takes as a user runs it (a command: the interpreter's start and exit included), into
+def timed_run(command: list[str]) -> tuple[float, float]:
+    """Run ``command``; the seconds it took, and the CPU-seconds (user and system) it and its children used. On a
+    shared machine the CPU-seconds move less than the seconds, and they bound what more cores could win."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def command_time(project: Path, out: Path, *options: str, fresh: bool = True) -> tuple[float, float]:
+    """Seconds (and CPU-seconds) ``dossier build`` takes as a user runs it (a command: the interpreter's start and exit included), into
     an empty ``out`` (as Hugo is timed), or with ``fresh=False`` over the site a build of the same content left there
     (the previous site's unchanged files are linked, and the previous site removed)."""
     if fresh:
         shutil.rmtree(out, ignore_errors=True)
     command = [sys.executable, "-m", "dossier", "-C", str(project), "build", "-q", "--out", str(out), *options]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+    return timed_run(command)
 
 
-def pagefind_time(site: Path, scratch: Path) -> float:
-    """Seconds Pagefind takes to index ``site`` on its own (into a scratch folder)."""
+def pagefind_time(site: Path, scratch: Path) -> tuple[float, float]:
+    """Seconds (and CPU-seconds) Pagefind takes to index ``site`` on its own (into a scratch folder)."""
     shutil.rmtree(scratch, ignore_errors=True)
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(scratch), "--silent"]
-    started = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
-    return time.perf_counter() - started
+    return timed_run(command)
+
+
+def folder_bytes(root: Path, skip: str = "") -> int:
+    """The bytes of the files under ``root`` (but its folder ``skip``): how much a build wrote."""
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file() and not (skip and p.relative_to(root).parts[0] == skip))
 
 
 def hugo_site(root: Path, pages: int, seed: int = 1) -> None:
@@ -180,11 +192,9 @@ def hugo_site(root: Path, pages: int, seed: int = 1) -> None:
     (root / f".pages-{pages}").touch()
 
 
-def hugo_time(root: Path) -> float:
+def hugo_time(root: Path) -> tuple[float, float]:
     shutil.rmtree(root / "public", ignore_errors=True)
-    started = time.perf_counter()
-    subprocess.run(["hugo", "--quiet", "-s", str(root)], check=True, capture_output=True)
-    return time.perf_counter() - started
+    return timed_run(["hugo", "--quiet", "-s", str(root)])
 
 
 def _free_port() -> int:
@@ -336,14 +346,15 @@ def measure(size: int, work: Path, seed: int, serve: bool) -> dict[str, Any]:
     out = work / f"site-{size}"
     figures = run_child(project, out)
     figures["size"] = size
-    figures["command"] = command_time(project, out)  # the same build again, as a command
-    figures["command_no_search"] = command_time(project, out, "--no-search")
-    figures["command_no_search_again"] = command_time(project, out, "--no-search", fresh=False)
-    figures["pagefind"] = pagefind_time(out, work / "pagefind-alone")
+    figures["command"], figures["command_cpu"] = command_time(project, out)  # the same build again, as a command
+    figures["command_no_search"], figures["command_no_search_cpu"] = command_time(project, out, "--no-search")
+    figures["command_no_search_again"], _ = command_time(project, out, "--no-search", fresh=False)
+    figures["pagefind"], figures["pagefind_cpu"] = pagefind_time(out, work / "pagefind-alone")
     hugo = work / f"hugo-{figures['pages']}"
     hugo_site(hugo, figures["pages"])
     hugo_time(hugo)  # warm the file cache once
-    figures["hugo"] = hugo_time(hugo)
+    figures["hugo"], figures["hugo_cpu"] = hugo_time(hugo)
+    figures["bytes"], figures["hugo_bytes"] = folder_bytes(out, skip="pagefind"), folder_bytes(hugo / "public")
     if serve:
         figures.update(serve_latency(project, work / f"serve-{size}"))
     return figures
@@ -373,9 +384,24 @@ def table(results: list[dict[str, Any]]) -> str:
     rows.append(("`dossier build --no-search`, the command (s)", [f"{r['command_no_search']:.2f}" for r in results]))
     rows.append(("... again, over its previous site (s)", [f"{r['command_no_search_again']:.2f}" for r in results]))
     rows.append(("`dossier build --no-search` ÷ Hugo", [f"{r['command_no_search'] / r['hugo']:.2f}" for r in results]))
+    rows.append(
+        (
+            "CPU-seconds: `dossier build --no-search` / Hugo",
+            [f"{r['command_no_search_cpu']:.1f} / {r['hugo_cpu']:.1f}" for r in results],
+        )
+    )
+    rows.append(
+        (
+            "output, without the search index: ours / Hugo's (MB)",
+            [f"{r['bytes'] >> 20} / {r['hugo_bytes'] >> 20}" for r in results],
+        )
+    )
     rows.append(("`dossier build`, the command (s)", [f"{r['command']:.2f}" for r in results]))
     rows.append(("Pagefind alone (s)", [f"{r['pagefind']:.2f}" for r in results]))
     rows.append(("`dossier build` ÷ Pagefind alone", [f"{r['command'] / r['pagefind']:.2f}" for r in results]))
+    rows.append(
+        ("CPU-seconds: `dossier build` / Pagefind alone", [f"{r['command_cpu']:.1f} / {r['pagefind_cpu']:.1f}" for r in results])
+    )
     if all("serve" in r for r in results):
         rows.append(("serve: save → page served, median (s)", [f"{r['serve']:.2f}" for r in results]))
         rows.append(("serve: save → page served, worst (s)", [f"{r['serve_worst']:.2f}" for r in results]))
