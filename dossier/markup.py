@@ -15,7 +15,7 @@ import itertools
 import re
 from array import array
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from html import escape
@@ -283,16 +283,30 @@ def render(text: str, resolve: Resolver, shift: int = 2, marks: Sequence[Mark] =
     block_index = -1
     for position, token in enumerate(tokens):
         if token.type in ("heading_open", "heading_close"):
-            token = tokens[position] = token.copy()
+            token = tokens[position] = _copy(token)
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
         elif token.type == "inline":
-            token = tokens[position] = token.copy()
+            token = tokens[position] = _copy(token)
             block_index += 1
             mine = [m for m in marks if m.block == block_index]
             if mine:
                 _mark(token, mine)
             token.children = _safe_children(token.children or [], resolve)
     return MD.renderer.render(tokens, MD.options, {})
+
+
+_TOKEN_FIELDS = tuple(each.name for each in fields(Token))
+
+
+def _copy(token: Token) -> Token:
+    """A shallow copy of ``token``, as ``Token.copy`` makes it (with an ``attrs`` dict of its own), three times as fast:
+    ``Token.copy`` goes through ``dataclasses.replace``, and a large dossier's pages and exports copy a token about
+    400,000 times."""
+    copied = object.__new__(Token)
+    for name in _TOKEN_FIELDS:
+        setattr(copied, name, getattr(token, name))
+    copied.attrs = dict(token.attrs)
+    return copied
 
 
 def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
@@ -312,7 +326,7 @@ def _safe_children(children: list[Token], resolve: Resolver) -> list[Token]:
             if url is None:
                 continue
             title = child.attrs.get("title")
-            child = child.copy()
+            child = _copy(child)
             child.attrs = {"href": url, **({"title": title} if title else {})}
             if target and target[0] == "web":
                 child.attrs["rel"] = "noopener noreferrer"

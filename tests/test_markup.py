@@ -135,3 +135,12 @@ def test_parsed_tokens_share_one_read_only_empty_mapping_and_copies_get_their_ow
     copy = empty[0].copy()
     copy.attrs["x"] = "y"
     assert copy.attrs == {"x": "y"} and not empty[0].attrs
+
+
+def test_a_copy_is_what_token_copy_makes_with_attributes_of_its_own() -> None:
+    tokens = markup.parse('# A\n\nB [c](https://example.org/ "t") d.')
+    for token in [*tokens, *(c for t in tokens for c in t.children or ())]:
+        copied = markup._copy(token)
+        assert copied == token.copy() and copied is not token
+        assert copied.attrs is not token.attrs and type(copied.attrs) is dict
+        assert copied.children is token.children  # shallow, as Token.copy
