@@ -24,14 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dossier import markup
 from dossier.dates import PartialDate, when
 from dossier.export_schema import FORMAT_VERSION, dossier_schema
 from dossier.model import Site
-from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source, role_anchor, source_anchor
+from dossier.passages import resolver, role_anchor, source_anchor, text_html
 from dossier.project import DATA, Output, Streamed
 from dossier.records import Actor, Event
 from dossier.registry import DOSSIER, TAG, by_name, page_url, published
@@ -209,17 +209,6 @@ def date_data(date: PartialDate | None) -> dict[str, Any] | None:
     }
 
 
-def resolver(event: Event | None = None) -> Callable[[str, str, str], str | None]:
-    """Where record links lead from a Markdown text (an event's own text also has its ``source:N`` links)."""
-
-    def resolve(scheme: str, record_id: str, title: str) -> str | None:
-        if scheme == SOURCE_SCHEME:
-            return resolve_source(event, record_id) if event is not None else None
-        return resolve_link(scheme, record_id, title)
-
-    return resolve
-
-
 def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[str, Any] | None:
     """A Markdown text as written, as HTML (links resolved), as plain text, and every link in it resolved."""
     if not text:
@@ -237,7 +226,7 @@ def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[
         resolved = resolve(*target, title)
         url = (base + resolved or "./") if resolved is not None else None
         links.append({"href": href, "kind": target[0], "target": target[1], "words": title or None, "url": url})
-    html = markup.render(text, resolve, shift=0).replace(markup.ROOT, base)
+    html = text_html(text, 0, event).replace(markup.ROOT, base)
     return {"markdown": text, "html": html, "text": plain(text), "links": links}
 
 

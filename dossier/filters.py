@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from dossier import i18n, markup
 from dossier.dates import PartialDate, when
 from dossier.model import Site
-from dossier.passages import SOURCE_SCHEME, resolve_link, resolve_source
+from dossier.passages import resolve_link, text_html
 from dossier.project import EXPORTS
 from dossier.records import Event
 from dossier.registry import STATUSES, kind_of, page_url
@@ -34,24 +34,12 @@ def autoescape(name: str | None) -> bool:
     return not name.startswith(f"{EXPORTS}/") or name.endswith((".html", ".htm", ".xml", ".svg"))
 
 
-@lru_cache(maxsize=65536)
-def _md_html(text: str, shift: int, event: Event | None) -> str:
-    def resolve(scheme: str, record_id: str, title: str) -> str | None:
-        if scheme == SOURCE_SCHEME:
-            return resolve_source(event, record_id) if event is not None else None
-        return resolve_link(scheme, record_id, title)
-
-    return markup.render(text, resolve, shift=shift)
-
-
 @jinja2.pass_context
 def md(context: jinja2.runtime.Context, text: str | None, event: Event | None = None, shift: int = 2) -> Markup:
     """Markdown to HTML, with record links made relative to the current page; ``event`` resolves its ``source:N`` links."""
     if not text:
         return Markup("")
-    if event is not None and f"{SOURCE_SCHEME}:" not in text:
-        event = None  # the same text renders the same for every event: one cache entry
-    return Markup(_md_html(text, shift, event).replace(markup.ROOT, context["root"]))
+    return Markup(text_html(text, shift, event).replace(markup.ROOT, context["root"]))
 
 
 @jinja2.pass_context

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from dossier import markup
@@ -224,3 +225,29 @@ def resolve_source(event: Any, number: str) -> str | None:
         return None
     source = event.sources[int(number) - 1]
     return f"{by_name('article').section}/{source.article}/#{source_anchor(event.id, int(number))}"
+
+
+def resolver(event: Any = None) -> Callable[[str, str, str], str | None]:
+    """Where record links lead from a Markdown text (an event's own text also has its ``source:N`` links)."""
+
+    def resolve(scheme: str, record_id: str, title: str) -> str | None:
+        if scheme == SOURCE_SCHEME:
+            return resolve_source(event, record_id) if event is not None else None
+        return resolve_link(scheme, record_id, title)
+
+    return resolve
+
+
+def text_html(text: str, shift: int, event: Any = None) -> str:
+    """A Markdown text as HTML, its record links resolved from :data:`markup.ROOT` (``event`` resolves its
+    ``source:N`` links), headings shifted down by ``shift``: made once per process for each text, shift and event,
+    since the pages, the exports and the timelines show the same texts (the first event that names no source shares
+    its entry with every other)."""
+    if event is not None and f"{SOURCE_SCHEME}:" not in text:
+        event = None
+    return _text_html(text, shift, event)
+
+
+@lru_cache(maxsize=65536)
+def _text_html(text: str, shift: int, event: Any) -> str:
+    return markup.render(text, resolver(event), shift=shift)

@@ -29,9 +29,9 @@ from urllib.parse import urlsplit
 
 from dossier import markup
 from dossier.dates import PartialDate, when
-from dossier.exports import address, json_pieces, plain, resolver, source_name, wanted
+from dossier.exports import address, json_pieces, plain, source_name, wanted
 from dossier.model import Site
-from dossier.passages import source_anchor
+from dossier.passages import source_anchor, text_html
 from dossier.project import DATA, Output, Streamed
 from dossier.records import Event
 from dossier.registry import STATUS_MEANINGS, page_url
@@ -173,5 +173,5 @@ def _inert(text: str) -> str:
 
 
 def _html(site: Site, text: str, event: Event | None = None) -> str:
-    rendered = markup.render(text, resolver(event), shift=2)
+    rendered = text_html(text, 2, event)
     return rendered.replace(markup.ROOT, site.dossier.base_url or "")

@@ -1,0 +1,28 @@
+"""Passages: where a text's record and source links lead, and its HTML made once per process."""
+
+from __future__ import annotations
+
+from dossier.dates import PartialDate
+from dossier.markup import ROOT
+from dossier.passages import text_html
+from dossier.records import Citation, Event
+
+
+def talks(event_id: str) -> Event:
+    return Event(event_id, "Talks", PartialDate(2022), "meeting", "confirmed", (Citation("art-1", "b"),))
+
+
+def test_text_html_resolves_record_links_and_an_events_source_links_from_the_root() -> None:
+    html = text_html("See [Ann](actor:ann) and [the source](source:1).\n\n# Heading", 2, talks("talks"))
+    assert html == (
+        f'<p>See <a href="{ROOT}actors/ann/">Ann</a> and <a href="{ROOT}articles/art-1/#cite-talks-1">the source</a>.</p>\n'
+        "<h3>Heading</h3>\n"
+    )
+    assert text_html("See [the source](source:1).", 2) == "<p>See the source.</p>\n"  # no event: its text is kept
+
+
+def test_text_html_is_made_once_for_a_text_and_shared_by_events_that_name_no_source() -> None:
+    text = "Only [Ann](actor:ann)."
+    assert text_html(text, 2, talks("one")) is text_html(text, 2, talks("two")) is text_html(text, 2)
+    with_source = "[It](source:1)."
+    assert text_html(with_source, 2, talks("one")) != text_html(with_source, 2, talks("two"))
