@@ -31,7 +31,7 @@ from dossier import markup
 from dossier.dates import PartialDate, when
 from dossier.export_schema import FORMAT_VERSION, dossier_schema
 from dossier.model import Site
-from dossier.passages import resolver, role_anchor, source_anchor, text_html
+from dossier.passages import resolver, role_anchor, source_anchor
 from dossier.project import DATA, Output, Streamed
 from dossier.records import Actor, Event
 from dossier.registry import DOSSIER, TAG, by_name, page_url, published
@@ -226,7 +226,7 @@ def text_data(site: Site, text: str | None, event: Event | None = None) -> dict[
         resolved = resolve(*target, title)
         url = (base + resolved or "./") if resolved is not None else None
         links.append({"href": href, "kind": target[0], "target": target[1], "words": title or None, "url": url})
-    html = text_html(text, 0, event).replace(markup.ROOT, base)
+    html = markup.render(text, resolve, shift=0).replace(markup.ROOT, base)  # once: not kept (see passages.text_html)
     return {"markdown": text, "html": html, "text": plain(text), "links": links}
 
 
