@@ -241,12 +241,17 @@ def resolver(event: Any = None) -> Callable[[str, str, str], str | None]:
 def text_html(text: str, shift: int, event: Any = None) -> str:
     """A Markdown text as HTML, its record links resolved from :data:`markup.ROOT` (``event`` resolves its
     ``source:N`` links), headings shifted down by ``shift``: made once per process for each text, shift and event,
-    since the pages and TimelineJS show the same texts at the same depth (an event that names no source shares its
-    entry with every other). ``dossier.json``, whose texts nothing else shows unshifted, renders them without
+    since the pages and TimelineJS show the same texts at the same depth (the text of an event that has no source
+    link shares its entry with every other). ``dossier.json``, whose texts nothing else shows unshifted, renders them without
     keeping them: kept, they were 30 MB more in a render worker at 10k."""
-    if event is not None and f"{SOURCE_SCHEME}:" not in text:
+    if event is not None and not names_a_source(text):
         event = None
     return _text_html(text, shift, event)
+
+
+def names_a_source(text: str) -> bool:
+    """Whether a Markdown text has a ``source:N`` link, as parsed (``source&#58;1`` and ``source\\:1`` are one too)."""
+    return any((target := markup.link_target(href)) and target[0] == SOURCE_SCHEME for href, _, _ in markup.links(text))
 
 
 @lru_cache(maxsize=65536)

@@ -26,3 +26,10 @@ def test_text_html_is_made_once_for_a_text_and_shared_by_events_that_name_no_sou
     assert text_html(text, 2, talks("one")) is text_html(text, 2, talks("two")) is text_html(text, 2)
     with_source = "[It](source:1)."
     assert text_html(with_source, 2, talks("one")) != text_html(with_source, 2, talks("two"))
+
+
+def test_a_source_link_is_resolved_however_its_colon_is_written() -> None:
+    event = talks("talks")
+    expected = f'<p><a href="{ROOT}articles/art-1/#cite-talks-1">it</a></p>\n'
+    for text in ("[it](source:1)", "[it](source&#58;1)", "[it](source\\:1)", "[it][r]\n\n[r]: source&#58;1"):
+        assert text_html(text, 2, event) == expected, text
