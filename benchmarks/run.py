@@ -138,6 +138,8 @@ def _memory(pid: int) -> dict[str, Any] | None:
 def timed_run(command: list[str]) -> tuple[float, float]:
     """Run ``command``; the seconds it took, and the CPU-seconds (user and system) it and its children used. On a
     shared machine the CPU-seconds move less than the seconds, and they bound what more cores could win."""
+    # RUSAGE_CHILDREN counts the children waited for: ``dossier build``'s forked render workers are joined before it
+    # ends, Pagefind's Python wrapper execs the binary, Hugo is one process. (The preview's fork server is not.)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(command, check=True, capture_output=True)

@@ -132,11 +132,9 @@ def batched(pieces: Iterator[str]) -> Iterator[str]:
     would be longer than ``JOINED`` characters is passed on as its pieces: no piece grows from one level of
     including to the next, so a large output (the timeline's list of every event) is never held as one string."""
     while batch := list(islice(pieces, BATCH)):
-        joined = "".join(batch)
-        if len(joined) <= JOINED:
-            yield joined
+        if sum(map(len, batch)) <= JOINED:
+            yield "".join(batch)
         else:
-            del joined
             yield from batch
 
 
