@@ -199,7 +199,8 @@ def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, b
     event, actor = rng.choice(events), rng.choice(actors)
     if kind == "title":
         _set_line(event, "title", f'"Edited title {step}"')
-    elif kind == "date":
+    elif kind == "date":  # before an event it comes after, it breaks the build, until a restore
+        undo.append((event, event.read_bytes()))
         _set_line(event, "date", f'"2021-{rng.randint(1, 12):02d}"')
         _set_line(event, "end", '"2023-01-01"')
     elif kind == "rename":
