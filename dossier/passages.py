@@ -242,8 +242,8 @@ def text_html(text: str, shift: int, event: Any = None) -> str:
     """A Markdown text as HTML, its record links resolved from :data:`markup.ROOT` (``event`` resolves its
     ``source:N`` links), headings shifted down by ``shift``: made once per process for each text, shift and event,
     since the pages and TimelineJS show the same texts at the same depth (the text of an event that has no source
-    link shares its entry with every other). ``dossier.json``, whose texts nothing else shows unshifted, renders them without
-    keeping them: kept, they were 30 MB more in a render worker at 10k."""
+    link shares its entry with every other). ``dossier.json``, whose texts nothing else shows unshifted, renders
+    them without keeping them: kept, they were 30 MB more in a render worker at 10k."""
     if event is not None and not names_a_source(text):
         event = None
     return _text_html(text, shift, event)
