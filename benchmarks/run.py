@@ -41,9 +41,9 @@ def child_build(project: Path, out: Path) -> None:
     peaks: dict[str, int] = {}
     real_index = build_module.run_pagefind
 
-    def index(site: Path) -> None:  # the render workers have ended, Pagefind has not started
+    def index(site: Path, *args: Any, **kwargs: Any) -> None:  # the render workers have ended, Pagefind has not started
         peaks["workers_kb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        real_index(site)
+        real_index(site, *args, **kwargs)
 
     build_module.run_pagefind = index  # type: ignore[assignment]
     started = time.perf_counter()

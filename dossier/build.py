@@ -36,6 +36,7 @@ from dossier.project import Output, export_templates
 from dossier.recording import Readers
 from dossier.records import Records
 from dossier.render import render_apart, render_site
+from dossier.search_entries import index_parts
 from dossier.write import (
     MARKER,
     check_outputs,
@@ -253,7 +254,7 @@ class Session:
             if index:  # after rendering, not page by page while rendering: see docs/performance.md
                 tell("index", 0, 0)
                 with report.phase("index"):
-                    run_pagefind(folder)
+                    run_pagefind(folder, parts=index_parts(site.search))
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
 
@@ -312,7 +313,7 @@ class Session:
             stop()
             remove_leftovers(out)
             with staging(out, BUNDLE) as bundle:
-                run_pagefind(out, bundle, cancel=cancel)
+                run_pagefind(out, bundle, cancel=cancel, parts=index_parts(previous.site.search))
                 keep_old_chunks(out / BUNDLE, bundle)
                 stop()
                 os.chmod(bundle, 0o755)

@@ -7,6 +7,12 @@ pages, where a failed write is an error. A small client of our own speaks the
 service's protocol (base64 JSON messages, each ended by a comma): Pagefind's
 Python API polls for each answer every 0.1 s, which a build and every preview
 rebuild would pay.
+
+Pagefind holds all it indexes in memory until it writes the index (3 GB for a
+20,000-event dossier), so a large dossier is indexed in parts
+(``search_entries.index_parts``), one Pagefind after the other, each on a folder
+of hard links to its pages; the search page reads the list of parts
+(``dossier-parts.json``) and searches them all.
 """
 
 from __future__ import annotations
@@ -16,10 +22,13 @@ import binascii
 import contextlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -31,17 +40,92 @@ from dossier.write import MARKER, MARKER_TEXT, write_files
 
 BUNDLE = "pagefind"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")  # what the search page loads first
+PARTS = "dossier-parts.json"  # the folders of the index's parts in the bundle, oldest first: what the search page loads
 
 
-def run_pagefind(site_dir: Path, bundle: Path | None = None, cancel: threading.Event | None = None) -> None:
-    """Index ``site_dir`` into ``bundle`` (default ``site_dir/pagefind``) with the binary that ``pagefind[bin]`` ships.
+def run_pagefind(
+    site_dir: Path, bundle: Path | None = None, cancel: threading.Event | None = None, parts: Sequence[Sequence[str]] = ()
+) -> None:
+    """Index ``site_dir`` into ``bundle`` (default ``site_dir/pagefind``) with the binary that ``pagefind[bin]`` ships:
+    the whole folder at once, or with ``parts`` (lists of page paths) each part by its own Pagefind, into the
+    bundle's folder ``part-N/`` (the first at its top), the pages not in any part that ask to be indexed with the first.
 
     Raises PagefindError when Pagefind fails or returns an index that is not whole, OSError when
     the index cannot be written, KeyboardInterrupt when Pagefind was stopped by Ctrl-C, and
     Cancelled when ``cancel`` was set while it ran (Pagefind is stopped at once).
     """
-    files = index_files(site_dir, cancel)
-    write_files([*files, Output(MARKER, MARKER_TEXT)], bundle or site_dir / BUNDLE)  # marked: see write.remove_leftovers
+    target = bundle or site_dir / BUNDLE
+    files = index_files(site_dir, cancel) if len(parts) < 2 else list(_in_parts(site_dir, parts, target, cancel))
+    folders = [part_folder(number) for number in range(max(len(parts), 1))]
+    listed = Output(PARTS, json.dumps(folders).encode())
+    write_files([*files, listed, Output(MARKER, MARKER_TEXT)], target)  # marked: see write.remove_leftovers
+
+
+def part_folder(number: int) -> str:
+    """Where the index's part ``number`` (from 0) lies in the bundle."""
+    return f"part-{number + 1}/" if number else ""
+
+
+def _in_parts(site_dir: Path, parts: Sequence[Sequence[str]], scratch: Path, cancel: threading.Event | None) -> Iterator[Output]:
+    """Each part's index, its paths under its folder: each part is a folder of hard links in ``scratch`` (made while
+    Pagefind indexes the one before), indexed and removed."""
+    listed = {path for part in parts for path in part}
+    others = [path for path in _pages(site_dir) if path not in listed and _asks_to_be_indexed(site_dir / path)]
+    scratch.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(1, thread_name_prefix="dossier-index-parts") as pool:
+        made = [pool.submit(_linked, site_dir, [*others, *part] if not n else part, scratch) for n, part in enumerate(parts)]
+        try:
+            for number, folder in enumerate(made):
+                prefix = part_folder(number)
+                for output in index_files(folder.result(), cancel):
+                    yield Output(prefix + output.path, output.data)
+                shutil.rmtree(folder.result(), ignore_errors=True)
+        finally:
+            _remove(made)
+
+
+def _remove(folders: list[Future[Path]]) -> None:
+    """Remove the part folders made or being made (the ones not yet begun are not made)."""
+    for future in folders:
+        if not future.cancel() and future.exception() is None:
+            shutil.rmtree(future.result(), ignore_errors=True)
+
+
+def _pages(site_dir: Path) -> Iterator[str]:
+    """The HTML files of a site, as paths under it, outside its search bundle and hidden folders."""
+    for folder, subfolders, names in os.walk(site_dir):
+        here = os.path.relpath(folder, site_dir)
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and not (here == "." and d == BUNDLE)]
+        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
+        yield from (prefix + name for name in names if name.endswith(".html"))
+
+
+def _asks_to_be_indexed(page: Path) -> bool:
+    """Whether a page marks what Pagefind should index (a page of a theme's own that indexes more than records)."""
+    try:
+        return b"data-pagefind-body" in page.read_bytes()
+    except OSError:
+        return False
+
+
+def _linked(site_dir: Path, paths: Sequence[str], scratch: Path) -> Path:
+    """A new folder in ``scratch`` with the files ``paths`` of ``site_dir`` at the same paths, as hard links (copies
+    where links cannot be made); paths with no file are left out."""
+    folder = Path(tempfile.mkdtemp(prefix=".part-", dir=scratch))
+    made: set[str] = set()
+    for path in paths:
+        parent, _, _ = path.rpartition("/")
+        if parent and parent not in made:
+            os.makedirs(folder / parent, exist_ok=True)
+            made.add(parent)
+        try:
+            os.link(site_dir / path, folder / path)
+        except FileNotFoundError:
+            continue
+        except OSError:  # another file system, or one without hard links
+            with contextlib.suppress(FileNotFoundError):
+                shutil.copyfile(site_dir / path, folder / path)
+    return folder
 
 
 def index_files(site_dir: Path, cancel: threading.Event | None = None) -> list[Output]:

@@ -17,6 +17,7 @@ from dossier.i18n import CATALOGS, RIGHT_TO_LEFT
 from dossier.project import DEFAULT_THEME
 from dossier.registry import ACTOR_KIND_LABELS, DOSSIER, EVENT_KINDS, STATUS_MEANINGS, RecordType, every_type
 from dossier.schema import MAX_ITEMS, Field
+from dossier.search_entries import PART_PAGES
 
 TARGET = Path("docs/reference.md")
 
@@ -312,6 +313,15 @@ def _themes() -> list[str]:
         "(`{{ super() }}` keeps the theme's content of a block):",
         "",
         *(f"- `{name}`: {text}" for name, text in BLOCKS.items()),
+        "",
+        "The search index is `site/pagefind/`. A dossier of more than "
+        f"{PART_PAGES:,} event, actor and article pages is indexed in parts",
+        f"of at most {PART_PAGES:,} pages, each by its own Pagefind (its memory grows with what it indexes at once), cut by",
+        'the date the search sorts by: `pagefind/dossier-parts.json` lists their folders, oldest first (`["", "part-2/", …]`;',
+        '`[""]` for one index). A theme\'s own search page loads `pagefind.js` from each folder and puts their answers',
+        "together as the default theme's `static/search.js` does: filter counts added up, results by score or, sorted by",
+        "date, one part's after the other's. Ranking by best match is each part's own, so its order can differ a little",
+        "from one index's; the results and their counts are the same, and sorted by date they come in date order.",
         "",
         "## Languages",
         "",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from dossier.chronology import when
 from dossier.dates import PartialDate
@@ -14,6 +15,7 @@ from dossier.dates import when as date_when
 from dossier.i18n import ENGLISH, Labels
 from dossier.memo import Fresh, Memo, Once
 from dossier.records import Actor, Article, Event
+from dossier.registry import page_url
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class SearchEntry:
 
 
 MONTHS_INDEXED = 36  # months an event's span may cover and still be found by each of them
+PART_PAGES = 5000  # pages per part of a split search index: Pagefind's memory grows with what it indexes at once
 
 
 def _months(date: PartialDate, end: PartialDate | None) -> list[str]:
@@ -134,3 +137,22 @@ def span(events: Sequence[Event], labels: Labels = ENGLISH) -> str:
     first = min((event.date for event in events), key=PartialDate.sort_key)
     last = max((event.end or event.date for event in events), key=PartialDate.latest)
     return date_when(first, last, labels=labels)
+
+
+def index_parts(search: Mapping[str, Mapping[str, SearchEntry]], size: int | None = None) -> tuple[tuple[str, ...], ...]:
+    """The pages of each part of the search index, oldest first, as paths under the site (``events/ID/index.html``):
+    none when the pages fit in one index. Pagefind holds everything it indexes in memory until it writes the index
+    (about 1 GB for 8,000 pages), so a larger dossier is indexed in parts of at most ``size`` pages, each by its own
+    Pagefind. The parts follow the date the search sorts by, so the search page puts their results sorted by date
+    one after the other, in the order of the parts (``size`` defaults to ``PART_PAGES``)."""
+    size = size or PART_PAGES
+    pages = sorted(
+        (entry.sort_date, page_url(kind, record_id) + "index.html")
+        for kind, entries in search.items()
+        for record_id, entry in entries.items()
+    )
+    if len(pages) <= size:
+        return ()
+    count = -(-len(pages) // size)  # parts as even as they can be, so the last is not a remnant
+    cuts = [len(pages) * i // count for i in range(count + 1)]
+    return tuple(tuple(path for _, path in pages[a:b]) for a, b in pairwise(cuts))

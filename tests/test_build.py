@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
+import json
 import multiprocessing
 import os
 import random
@@ -20,7 +21,7 @@ from typing import TypeVar
 import pytest
 
 import dossier.build
-from dossier import index
+from dossier import index, search_entries
 from dossier.build import Session, build
 from dossier.errors import Cancelled, DossierError, PagefindError
 from dossier.pages import Produce
@@ -308,6 +309,24 @@ def test_a_deferred_build_swaps_in_the_edited_page_first_and_catch_up_the_rest(t
     assert slow in made and "data/dossier.json" in made and not session.pending
     build(project, tmp_path / "fresh", search=False)
     assert tree_diff(tree(out), tree(tmp_path / "fresh"), ("fresh", "caught up")) == ""
+
+
+def test_the_preview_catches_up_on_a_large_dossiers_search_index_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_entries, "PART_PAGES", 3)
+    project = sample_copy(tmp_path)
+    out = tmp_path / "site"
+    session = Session(project)
+    session.build(out, defer=True)  # a preview's build: the index follows in the catch-up
+    assert not (out / "pagefind").exists()
+    assert "pagefind/pagefind-entry.json" in session.catch_up(search=True)
+    assert json.loads((out / "pagefind" / index.PARTS).read_text()) == ["", "part-2/", "part-3/"]
+    for folder in ("", "part-2/", "part-3/"):
+        assert (out / "pagefind" / folder / "pagefind.js").is_file()
+        assert json.loads((out / "pagefind" / folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "site"]  # no staging or part folders left
+    assert not [p for p in out.rglob(".part-*")]
 
 
 def _never_ending_export(site: object) -> list[Output]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import json
 import os
 import re
@@ -22,14 +23,17 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+import dossier.index
+from dossier import search_entries
 from dossier.build import build, check
 from dossier.dates import PartialDate
 from dossier.errors import PagefindError
-from dossier.index import _Service
+from dossier.index import PARTS, _Service
 from dossier.model import link_records
+from dossier.project import Output
 from dossier.records import Event
-from dossier.search_entries import span
-from tests.conftest import AXE_JS, free_port, wait_for
+from dossier.search_entries import index_parts, span
+from tests.conftest import AXE_JS, SAMPLE, free_port, wait_for
 from tests.helpers import sample_copy, tree
 
 REPO = Path(__file__).parent.parent
@@ -217,6 +221,31 @@ def test_an_error_pagefind_reports_fails_the_build_and_keeps_the_site(tmp_path: 
     assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
 
 
+def test_a_part_pagefind_fails_on_fails_the_build_keeps_the_site_and_leaves_no_part_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = sample_copy(tmp_path)
+    out = project / "site"
+    build(project, out)
+    before = tree(out)
+    real, seen = dossier.index.index_files, []
+
+    def second_fails(folder: Path, cancel: object = None) -> list[Output]:
+        seen.append(sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html")))
+        if len(seen) == 2:
+            raise PagefindError("search indexing failed: cannot index this part")
+        return real(folder)
+
+    monkeypatch.setattr(search_entries, "PART_PAGES", 3)
+    monkeypatch.setattr(dossier.index, "index_files", second_fails)
+    with pytest.raises(PagefindError) as error:
+        build(project, out)
+    assert str(error.value) == "search indexing failed: cannot index this part"
+    assert tree(out) == before
+    assert sorted(p.name for p in project.iterdir()) == ["content", "site"]
+    assert [len(pages) for pages in seen] == [3, 3]  # each part on a folder of its own pages only
+
+
 def test_pagefinds_answers_are_read_whole_however_the_pipe_cuts_them() -> None:
     read, write = os.pipe()
     answers = [base64.b64encode(json.dumps({"message_id": 1, "payload": {"n": n}}).encode()) for n in range(3)]
@@ -275,12 +304,12 @@ class Index:
     def __init__(self, page: Page, base: str) -> None:
         self.page, self.base, self.path = page, base, "/" + base.split("/", 3)[3]
 
-    def search(self, term: str | None, **options: Any) -> list[dict[str, Any]]:
-        return self.page.evaluate(SEARCH, [self.base + "pagefind/", term, options])
+    def search(self, term: str | None, bundle: str = "pagefind/", **options: Any) -> list[dict[str, Any]]:
+        return self.page.evaluate(SEARCH, [self.base + bundle, term, options])
 
-    def urls(self, term: str | None, **options: Any) -> list[str]:
+    def urls(self, term: str | None, bundle: str = "pagefind/", **options: Any) -> list[str]:
         """Result pages as site-relative paths ("events/ID/"), whatever the prefix."""
-        return [r["url"].removeprefix(self.path) for r in self.search(term, **options)]
+        return [r["url"].removeprefix(self.path) for r in self.search(term, bundle, **options)]
 
     def filters(self) -> dict[str, dict[str, int]]:
         return self.page.evaluate(FILTERS, self.base + "pagefind/")
@@ -440,6 +469,88 @@ def test_the_search_page_with_results_and_filters_has_no_axe_violations(base: st
     result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
     violations = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
     assert violations == []
+
+
+# ---------------------------------------------------------------------------
+# A large dossier's index, made in parts (the sample, in parts of three pages)
+
+
+@pytest.fixture(scope="module")
+def parted_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("parted") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_entries, "PART_PAGES", 3)
+        build(SAMPLE, out)
+    return out
+
+
+def sample_dates() -> dict[str, str]:
+    """The date each indexed page of the sample sorts by, by site-relative path ("events/ID/")."""
+    search = link_records(check(SAMPLE)).search
+    return {f"{kind}s/{record_id}/": entry.sort_date for kind, entries in search.items() for record_id, entry in entries.items()}
+
+
+def test_a_large_dossier_is_indexed_in_parts_that_follow_the_date(parted_site: Path, sample_site: Path) -> None:
+    bundle = parted_site / "pagefind"
+    assert json.loads((bundle / PARTS).read_text()) == ["", "part-2/", "part-3/"]
+    assert json.loads((sample_site / "pagefind" / PARTS).read_text()) == [""]  # a small one is one index, as before
+    for folder in ("", "part-2/", "part-3/"):
+        entry = json.loads((bundle / folder / "pagefind-entry.json").read_text())
+        assert entry["languages"]["en"]["page_count"] == 3, folder
+    assert sorted(p.name for p in bundle.iterdir() if p.is_dir()) == ["filter", "fragment", "index", "part-2", "part-3"]
+    parts = index_parts(link_records(check(SAMPLE)).search, 3)
+    dates = sample_dates()
+    spans = [[dates[path.removesuffix("index.html")] for path in part] for part in parts]
+    assert all(max(a) <= min(b) for a, b in itertools.pairwise(spans))  # each part's dates come after the ones before
+    assert len({date for span in spans for date in span}) > 3  # so the parts cut across dates
+
+
+def test_each_part_indexes_its_own_pages(parted_site: Path, serve_static: Callable[..., str], browser: Any) -> None:
+    parts = index_parts(link_records(check(SAMPLE)).search, 3)
+    base = serve_static(parted_site, prefix="/some/path/")
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base)
+        index = Index(page, base)
+        found = [sorted(index.urls(None, bundle)) for bundle in ("pagefind/", "pagefind/part-2/", "pagefind/part-3/")]
+    finally:
+        context.close()
+    assert found == [sorted(path.removesuffix("index.html") for path in part) for part in parts]
+
+
+def test_the_search_page_searches_every_part_as_one_index(
+    parted_site: Path, sample_site: Path, serve_static: Callable[..., str], page: Page
+) -> None:
+    dates = sample_dates()
+    base = serve_static(parted_site, prefix="/some/path/")
+    one = serve_static(sample_site)
+    page.goto(base + "search/")
+    expect(page.locator(".search-status")).to_have_text("Type words, or choose filters, to search 9 pages.")
+    counts = page.locator(".facet .count").all_text_contents()
+    page.goto(one + "search/")
+    expect(page.locator(".search-status")).to_have_text("Type words, or choose filters, to search 9 pages.")
+    assert page.locator(".facet .count").all_text_contents() == counts  # the parts' counts added up
+    every = "?type=event&type=actor&type=article"
+    for query, order in ((every + "&sort=newest", -1), (every + "&sort=oldest", 1), ("?type=event&sort=newest", -1)):
+        page.goto(base + "search/" + query)
+        expect(page.locator(".search-status")).to_contain_text("results")
+        links = [link.removeprefix(base) for link in shown(page)]
+        expected = {path for path in dates if query.startswith(every) or path.startswith("events/")}
+        assert set(links) == expected, query
+        assert [dates[link] for link in links] == sorted((dates[link] for link in links), reverse=order < 0), query
+    page.goto(base + "search/?q=Capital")
+    expect(page.locator(".search-status")).to_contain_text("results for “Capital”")
+    by_parts = (
+        page.locator(".search-status").text_content(),
+        set(shown(page)),
+        page.locator(".facet .count").all_text_contents(),
+    )
+    page.goto(one + "search/?q=Capital")
+    expect(page.locator(".search-status")).to_contain_text("results for “Capital”")
+    whole = (page.locator(".search-status").text_content(), set(shown(page)), page.locator(".facet .count").all_text_contents())
+    assert by_parts[0] == whole[0] and by_parts[2] == whole[2]
+    assert {link.removeprefix(base) for link in by_parts[1]} == {link.removeprefix(one) for link in whole[1]}
 
 
 # ---------------------------------------------------------------------------

@@ -219,7 +219,7 @@ def test_ctrl_c_while_catching_up_says_nothing_about_a_failed_index(
     preview.rebuild(["content/events/2022-02-27-call.yaml"])
     capsys.readouterr()
 
-    def interrupted(site: Path, bundle: Path | None = None, cancel: object = None) -> None:
+    def interrupted(site: Path, bundle: Path | None = None, cancel: object = None, parts: object = ()) -> None:
         raise KeyboardInterrupt  # Pagefind got the terminal's Ctrl-C too (see index._Service.fail)
 
     monkeypatch.setattr("dossier.build.run_pagefind", interrupted)

@@ -2,7 +2,8 @@
    with or without words, results with their type, date and status in the theme's own typography. Everything the
    reader chooses lives in the URL (?q=...&actor=ID&status=S&sort=newest), so a search survives a reload and can be
    shared. Text from the index is only ever inserted as text; an excerpt keeps Pagefind's <mark>s and nothing else.
-   Its words come translated with the page's data (#search-labels, "text"), keyed by their English. */
+   Its words come translated with the page's data (#search-labels, "text"), keyed by their English. A large dossier's
+   index comes in parts (pagefind/dossier-parts.json), each searched by a Pagefind of its own and put together here. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -214,6 +215,48 @@
     });
   }
 
+  function loadPart(folder) {
+    var part = null;
+    return import(bundle + folder + "pagefind.js").then(function (module) {
+      part = module;
+      return part.options({ excerptLength: 24 });
+    }).then(function () {
+      return part.init();
+    }).then(function () {
+      return part;
+    });
+  }
+
+  // Filter counts of several parts, added up.
+  function summed(all) {
+    var total = {};
+    all.forEach(function (filters) {
+      Object.keys(filters || {}).forEach(function (name) {
+        var into = total[name] = total[name] || {};
+        Object.keys(filters[name]).forEach(function (value) { into[value] = (into[value] || 0) + filters[name][value]; });
+      });
+    });
+    return total;
+  }
+
+  // The parts of an index answering as one: filter counts added up; results by score or, sorted by date, each part's
+  // sorted results one after the other (the parts follow the date the search sorts by).
+  function together(parts) {
+    function each(call) { return Promise.all(parts.map(call)); }
+    return {
+      filters: function () { return each(function (part) { return part.filters(); }).then(summed); },
+      search: function (words, options) {
+        return each(function (part) { return part.search(words, options); }).then(function (answers) {
+          if (answers.some(function (answer) { return !answer; })) return null;
+          var inOrder = options.sort && options.sort.date === "desc" ? answers.slice().reverse() : answers;
+          var merged = [].concat.apply([], inOrder.map(function (answer) { return answer.results; }));
+          if (!options.sort) merged.sort(function (a, b) { return b.score - a.score; });
+          return { results: merged, filters: summed(answers.map(function (answer) { return answer.filters; })) };
+        });
+      }
+    };
+  }
+
   var typing = null;
   input.addEventListener("input", function () {
     clearTimeout(typing);
@@ -233,12 +276,14 @@
   input.value = initial.q;
   sortField.value = initial.sort;
   root.querySelector(".search-options").hidden = false;
-  import(bundle + "pagefind.js").then(function (module) {
-    pagefind = module;
-    return pagefind.options({ excerptLength: 24 });
-  }).then(function () {
-    return pagefind.init();
-  }).then(function () {
+  // A large dossier's index comes in parts, each a Pagefind of its own (dossier-parts.json: their folders, oldest first).
+  fetch(bundle + "dossier-parts.json").then(function (response) {
+    return response.ok ? response.json() : [""];
+  }).catch(function () { return [""]; }).then(function (folders) {
+    var valid = Array.isArray(folders) && folders.length && folders.every(function (f) { return /^(part-\d+\/)?$/.test(f); });
+    return Promise.all((valid ? folders : [""]).map(loadPart));
+  }).then(function (parts) {
+    pagefind = parts.length === 1 ? parts[0] : together(parts);
     return pagefind.filters();
   }).then(function (all) {
     var total = 0;
