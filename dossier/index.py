@@ -10,8 +10,8 @@ rebuild would pay.
 
 Pagefind holds all it indexes in memory until it writes the index (3 GB for a
 20,000-event dossier), so a large dossier is indexed in parts
-(``search_entries.index_parts``), one Pagefind after the other, each on a folder
-of hard links to its pages; the search page reads the list of parts
+(``search_entries.index_parts``), two Pagefinds at a time, each on a folder of
+hard links to its pages; the search page reads the list of parts
 (``dossier-parts.json``) and searches them all.
 """
 
@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO, Any, NoReturn
 
@@ -36,6 +36,7 @@ from pagefind.service import get_executable
 
 from dossier.errors import Cancelled, PagefindError
 from dossier.project import Output
+from dossier.search_entries import PARTS_AT_ONCE
 from dossier.write import MARKER, MARKER_TEXT, write_files
 
 BUNDLE = "pagefind"
@@ -55,7 +56,7 @@ def run_pagefind(
     Cancelled when ``cancel`` was set while it ran (Pagefind is stopped at once).
     """
     target = bundle or site_dir / BUNDLE
-    files = index_files(site_dir, cancel) if len(parts) < 2 else list(_in_parts(site_dir, parts, target, cancel))
+    files = index_files(site_dir, cancel) if len(parts) < 2 else _in_parts(site_dir, parts, target, cancel)
     folders = [part_folder(number) for number in range(max(len(parts), 1))]
     listed = Output(PARTS, json.dumps(folders).encode())
     write_files([*files, listed, Output(MARKER, MARKER_TEXT)], target)  # marked: see write.remove_leftovers
@@ -66,29 +67,43 @@ def part_folder(number: int) -> str:
     return f"part-{number + 1}/" if number else ""
 
 
-def _in_parts(site_dir: Path, parts: Sequence[Sequence[str]], scratch: Path, cancel: threading.Event | None) -> Iterator[Output]:
-    """Each part's index, its paths under its folder: each part is a folder of hard links in ``scratch`` (made while
-    Pagefind indexes the one before), indexed and removed."""
+def _in_parts(site_dir: Path, parts: Sequence[Sequence[str]], scratch: Path, cancel: threading.Event | None) -> list[Output]:
+    """Each part's index, its paths under its folder: each part is a folder of hard links in ``scratch``, indexed and
+    removed, ``PARTS_AT_ONCE`` at a time. The first failure stops the other Pagefinds and is raised."""
     listed = {path for part in parts for path in part}
     others = [path for path in _pages(site_dir) if path not in listed and _asks_to_be_indexed(site_dir / path)]
     scratch.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(1, thread_name_prefix="dossier-index-parts") as pool:
-        made = [pool.submit(_linked, site_dir, [*others, *part] if not n else part, scratch) for n, part in enumerate(parts)]
+    stop = threading.Event()
+    with ThreadPoolExecutor(PARTS_AT_ONCE, thread_name_prefix="dossier-index-part") as pool:
+        made = [
+            pool.submit(_index_part, site_dir, [*others, *part] if not n else part, scratch, stop) for n, part in enumerate(parts)
+        ]
         try:
-            for number, folder in enumerate(made):
-                prefix = part_folder(number)
-                for output in index_files(folder.result(), cancel):
-                    yield Output(prefix + output.path, output.data)
-                shutil.rmtree(folder.result(), ignore_errors=True)
+            while True:
+                done, running = wait(made, timeout=0.05, return_when=FIRST_EXCEPTION)
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled("search indexing was stopped by a newer save")
+                failure = next((f.exception() for f in made if f in done and f.exception() is not None), None)
+                if failure is not None:
+                    raise failure
+                if not running:
+                    break
         finally:
-            _remove(made)
+            stop.set()  # Pagefinds still running are killed, parts not begun are not
+            for future in made:
+                future.cancel()
+    return [Output(part_folder(n) + output.path, output.data) for n, future in enumerate(made) for output in future.result()]
 
 
-def _remove(folders: list[Future[Path]]) -> None:
-    """Remove the part folders made or being made (the ones not yet begun are not made)."""
-    for future in folders:
-        if not future.cancel() and future.exception() is None:
-            shutil.rmtree(future.result(), ignore_errors=True)
+def _index_part(site_dir: Path, paths: Sequence[str], scratch: Path, stop: threading.Event) -> list[Output]:
+    """The index of the pages ``paths`` of ``site_dir``, made on a folder of links to them in ``scratch``."""
+    if stop.is_set():
+        raise Cancelled("search indexing was stopped")
+    folder = _linked(site_dir, paths, scratch)
+    try:
+        return index_files(folder, stop)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _pages(site_dir: Path) -> Iterator[str]:

@@ -34,6 +34,7 @@ class SearchEntry:
 
 MONTHS_INDEXED = 36  # months an event's span may cover and still be found by each of them
 PART_PAGES = 5000  # pages per part of a split search index: Pagefind's memory grows with what it indexes at once
+PARTS_AT_ONCE = 2  # Pagefinds indexing parts at the same time: one keeps about one core busy
 
 
 def _months(date: PartialDate, end: PartialDate | None) -> list[str]:
@@ -144,7 +145,8 @@ def index_parts(search: Mapping[str, Mapping[str, SearchEntry]], size: int | Non
     none when the pages fit in one index. Pagefind holds everything it indexes in memory until it writes the index
     (about 1 GB for 8,000 pages), so a larger dossier is indexed in parts of at most ``size`` pages, each by its own
     Pagefind. The parts follow the date the search sorts by, so the search page puts their results sorted by date
-    one after the other, in the order of the parts (``size`` defaults to ``PART_PAGES``)."""
+    one after the other, in the order of the parts (``size`` defaults to ``PART_PAGES``). Their number is a multiple
+    of ``PARTS_AT_ONCE``, so the Pagefinds that run at the same time finish together."""
     size = size or PART_PAGES
     pages = sorted(
         (entry.sort_date, page_url(kind, record_id) + "index.html")
@@ -153,6 +155,7 @@ def index_parts(search: Mapping[str, Mapping[str, SearchEntry]], size: int | Non
     )
     if len(pages) <= size:
         return ()
-    count = -(-len(pages) // size)  # parts as even as they can be, so the last is not a remnant
+    count = -(-len(pages) // size)
+    count += -count % PARTS_AT_ONCE  # parts as even as they can be, so the last is not a remnant
     cuts = [len(pages) * i // count for i in range(count + 1)]
     return tuple(tuple(path for _, path in pages[a:b]) for a, b in pairwise(cuts))

@@ -30,18 +30,18 @@ def test_parts_follow_the_date_search_sorts_by_and_are_as_even_as_they_can_be() 
             "article": {"report": "2022-02-01"},
         }
     )
-    assert index_parts(search, 3) == (
-        ("actors/undated/index.html", "actors/first-seen/index.html"),
-        ("events/early/index.html", "events/mid-too/index.html"),  # the same date: by path
-        ("events/mid/index.html", "articles/report/index.html", "events/late/index.html"),
+    assert index_parts(search, 3) == (  # three parts of at most three pages, made four: two Pagefinds run at once
+        ("actors/undated/index.html",),
+        ("actors/first-seen/index.html", "events/early/index.html"),
+        ("events/mid-too/index.html", "events/mid/index.html"),  # the same date: by path
+        ("articles/report/index.html", "events/late/index.html"),
     )
 
 
 def test_every_page_is_in_exactly_one_part_and_no_part_is_over_the_size() -> None:
     search = entries({"event": {f"event-{i:05d}": f"20{10 + i % 13}-{1 + i % 12:02d}-01" for i in range(10_001)}})
     parts = index_parts(search, 2_500)
-    assert len(parts) == 5
-    assert [len(part) for part in parts] == [2000, 2000, 2000, 2000, 2001]
+    assert [len(part) for part in parts] == [1666, 1667, 1667, 1667, 1667, 1667]  # five needed, made six
     pages = [page for part in parts for page in part]
     assert sorted(pages) == sorted(f"events/{record_id}/index.html" for record_id in search["event"])
     dates = [search["event"][page.split("/")[1]].sort_date for page in pages]
@@ -53,3 +53,13 @@ def test_the_size_of_a_part_is_read_when_the_parts_are_made(monkeypatch: pytest.
     assert index_parts(search) == ()
     monkeypatch.setattr(search_entries, "PART_PAGES", 2)
     assert [len(part) for part in index_parts(search)] == [2, 2]
+
+
+def test_the_number_of_parts_is_a_multiple_of_the_pagefinds_that_run_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    search = entries({"event": {f"e{i:02d}": f"2022-01-{1 + i:02d}" for i in range(10)}})
+    assert [len(part) for part in index_parts(search, 4)] == [2, 3, 2, 3]
+    monkeypatch.setattr(search_entries, "PARTS_AT_ONCE", 3)
+    assert [len(part) for part in index_parts(search, 4)] == [3, 3, 4]
+    monkeypatch.setattr(search_entries, "PARTS_AT_ONCE", 1)
+    assert [len(part) for part in index_parts(search, 4)] == [3, 3, 4]
+    assert [len(part) for part in index_parts(search, 5)] == [5, 5]
