@@ -252,9 +252,10 @@ class Session:
                 written.update(there, (p for p in files_in(folder) if p != MARKER), (o.path for o in static))
             report.rendered = sum(1 for job in run if isinstance(job, Page))
             if index:  # after rendering, not page by page while rendering: see docs/performance.md
-                tell("index", 0, 0)
+                parts = index_parts(site.search)
+                tell("index", 0, len(parts) if len(parts) > 1 else 0)  # a count of parts, or the seconds of one index
                 with report.phase("index"):
-                    run_pagefind(folder, parts=index_parts(site.search))
+                    run_pagefind(folder, parts=parts, progress=lambda done, total: tell("index", done, total))
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
 

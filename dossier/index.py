@@ -27,7 +27,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -45,18 +45,23 @@ PARTS = "dossier-parts.json"  # the folders of the index's parts in the bundle, 
 
 
 def run_pagefind(
-    site_dir: Path, bundle: Path | None = None, cancel: threading.Event | None = None, parts: Sequence[Sequence[str]] = ()
+    site_dir: Path,
+    bundle: Path | None = None,
+    cancel: threading.Event | None = None,
+    parts: Sequence[Sequence[str]] = (),
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
     """Index ``site_dir`` into ``bundle`` (default ``site_dir/pagefind``) with the binary that ``pagefind[bin]`` ships:
     the whole folder at once, or with ``parts`` (lists of page paths) each part by its own Pagefind, into the
-    bundle's folder ``part-N/`` (the first at its top), the pages not in any part that ask to be indexed with the first.
+    bundle's folder ``part-N/`` (the first at its top), the pages not in any part that ask to be indexed with the first;
+    ``progress`` is told how many parts are done, of how many.
 
     Raises PagefindError when Pagefind fails or returns an index that is not whole, OSError when
     the index cannot be written, KeyboardInterrupt when Pagefind was stopped by Ctrl-C, and
     Cancelled when ``cancel`` was set while it ran (Pagefind is stopped at once).
     """
     target = bundle or site_dir / BUNDLE
-    files = index_files(site_dir, cancel) if len(parts) < 2 else _in_parts(site_dir, parts, target, cancel)
+    files = index_files(site_dir, cancel) if len(parts) < 2 else _in_parts(site_dir, parts, target, cancel, progress)
     folders = [part_folder(number) for number in range(max(len(parts), 1))]
     listed = Output(PARTS, json.dumps(folders).encode())
     write_files([*files, listed, Output(MARKER, MARKER_TEXT)], target)  # marked: see write.remove_leftovers
@@ -67,7 +72,13 @@ def part_folder(number: int) -> str:
     return f"part-{number + 1}/" if number else ""
 
 
-def _in_parts(site_dir: Path, parts: Sequence[Sequence[str]], scratch: Path, cancel: threading.Event | None) -> list[Output]:
+def _in_parts(
+    site_dir: Path,
+    parts: Sequence[Sequence[str]],
+    scratch: Path,
+    cancel: threading.Event | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[Output]:
     """Each part's index, its paths under its folder: each part is a folder of hard links in ``scratch``, indexed and
     removed, ``PARTS_AT_ONCE`` at a time. The first failure stops the other Pagefinds and is raised."""
     listed = {path for part in parts for path in part}
@@ -78,9 +89,13 @@ def _in_parts(site_dir: Path, parts: Sequence[Sequence[str]], scratch: Path, can
         made = [
             pool.submit(_index_part, site_dir, [*others, *part] if not n else part, scratch, stop) for n, part in enumerate(parts)
         ]
+        told = 0
         try:
             while True:
                 done, running = wait(made, timeout=0.05, return_when=FIRST_EXCEPTION)
+                if progress is not None and len(done) != told:
+                    told = len(done)
+                    progress(told, len(made))
                 if cancel is not None and cancel.is_set():
                     raise Cancelled("search indexing was stopped by a newer save")
                 failure = next((f.exception() for f in made if f in done and f.exception() is not None), None)

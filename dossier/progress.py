@@ -1,7 +1,7 @@
 """Progress: tell the user what a long build is doing while it does it.
 
-A build tells a :class:`Progress` each phase as it starts, and the render phase how many
-pages are done. On a terminal one status line (on stderr) shows the phase and its count or
+A build tells a :class:`Progress` each phase as it starts, the render phase how many
+pages are done, and the index phase of a large dossier how many of its parts. On a terminal one status line (on stderr) shows the phase and its count or
 elapsed seconds from the start, redrawn at most ten times a second and cleared at the end.
 Elsewhere (a CI log, a pipe) plain lines are written, only for a build that is still running
 after a second, so quick builds print nothing more than their summary. ``-v`` adds each
@@ -22,6 +22,7 @@ LABELS = {
     "render": "rendering pages",
     "index": "indexing for search (Pagefind)",
 }
+UNITS = {"index": " parts"}  # what a phase's count counts, when it is not pages
 QUIET_START = 1.0  # seconds: a build done sooner prints no progress where it is not on a terminal
 REDRAW = 0.1  # seconds between two redraws of the status line
 
@@ -84,8 +85,9 @@ class Progress:
         if not self.phase:
             return
         label = LABELS.get(self.phase, self.phase)
+        unit = UNITS.get(self.phase, "")
         if self.total:
-            status = f"{label} {self.done}/{self.total} ({100 * self.done // self.total}%)"
+            status = f"{label} {self.done}/{self.total}{unit} ({100 * self.done // self.total}%)"
         else:
             status = f"{label} ({now - self.phase_started:.0f}s)"
         if self.tty:
@@ -99,4 +101,4 @@ class Progress:
         quarter = 4 * self.done // self.total if self.total else 0
         if (self.phase, quarter) not in self.printed:
             self.printed.add((self.phase, quarter))
-            self._line(f"{label} {self.done}/{self.total}" if self.total else f"{label}...")
+            self._line(f"{label} {self.done}/{self.total}{unit}" if self.total else f"{label}...")

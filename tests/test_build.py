@@ -332,6 +332,18 @@ def test_the_preview_catches_up_on_a_large_dossiers_search_index_in_parts(
     assert not [p for p in out.rglob(".part-*")]
 
 
+def test_a_build_tells_how_many_parts_of_the_search_index_are_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    told: list[tuple[str, int, int]] = []
+    build(sample_copy(tmp_path), tmp_path / "site", progress=lambda *step: told.append(step))
+    assert [step for step in told if step[0] == "index"] == [("index", 0, 0)]  # one index: its seconds are shown
+    told.clear()
+    monkeypatch.setattr(search_entries, "PART_PAGES", 3)
+    build(tmp_path / "project", tmp_path / "site", progress=lambda *step: told.append(step))
+    counts = [step for step in told if step[0] == "index"]
+    assert counts[0] == ("index", 0, 4) and counts[-1] == ("index", 4, 4)
+    assert [done for _, done, _ in counts] == sorted({done for _, done, _ in counts})  # each count once, rising
+
+
 def _never_ending_export(site: object) -> list[Output]:
     """An export that would take a minute (in the worker that catches up)."""
     time.sleep(60)

@@ -66,3 +66,27 @@ def test_verbose_adds_each_phase_with_its_time() -> None:
         progress("check", 0, 0)
         progress("model", 0, 0)
     assert re.fullmatch(r"checking records: done in \d\.\d\ds\nlinking records: done in \d\.\d\ds\n", stream.getvalue())
+
+
+def test_a_large_dossiers_index_counts_its_parts() -> None:
+    stream = io.StringIO()
+    with Progress(stream, tty=True) as progress:
+        for done in range(3):
+            progress("index", done, 2)
+            time.sleep(0.15)  # a redraw at most every 0.1 s
+    drawn = [status for status in stream.getvalue().split("\r\x1b[K") if status]
+    assert list(dict.fromkeys(drawn)) == [  # the ticker may redraw a status again
+        "indexing for search (Pagefind) 0/2 parts (0%)",
+        "indexing for search (Pagefind) 1/2 parts (50%)",
+        "indexing for search (Pagefind) 2/2 parts (100%)",
+    ]
+    plain = io.StringIO()
+    with Progress(plain, tty=False) as progress:
+        progress.started -= 5
+        for done in range(3):
+            progress("index", done, 2)
+    assert plain.getvalue() == (
+        "indexing for search (Pagefind) 0/2 parts\n"
+        "indexing for search (Pagefind) 1/2 parts\n"  # a quarter of the parts or more: a line
+        "indexing for search (Pagefind) 2/2 parts\n"
+    )
