@@ -80,15 +80,37 @@ def _in_parts(
     progress: Callable[[int, int], None] | None,
 ) -> list[Output]:
     """Each part's index, its paths under its folder: each part is a folder of hard links in ``scratch``, indexed and
-    removed, ``PARTS_AT_ONCE`` at a time. The first failure stops the other Pagefinds and is raised."""
+    removed, ``PARTS_AT_ONCE`` at a time. The first failure stops the other Pagefinds and is raised.
+
+    The site's other pages go with the first part when Pagefind would index them in one index: those that mark
+    what it indexes (``data-pagefind-body``) when the parts' pages do, every one when they do not."""
     listed = {path for part in parts for path in part}
-    others = [path for path in _pages(site_dir) if path not in listed and _asks_to_be_indexed(site_dir / path)]
+    marked = any(_asks_to_be_indexed(site_dir / path) for part in parts for path in part[:1])
+    others = [p for p in _pages(site_dir) if p not in listed and (not marked or _asks_to_be_indexed(site_dir / p))]
+    made_scratch = not scratch.exists()
     scratch.mkdir(parents=True, exist_ok=True)
+    try:
+        return _index_parts(
+            site_dir, [[*others, *part] if not n else part for n, part in enumerate(parts)], scratch, cancel, progress
+        )
+    except BaseException:
+        if made_scratch:
+            with contextlib.suppress(OSError):
+                scratch.rmdir()  # left as it was found
+        raise
+
+
+def _index_parts(
+    site_dir: Path,
+    parts: Sequence[Sequence[str]],
+    scratch: Path,
+    cancel: threading.Event | None,
+    progress: Callable[[int, int], None] | None,
+) -> list[Output]:
+    """Index each of ``parts`` (lists of paths), see :func:`_in_parts`."""
     stop = threading.Event()
     with ThreadPoolExecutor(PARTS_AT_ONCE, thread_name_prefix="dossier-index-part") as pool:
-        made = [
-            pool.submit(_index_part, site_dir, [*others, *part] if not n else part, scratch, stop) for n, part in enumerate(parts)
-        ]
+        made = [pool.submit(_index_part, site_dir, part, scratch, stop) for part in parts]
         told = 0
         try:
             while True:

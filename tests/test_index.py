@@ -12,6 +12,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -269,6 +270,42 @@ def test_a_failing_part_stops_the_pagefind_indexing_beside_it(tmp_path: Path, mo
     assert str(error.value) == "search indexing failed: part one"
     assert stopped == [True]
     assert not (tmp_path / "bundle").exists() or not any((tmp_path / "bundle").iterdir())
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["pages-mark-what-is-indexed", "theme-marks-nothing"])
+def test_the_pages_outside_the_parts_go_with_the_first_as_one_index_would_take_them(tmp_path: Path, marked: bool) -> None:
+    site = tmp_path / "site"
+    body = " data-pagefind-body" if marked else ""
+    pages = {f"events/e{n}/index.html": f"<main{body}><h1>Event {n}</h1></main>" for n in range(4)}
+    pages["pages/about/index.html"] = (
+        "<main data-pagefind-body><h1>About</h1></main>" if marked else "<main><h1>About</h1></main>"
+    )
+    pages["timeline/index.html"] = "<main><h1>Timeline</h1></main>"  # marks nothing: with marked pages, not indexed
+    for path, html in pages.items():
+        (site / path).parent.mkdir(parents=True, exist_ok=True)
+        (site / path).write_text(f"<html lang='en'><body>{html}</body></html>")
+    parts = [["events/e0/index.html", "events/e1/index.html"], ["events/e2/index.html", "events/e3/index.html"]]
+    dossier.index.run_pagefind(site, parts=parts)
+    counts = [
+        json.loads((site / "pagefind" / f / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for f in ("", "part-2/")
+    ]
+    assert counts == ([3, 2] if marked else [4, 2])
+    assert sorted(p.name for p in (site / "pagefind").iterdir() if p.name.startswith(".")) == [".dossier-site"]
+
+
+def test_a_failed_index_in_parts_leaves_no_bundle_folder_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    (site / "events/e0").mkdir(parents=True)
+    (site / "events/e0/index.html").write_text("<p data-pagefind-body>text</p>")
+
+    def fails(folder: Path, cancel: object = None) -> list[Output]:
+        raise PagefindError("search indexing failed: no")
+
+    monkeypatch.setattr(dossier.index, "index_files", fails)
+    with pytest.raises(PagefindError):
+        dossier.index.run_pagefind(site, tmp_path / "bundle", parts=[["events/e0/index.html"], []])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
 def test_pagefinds_answers_are_read_whole_however_the_pipe_cuts_them() -> None:
@@ -578,6 +615,46 @@ def test_the_search_page_searches_every_part_as_one_index(
     whole = (page.locator(".search-status").text_content(), set(shown(page)), page.locator(".facet .count").all_text_contents())
     assert by_parts[0] == whole[0] and by_parts[2] == whole[2]
     assert {link.removeprefix(base) for link in by_parts[1]} == {link.removeprefix(one) for link in whole[1]}
+
+
+def test_the_search_page_asks_for_the_list_of_parts_anew_each_time(
+    parted_site: Path, serve_static: Callable[..., str], page: Page, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(parted_site, site)
+    listed = site / "pagefind" / PARTS
+    month = 30 * 24 * 3600
+    os.utime(listed, (time.time() - month, time.time() - month))  # old: a browser would keep it for days
+    base = serve_static(site)
+    page.goto(base + "search/")
+    expect(page.locator(".search-status")).to_have_text("Type words, or choose filters, to search 9 pages.")
+    listed.write_text(json.dumps([""]))  # the site built again, as one index (of the first part's 2 pages)
+    os.utime(listed, (time.time() - month + 3600, time.time() - month + 3600))
+    page.goto(base + "search/")
+    expect(page.locator(".search-status")).to_have_text("Type words, or choose filters, to search 2 pages.")
+
+
+def test_without_a_list_of_parts_the_index_is_one_and_a_broken_list_is_an_error(
+    parted_site: Path, sample_site: Path, serve_static: Callable[..., str], browser: Any, tmp_path: Path
+) -> None:
+    one = tmp_path / "one"
+    shutil.copytree(sample_site, one)
+    (one / "pagefind" / PARTS).unlink()  # an index made before the parts, kept with --keep-index
+    broken = tmp_path / "broken"
+    shutil.copytree(parted_site, broken)
+    (broken / "pagefind" / PARTS).write_text('{"parts": 4}')
+    context = browser.new_context()  # the missing list is a 404 in the console
+    try:
+        page = context.new_page()
+        page.goto(serve_static(one) + "search/")
+        expect(page.locator(".search-status")).to_have_text("Type words, or choose filters, to search 9 pages.")
+        page.goto(serve_static(broken) + "search/")
+        expect(page.locator(".search-status")).to_have_text(
+            "Search could not load its index (dossier-parts.json is not a list of parts). "
+            "Browse the timeline, the actors or the sources instead."
+        )
+    finally:
+        context.close()
 
 
 # ---------------------------------------------------------------------------

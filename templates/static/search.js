@@ -277,11 +277,15 @@
   sortField.value = initial.sort;
   root.querySelector(".search-options").hidden = false;
   // A large dossier's index comes in parts, each a Pagefind of its own (dossier-parts.json: their folders, oldest first).
-  fetch(bundle + "dossier-parts.json").then(function (response) {
-    return response.ok ? response.json() : [""];
-  }).catch(function () { return [""]; }).then(function (folders) {
+  // Asked anew each time (a site built again may have more parts); none on the server: an index of one part, as before.
+  fetch(bundle + "dossier-parts.json", { cache: "no-cache" }).then(function (response) {
+    if (response.status === 404) return [""];
+    if (!response.ok) throw new Error("dossier-parts.json: HTTP " + response.status);
+    return response.json();
+  }).then(function (folders) {
     var valid = Array.isArray(folders) && folders.length && folders.every(function (f) { return /^(part-\d+\/)?$/.test(f); });
-    return Promise.all((valid ? folders : [""]).map(loadPart));
+    if (!valid) throw new Error("dossier-parts.json is not a list of parts");
+    return Promise.all(folders.map(loadPart));
   }).then(function (parts) {
     pagefind = parts.length === 1 ? parts[0] : together(parts);
     return pagefind.filters();
