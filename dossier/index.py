@@ -87,29 +87,9 @@ def _in_parts(
     listed = {path for part in parts for path in part}
     marked = any(_asks_to_be_indexed(site_dir / path) for part in parts for path in part[:1])
     others = [p for p in _pages(site_dir) if p not in listed and (not marked or _asks_to_be_indexed(site_dir / p))]
-    made_scratch = not scratch.exists()
-    scratch.mkdir(parents=True, exist_ok=True)
-    try:
-        return _index_parts(
-            site_dir, [[*others, *part] if not n else part for n, part in enumerate(parts)], scratch, cancel, progress
-        )
-    except BaseException:
-        if made_scratch:
-            with contextlib.suppress(OSError):
-                scratch.rmdir()  # left as it was found
-        raise
-
-
-def _index_parts(
-    site_dir: Path,
-    parts: Sequence[Sequence[str]],
-    scratch: Path,
-    cancel: threading.Event | None,
-    progress: Callable[[int, int], None] | None,
-) -> list[Output]:
-    """Index each of ``parts`` (lists of paths), see :func:`_in_parts`."""
+    parts = [[*others, *part] if not n else part for n, part in enumerate(parts)]
     stop = threading.Event()
-    with ThreadPoolExecutor(PARTS_AT_ONCE, thread_name_prefix="dossier-index-part") as pool:
+    with _kept_only_if_done(scratch), ThreadPoolExecutor(PARTS_AT_ONCE, thread_name_prefix="dossier-index-part") as pool:
         made = [pool.submit(_index_part, site_dir, part, scratch, stop) for part in parts]
         told = 0
         try:
@@ -130,6 +110,20 @@ def _index_parts(
             for future in made:
                 future.cancel()
     return [Output(part_folder(n) + output.path, output.data) for n, future in enumerate(made) for output in future.result()]
+
+
+@contextlib.contextmanager
+def _kept_only_if_done(folder: Path) -> Iterator[None]:
+    """Make ``folder`` if it is missing, and remove it again (empty) if what runs in it fails."""
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
 
 
 def _index_part(site_dir: Path, paths: Sequence[str], scratch: Path, stop: threading.Event) -> list[Output]:

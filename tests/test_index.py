@@ -7,6 +7,7 @@ event 2021-aid, and "Metropolis" only as an alias of the actor Capital City.
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import itertools
 import json
@@ -377,6 +378,18 @@ class Index:
         return self.page.evaluate(FILTERS, self.base + "pagefind/")
 
 
+@contextlib.contextmanager
+def index_on(browser: Any, base: str) -> Iterator[Index]:
+    """Pagefind's JS API on a page of the site served at ``base``, in a context of its own."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(base)
+        yield Index(page, base)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def index(base: str, browser: Any) -> Iterator[Index]:
     """One page with Pagefind loaded, shared by this module's index tests; fails on any console error, like ``page``."""
@@ -571,15 +584,8 @@ def test_a_large_dossier_is_indexed_in_parts_that_follow_the_date(parted_site: P
 
 def test_each_part_indexes_its_own_pages(parted_site: Path, serve_static: Callable[..., str], browser: Any) -> None:
     parts = index_parts(link_records(check(SAMPLE)).search, 3)
-    base = serve_static(parted_site, prefix="/some/path/")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(base)
-        index = Index(page, base)
+    with index_on(browser, serve_static(parted_site, prefix="/some/path/")) as index:
         found = [sorted(index.urls(None, "pagefind/" + folder)) for folder in FOUR_PARTS]
-    finally:
-        context.close()
     assert found == [sorted(path.removesuffix("index.html") for path in part) for part in parts]
 
 
@@ -670,22 +676,15 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_spelling_of_an_actor_finds_every_event_that_lists_it(bundled: Path, serve_static, browser: Any) -> None:
     site = link_records(check(REPO))
-    base = serve_static(bundled, prefix="/some/path/")
-    context = browser.new_context()
-    try:
-        page = context.new_page()
-        page.goto(base)
-        index = Index(page, base)
-        missing = {}
+    missing = {}
+    with index_on(browser, serve_static(bundled, prefix="/some/path/")) as index:
         for actor in site.actors:
             wanted = {f"events/{e.id}/" for e in site.actor_events[actor.id]}
             for name in (actor.name, *actor.aliases):
                 found = set(index.urls(name, filters={"type": "event"}))
                 if not wanted <= found:
                     missing[(actor.id, name)] = sorted(wanted - found)
-        assert missing == {}
-    finally:
-        context.close()
+    assert missing == {}
 
 
 def test_the_bundled_dossier_finds_gomel_from_the_header_box(bundled: Path, serve_static: Callable[..., str], page: Page) -> None:
