@@ -467,6 +467,12 @@ def test_navigation_and_page_furniture_match_nothing(index: Index) -> None:
 
 
 def shown(page: Page) -> list[str]:
+    """The results the search page shows, once it has shown them: its status gives their number before they come."""
+    status = page.locator(".search-status")
+    expect(status).to_have_text(re.compile(r"^\d+ results?\b"))
+    number = re.match(r"\d+", status.text_content() or "")
+    assert number is not None
+    expect(page.locator(RESULT_LINKS)).to_have_count(min(int(number.group()), 20))  # 20 a page (static/search.js)
     return page.locator(RESULT_LINKS).evaluate_all("links => links.map(link => link.href)")
 
 
