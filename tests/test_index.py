@@ -466,13 +466,14 @@ def test_navigation_and_page_furniture_match_nothing(index: Index) -> None:
 # The search page, as a reader uses it
 
 
-def shown(page: Page) -> list[str]:
-    """The results the search page shows, once it has shown them: its status gives their number before they come."""
+def shown(page: Page, pages: int = 1) -> list[str]:
+    """The results the search page shows, once it has shown them (``pages`` of 20): its status gives their number
+    before they come."""
     status = page.locator(".search-status")
     expect(status).to_have_text(re.compile(r"^\d+ results?\b"))
     number = re.match(r"\d+", status.text_content() or "")
     assert number is not None
-    expect(page.locator(RESULT_LINKS)).to_have_count(min(int(number.group()), 20))  # 20 a page (static/search.js)
+    expect(page.locator(RESULT_LINKS)).to_have_count(min(int(number.group()), 20 * pages))  # 20 a page (static/search.js)
     return page.locator(RESULT_LINKS).evaluate_all("links => links.map(link => link.href)")
 
 
@@ -708,3 +709,25 @@ def test_the_bundled_dossier_finds_gomel_from_the_header_box(bundled: Path, serv
     expect(page.locator(".search-status")).to_contain_text("results for “Gomel” (type: Events).")
     hrefs = set(shown(page))
     assert {f"{base}events/{event_id}/" for event_id in expected} <= hrefs
+
+
+def test_show_more_pages_through_every_part_in_date_order(bundled: Path, serve_static: Callable[..., str], page: Page) -> None:
+    search = link_records(check(REPO)).search
+    dates = {f"{kind}s/{record_id}/": entry.sort_date for kind, entries in search.items() for record_id, entry in entries.items()}
+    parted = bundled.parent / "parted"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search_entries, "PART_PAGES", 20)
+        build(REPO, parted)
+    assert len(json.loads((parted / "pagefind" / PARTS).read_text())) == 6
+    base = serve_static(parted, prefix="/some/path/")
+    page.goto(base + "search/?type=event&type=actor&type=article&sort=newest")
+    expect(page.locator(".search-status")).to_have_text(f"{len(dates)} results (type: Events or Actors or Articles).")
+    more = page.get_by_role("button", name="Show more results")
+    for shown_now in range(20, len(dates), 20):
+        expect(page.locator(RESULT_LINKS)).to_have_count(shown_now)
+        more.click()
+    expect(page.locator(RESULT_LINKS)).to_have_count(len(dates))
+    expect(more).to_be_hidden()
+    links = [link.removeprefix(base) for link in shown(page, pages=6)]
+    assert sorted(links) == sorted(dates)  # each page once
+    assert [dates[link] for link in links] == sorted(dates.values(), reverse=True)
