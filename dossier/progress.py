@@ -1,8 +1,9 @@
 """Progress: tell the user what a long build is doing while it does it.
 
 A build tells a :class:`Progress` each phase as it starts, the render phase how many
-pages are done, and the index phase of a large dossier how many of its parts. On a terminal one status line (on stderr) shows the phase and its count or
-elapsed seconds from the start, redrawn at most ten times a second and cleared at the end.
+pages are done, and the index phase of a large dossier how many of its parts. On a terminal
+one status line (on stderr) shows the phase and its count or elapsed seconds from the start,
+redrawn at most ten times a second and cleared at the end.
 Elsewhere (a CI log, a pipe) plain lines are written, only for a build that is still running
 after a second, so quick builds print nothing more than their summary. ``-v`` adds each
 finished phase with its time; ``-q`` turns progress off.
