@@ -7,6 +7,7 @@ guessed delay. Points:
 - ``staging``: SIGKILL right after the staging folder is made, before anything is in it;
 - ``write N``: SIGKILL after the Nth file of the site is written;
 - ``index``: SIGKILL while Pagefind is running (it has indexed the site, its files not yet read);
+- ``index-parts``: the same with the index made in parts of three pages (two Pagefinds running);
 - ``swap``: SIGKILL right after the new site was swapped in, before the old one is removed;
 - ``remove N``: SIGKILL after N files of a folder being removed (the old site, or a leftover);
 - ``pause-index``: while Pagefind is running, create the file named by $DOSSIER_READY and wait there;
@@ -27,6 +28,7 @@ from typing import Any
 import dossier.build
 import dossier.index
 import dossier.render
+import dossier.search_entries
 import dossier.write
 from dossier.__main__ import run
 
@@ -62,12 +64,14 @@ def install(point: str, count: int) -> None:
             return size
 
         pathlib.Path.write_bytes = write  # type: ignore[method-assign]
-    elif point in ("index", "pause-index"):
+    elif point in ("index", "index-parts", "pause-index"):
         send = dossier.index._Service.send
+        if point == "index-parts":
+            dossier.search_entries.PART_PAGES = 3
 
         def indexing(self: Any, payload: dict[str, Any]) -> dict[str, Any]:
             if payload.get("type") == "GetFiles":  # Pagefind has indexed the site and waits for this
-                if point == "index":
+                if point != "pause-index":
                     die()
                 ready()
                 time.sleep(3600)

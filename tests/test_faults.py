@@ -149,6 +149,23 @@ def test_a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_clea
         current = other
 
 
+def test_a_build_killed_while_indexing_in_parts_leaves_its_site_and_the_next_build_cleans_up(
+    tmp_path: Path, versions: dict[str, dict[str, bytes]]
+) -> None:
+    project = tmp_path / "project"
+    make_version(project, "a")
+    build(project, project / "site")
+    make_version(project, "b")
+    code, err = finish(killed(project, "index-parts"))
+    assert code == -signal.SIGKILL and "Traceback" not in err
+    assert whole(project / "site", versions) == "a"
+    left = [p for p in project.iterdir() if p.name.startswith(".site.new-")]
+    assert len(left) == 1 and list(left[0].glob("pagefind/.part-*"))  # killed with the parts' folders in the staging
+    build(project, project / "site")
+    assert beside(project) == ["content", "site"]
+    assert whole(project / "site", versions) == "b"
+
+
 def test_render_workers_die_with_a_killed_build(tmp_path: Path) -> None:
     ready = tmp_path / "ready"
     project = tmp_path / "project"
