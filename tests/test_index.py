@@ -273,6 +273,28 @@ def test_a_failing_part_stops_the_pagefind_indexing_beside_it(tmp_path: Path, mo
     assert not (tmp_path / "bundle").exists() or not any((tmp_path / "bundle").iterdir())
 
 
+def test_a_newer_save_stops_every_pagefind_indexing_a_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    for n in range(4):
+        (site / f"events/e{n}").mkdir(parents=True)
+        (site / f"events/e{n}/index.html").write_text("<p data-pagefind-body>text</p>")
+    stopped: list[bool] = []
+
+    def runs_on(folder: Path, cancel: threading.Event) -> list[Output]:
+        stopped.append(cancel.wait(10))  # as a Pagefind that would run on: it is killed
+        raise Cancelled("stopped")
+
+    monkeypatch.setattr(dossier.index, "index_files", runs_on)
+    newer_save = threading.Event()
+    threading.Timer(0.3, newer_save.set).start()
+    parts = [[f"events/e{n}/index.html"] for n in range(4)]
+    with pytest.raises(Cancelled) as error:
+        dossier.index.run_pagefind(site, tmp_path / "bundle", cancel=newer_save, parts=parts)
+    assert str(error.value) == "search indexing was stopped by a newer save"
+    assert stopped == [True, True]  # the two running were stopped, the two waiting never began
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
 @pytest.mark.parametrize("marked", [True, False], ids=["pages-mark-what-is-indexed", "theme-marks-nothing"])
 def test_the_pages_outside_the_parts_go_with_the_first_as_one_index_would_take_them(tmp_path: Path, marked: bool) -> None:
     site = tmp_path / "site"
