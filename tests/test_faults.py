@@ -117,12 +117,18 @@ def beside(project: Path) -> list[str]:
 POINTS = [("staging",), ("write", "1"), ("write", "9"), ("index",), ("swap",), ("remove", "1"), ("remove", "7")]
 
 
-def test_a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_cleans_up(
-    tmp_path: Path, versions: dict[str, dict[str, bytes]]
-) -> None:
+def built_a(tmp_path: Path) -> Path:
+    """A project at version "a", built: a killed build of the other version must leave that site whole."""
     project = tmp_path / "project"
     make_version(project, "a")
     build(project, project / "site")
+    return project
+
+
+def test_a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_cleans_up(
+    tmp_path: Path, versions: dict[str, dict[str, bytes]]
+) -> None:
+    project = built_a(tmp_path)
     current = "a"
     rng = random.Random(20261129)
     faults: list[tuple[str, ...]] = [*POINTS, *POINTS]
@@ -152,9 +158,7 @@ def test_a_build_killed_at_any_point_leaves_a_whole_site_and_the_next_build_clea
 def test_a_build_killed_while_indexing_in_parts_leaves_its_site_and_the_next_build_cleans_up(
     tmp_path: Path, versions: dict[str, dict[str, bytes]]
 ) -> None:
-    project = tmp_path / "project"
-    make_version(project, "a")
-    build(project, project / "site")
+    project = built_a(tmp_path)
     make_version(project, "b")
     code, err = finish(killed(project, "index-parts"))
     assert code == -signal.SIGKILL and "Traceback" not in err
@@ -188,9 +192,7 @@ def test_render_workers_die_with_a_killed_build(tmp_path: Path) -> None:
 def test_sigterm_and_ctrl_c_stop_a_build_cleanly(
     tmp_path: Path, sig: int, code: int, versions: dict[str, dict[str, bytes]]
 ) -> None:
-    project = tmp_path / "project"
-    make_version(project, "a")
-    build(project, project / "site")
+    project = built_a(tmp_path)
     make_version(project, "b")
     ready = tmp_path / "ready"
     process = killed(project, "pause-index", env={"DOSSIER_READY": str(ready)})

@@ -250,11 +250,17 @@ def test_a_part_pagefind_fails_on_fails_the_build_keeps_the_site_and_leaves_no_p
     assert len(seen) >= 2 and all(len(pages) in (2, 3) for pages in seen)  # each part on a folder of its own pages
 
 
-def test_a_failing_part_stops_the_pagefind_indexing_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def event_pages(tmp_path: Path, count: int) -> Path:
+    """A site of ``count`` event pages, ``events/eN/index.html``, each marked for the index."""
     site = tmp_path / "site"
-    for n in range(4):
+    for n in range(count):
         (site / f"events/e{n}").mkdir(parents=True)
         (site / f"events/e{n}/index.html").write_text("<p data-pagefind-body>text</p>")
+    return site
+
+
+def test_a_failing_part_stops_the_pagefind_indexing_beside_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = event_pages(tmp_path, 4)
     stopped: list[bool] = []
 
     def first_fails(folder: Path, cancel: threading.Event) -> list[Output]:
@@ -274,10 +280,7 @@ def test_a_failing_part_stops_the_pagefind_indexing_beside_it(tmp_path: Path, mo
 
 
 def test_a_newer_save_stops_every_pagefind_indexing_a_part(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    for n in range(4):
-        (site / f"events/e{n}").mkdir(parents=True)
-        (site / f"events/e{n}/index.html").write_text("<p data-pagefind-body>text</p>")
+    site = event_pages(tmp_path, 4)
     stopped: list[bool] = []
 
     def runs_on(folder: Path, cancel: threading.Event) -> list[Output]:
@@ -318,9 +321,7 @@ def test_the_pages_outside_the_parts_go_with_the_first_as_one_index_would_take_t
 
 
 def test_a_failed_index_in_parts_leaves_no_bundle_folder_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    site = tmp_path / "site"
-    (site / "events/e0").mkdir(parents=True)
-    (site / "events/e0/index.html").write_text("<p data-pagefind-body>text</p>")
+    site = event_pages(tmp_path, 1)
 
     def fails(folder: Path, cancel: object = None) -> list[Output]:
         raise PagefindError("search indexing failed: no")
