@@ -37,7 +37,7 @@ from pagefind.service import get_executable
 from dossier.errors import Cancelled, PagefindError
 from dossier.project import Output
 from dossier.search_entries import PARTS_AT_ONCE
-from dossier.write import MARKER, MARKER_TEXT, write_files
+from dossier.write import MARKER, MARKER_TEXT, files_in, write_files
 
 BUNDLE = "pagefind"
 REQUIRED = ("pagefind.js", "pagefind-entry.json")  # what the search page loads first
@@ -137,13 +137,15 @@ def _index_part(site_dir: Path, paths: Sequence[str], scratch: Path, stop: threa
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _pages(site_dir: Path) -> Iterator[str]:
+def _pages(site_dir: Path) -> list[str]:
     """The HTML files of a site, as paths under it, outside its search bundle and hidden folders."""
-    for folder, subfolders, names in os.walk(site_dir):
-        here = os.path.relpath(folder, site_dir)
-        subfolders[:] = [d for d in subfolders if not d.startswith(".") and not (here == "." and d == BUNDLE)]
-        prefix = "" if here == "." else here.replace(os.sep, "/") + "/"
-        yield from (prefix + name for name in names if name.endswith(".html"))
+    return [
+        path
+        for path in files_in(site_dir)
+        if path.endswith(".html")
+        and not path.startswith(f"{BUNDLE}/")
+        and not any(p.startswith(".") for p in path.split("/")[:-1])
+    ]
 
 
 def _asks_to_be_indexed(page: Path) -> bool:
