@@ -109,7 +109,7 @@ def build(
     """Build the project at ``root`` into ``out_dir``; on any problem raise and leave ``out_dir`` untouched.
 
     With ``keep_index`` (and no ``search``), the previous site's search index is carried
-    over as it is, for a preview that re-indexes after the browser has reloaded. A
+    over as it is, for a preview that indexes after the browser has loaded the pages. A
     ``base_url`` (checked and ending with "/") replaces the dossier's for this build. With
     ``strict``, a warning stops the build as an error does; with ``drafts`` (the preview), the
     drafts are built too, marked as such.
@@ -211,7 +211,7 @@ class Session:
         report.pages = sum(1 for job in jobs if isinstance(job, Page) and job.path.endswith(".html"))
         in_place = defer and previous is not None  # a preview's rebuild: only the changed files are written
         index = search and not defer
-        carry_index = keep_index and previous is not None and (out / BUNDLE).is_dir()
+        carry_index = keep_index and (out / BUNDLE).is_dir()  # publish() and update() refuse a folder not ours
         written: set[str] = set()
 
         inside = [0.0]  # seconds spent filling the staging folder (the rest of publishing is "write")

@@ -8,7 +8,10 @@ polling where there are none) in a rebuild thread. A burst of saves is one rebui
 in atomically; then every open tab is told to reload, straight from the rebuild thread
 through the IOLoop, and the slow pages, the exports and the search index are caught up
 on in a worker process a newer save stops. livereload's own watcher and its 3-second
-reload guard are never started, so every save reaches the browser. The preview builds
+reload guard are never started, so every save reaches the browser. The first build runs before
+any other thread: its render workers are forked (the model inherited, not sent), the watcher
+starts after it (the saves made meanwhile are found by the files' stamps), and the search
+index follows in the background, the last build's served until then. The preview builds
 the drafts too, each marked as a draft (``dossier build`` leaves them out). While the
 last build failed, every HTML page is an error page listing the problems (and still
 carrying the reload script); the server runs on until Ctrl-C.
@@ -76,11 +79,14 @@ class Preview:
         what = ", ".join(relative(p, self.root) for p in changed[:3]) + (", ..." if len(changed) > 3 else "")
         started = time.perf_counter()
         self.building = True
+        # Workers are forked (the model inherited, not sent: 10 s sooner at 10,000 events) only while this process has
+        # no other thread: its first build, before the watcher and the server start.
+        self.session.start_method = "fork" if threading.active_count() == 1 else "forkserver"
         try:
             first = self.session.previous is None
-            if first:  # the one long build: say what it is doing
+            if first:  # the one long build: say what it is doing; the search index follows it (catch_up)
                 with Progress() as progress:
-                    report = self.session.build(self.out, search=self.search, progress=progress, drafts=True)
+                    report = self.session.build(self.out, search=False, keep_index=self.search, progress=progress, drafts=True)
             else:
                 report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
@@ -117,11 +123,11 @@ class Preview:
 
     def run(self, watcher: Watcher | Saves, loop: IOLoop, stop: threading.Event) -> None:
         """The rebuild thread: wait for saves, rebuild, reload every connected tab, then catch up on the rest."""
-        idle: threading.Timer | None = None
+        saved = watcher.saved if isinstance(watcher, Saves) else None
+        idle = self.after(saved, loop, stop)  # the first build's search index
         while (changed := watcher.wait(stop)) is not None:
             if idle is not None:
                 idle.cancel()
-            saved = watcher.saved if isinstance(watcher, Saves) else None
             with gc_paused():
                 try:
                     self.rebuild(changed)
@@ -136,13 +142,20 @@ class Preview:
                 loop.add_callback(LiveReloadHandler.reload_waiters, "*")
                 self.settle(saved)
                 settle_heap()
-            if not stop.is_set():
-                caught_up = self.catch_up(saved)
-                if caught_up and not stop.is_set():
-                    loop.add_callback(reload_tabs, caught_up)
-                idle = threading.Timer(IDLE, collect_all)  # the rest of the garbage, once no save came for a while
-                idle.daemon = True
-                idle.start()
+            idle = self.after(saved, loop, stop)
+
+    def after(self, saved: threading.Event | None, loop: IOLoop, stop: threading.Event) -> threading.Timer | None:
+        """After a build: catch up (unless a newer save comes first), reload the tabs showing what that made again, and
+        start the timer that collects the rest of the garbage once no save came for a while."""
+        if stop.is_set():
+            return None
+        caught_up = self.catch_up(saved)
+        if caught_up and not stop.is_set():
+            loop.add_callback(reload_tabs, caught_up)
+        idle = threading.Timer(IDLE, collect_all)
+        idle.daemon = True
+        idle.start()
+        return idle
 
     def settle(self, cancel: threading.Event | None = None) -> None:
         """Wait until the tabs have reloaded: no request for :data:`SETTLE` seconds (at most :data:`SETTLE_MAX`, and
@@ -176,12 +189,12 @@ class Preview:
         except Exception:  # a bug, or a worker killed from outside: show it, and let the next save try again
             traceback.print_exc()
             return []
-        if any(path.startswith("pagefind/") for path in paths):
-            paths = [path for path in paths if not path.startswith("pagefind/")] + ["search/index.html"]
-        if paths:
-            index = " and the search index" if self.search else ""
-            print(f"caught up on {plural(len(paths), 'file')}{index} in {time.perf_counter() - started:.2f}s", flush=True)
-        return paths
+        made = [path for path in paths if not path.startswith("pagefind/")]
+        indexed = len(made) < len(paths)
+        if made or indexed:
+            what = " and ".join(([plural(len(made), "file")] if made else []) + (["the search index"] if indexed else []))
+            print(f"caught up on {what} in {time.perf_counter() - started:.2f}s", flush=True)
+        return [*made, "search/index.html"] if indexed else made
 
 
 def interrupt(signum: int, frame: object) -> None:
@@ -208,7 +221,7 @@ def serve(
             flush=True,
         )
     preview = Preview(root, out, search)
-    watcher = Saves(watched_dirs(root), exclude=[preview.out], within=root, polling=poll)  # saves during the first build count
+    as_read = Watcher(watched_dirs(root), exclude=[preview.out], within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     stop = threading.Event()
     loop = asyncio.new_event_loop()
@@ -218,9 +231,12 @@ def serve(
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request
+    watcher: Saves | None = None
     try:
         preview.rebuild(fatal=(WriteError,))  # content errors are served as the error page; a foreign --out is not
         collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
+        watcher = Saves(watched_dirs(root), exclude=[preview.out], within=root, polling=poll)
+        watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started
 
         async def listen() -> IOLoop:
             PreviewServer(preview).application(port, host, live_css=False)
@@ -240,10 +256,12 @@ def serve(
         print("\nstopped", flush=True)
     finally:
         stop.set()
-        watcher.saved.set()  # stops a catch-up at once
+        if watcher is not None:
+            watcher.saved.set()  # stops a catch-up at once
         if thread is not None:
             thread.join(timeout=60)  # let a running build finish and clean up its staging folder
-        watcher.close()
+        if watcher is not None:
+            watcher.close()
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         if io_loop is not None:

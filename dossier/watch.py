@@ -166,7 +166,8 @@ class Saves:
                 return not any(ignored(part) for part in path[len(folder) + 1 :].split(os.sep))
         return True
 
-    def _add(self, paths: Iterable[str]) -> None:
+    def add(self, paths: Iterable[str]) -> None:
+        """Report ``paths`` as saved (those :meth:`wanted`), as if their file events had come."""
         paths = [p for p in paths if self.wanted(p)]
         if paths:
             with self.lock:
@@ -177,7 +178,7 @@ class Saves:
         if self.poller is not None:
             self.ready.set()
             while (changed := self.poller.wait(self.stopping)) is not None:
-                self._add(changed)
+                self.add(changed)
             return
         assert watchfiles is not None
         try:
@@ -192,7 +193,7 @@ class Saves:
                 raise_interrupt=False,
             ):
                 self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
-                self._add(path for _, path in changes)
+                self.add(path for _, path in changes)
         except (OSError, RuntimeError) as exc:  # no file events here (e.g. the inotify limit): poll instead
             print(f"dossier: note: watching by polling ({exc})", file=sys.stderr, flush=True)
             self.poller = Watcher(self.dirs, within=self.within)

@@ -70,6 +70,83 @@ def test_ctrl_c_reaching_build_workers_ends_the_rebuild_thread_quietly(tmp_path:
     assert loop.callbacks == []
 
 
+def test_the_first_build_is_served_with_the_last_index_and_indexes_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    build(project, out)
+    entry = out / "pagefind" / "pagefind-entry.json"
+    last = entry.read_bytes()
+    edit(project / EVENT, f"title: {TITLE}", "title: Alice quixotically phones Bob")
+    preview = Preview(project, out, search=True)
+    capsys.readouterr()
+    preview.rebuild()
+    assert "Alice quixotically phones Bob" in (out / EVENT_PAGE / "index.html").read_text(encoding="utf-8")
+    assert entry.read_bytes() == last  # the last build's index, served until the new one is ready
+    assert preview.catch_up() == ["search/index.html"]
+    assert entry.read_bytes() != last
+    assert capsys.readouterr().out.splitlines()[-1].startswith("caught up on the search index in ")
+    assert preview.catch_up() == []  # nothing left
+
+
+def test_a_first_build_without_search_drops_the_last_index(tmp_path: Path) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    build(project, out)
+    preview = Preview(project, out, search=False)
+    preview.rebuild()
+    assert (out / "index.html").is_file()
+    assert not (out / "pagefind").exists()
+    assert preview.catch_up() == []
+
+
+SAVED_WHILE_BUILDING = """
+import sys
+from pathlib import Path
+from dossier import serve
+
+project, port = Path(sys.argv[1]), int(sys.argv[2])
+build = serve.Preview.rebuild
+
+
+def rebuild(self, changed=(), fatal=()):
+    build(self, changed, fatal)
+    print("workers started by", self.session.start_method, flush=True)
+    if not changed:  # the first build: a save lands after it has read the files, before the watcher starts
+        event = project / "{event}"
+        event.write_text(event.read_text().replace("title: {title}", "title: Saved while building"))
+
+
+serve.Preview.rebuild = rebuild
+serve.serve(project, project / "site", port=port, search=False)
+"""
+
+
+def test_a_save_during_the_first_build_is_rebuilt_and_only_the_first_build_forks(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    port = free_port()
+    script = SAVED_WHILE_BUILDING.format(event=EVENT, title=TITLE)
+    command = [sys.executable, "-c", script, str(project), str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/", timeout=30)
+        page = project / "site" / EVENT_PAGE / "index.html"
+        deadline = time.monotonic() + 30
+        while "Saved while building" not in page.read_text(encoding="utf-8"):
+            assert time.monotonic() < deadline, "the save made during the first build was never built"
+            time.sleep(0.05)
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    lines = stdout.splitlines()
+    assert lines[0].startswith("built ") and lines[1] == "workers started by fork"
+    assert "workers started by forkserver" in lines  # the rebuild, with the watcher's and the server's threads running
+    assert any(line.startswith("rebuilt ") and line.endswith(f"({EVENT})") for line in lines), stdout
+    assert "Traceback" not in stderr
+
+
 # --- the error page -----------------------------------------------------------------------------
 
 
@@ -126,6 +203,13 @@ class Served:
 
     def output(self) -> tuple[str, str]:
         return (self.logs / "stdout").read_text(), (self.logs / "stderr").read_text()
+
+    def wait_for_output(self, line: str, timeout: float = 30.0) -> None:
+        """Wait until the server has printed a line starting with ``line``."""
+        deadline = time.monotonic() + timeout
+        while not any(out.startswith(line) for out in self.output()[0].splitlines()):
+            assert time.monotonic() < deadline, f"no line {line!r} in {self.output()}"
+            time.sleep(0.05)
 
     def stop(self) -> tuple[int, float]:
         """Ctrl-C the server; return its exit code and how long it took to exit."""
@@ -232,6 +316,7 @@ def test_a_project_broken_from_the_start_is_served_and_recovers(start_serve: Cal
 
 def test_search_works_in_the_preview(start_serve: Callable[..., Served], page: Page) -> None:
     served = start_serve()  # with the Pagefind index, as users run it
+    served.wait_for_output("caught up on the search index in ")  # the first build's index comes after it
     page.goto(served.url + "search/?q=mediation")
     expect(page.locator(".results a.result-title").first).to_be_visible()
     open_connected(page, served.url + "search/?q=quixotically")
