@@ -337,6 +337,33 @@ def serve_latency(project: Path, out: Path, timeout: float = 1800) -> dict[str, 
         added.unlink(missing_ok=True)
 
 
+def serve_start(project: Path, out: Path, timeout: float = 1800) -> dict[str, float]:
+    """Seconds from starting ``dossier serve`` (with search, into an empty folder) to its overview page served, and to
+    the line saying the search index is in."""
+    shutil.rmtree(out, ignore_errors=True)
+    port = _free_port()
+    log = out.parent / f"{out.name}.log"
+    started = time.perf_counter()
+    with log.open("wb") as stdout:
+        command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port), "--out", str(out)]
+        server = subprocess.Popen(command, stdout=stdout, stderr=subprocess.DEVNULL)
+    figures: dict[str, float] = {}
+    try:
+        while "start" not in figures or "start_search" not in figures:
+            if server.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError("dossier serve did not start, or did not index")
+            if "start" not in figures and _fetch(f"http://127.0.0.1:{port}/") is not None:
+                figures["start"] = time.perf_counter() - started
+            if "caught up on the search index" in log.read_text(encoding="utf-8", errors="replace"):
+                figures["start_search"] = time.perf_counter() - started
+            time.sleep(0.1)
+        return figures
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.unlink(missing_ok=True)
+
+
 def measure(size: int, work: Path, seed: int, serve: bool) -> dict[str, Any]:
     """Every figure for one size."""
     project = work / f"project-{size}"
@@ -359,6 +386,7 @@ def measure(size: int, work: Path, seed: int, serve: bool) -> dict[str, Any]:
     figures["bytes"], figures["hugo_bytes"] = folder_bytes(out, skip="pagefind"), folder_bytes(hugo / "public")
     if serve:
         figures.update(serve_latency(project, work / f"serve-{size}"))
+        figures.update(serve_start(project, work / f"serve-{size}"))
     return figures
 
 
@@ -417,6 +445,8 @@ def table(results: list[dict[str, Any]]) -> str:
         for index, (name, _) in enumerate(results[0]["saves"]):
             rows.append((f"serve: {name} (s)", [f"{r['saves'][index][1]:.2f}" for r in results]))
         rows.append(("serve: idle CPU (% of one core)", [f"{100 * r['idle_cpu']:.1f}" for r in results]))
+        rows.append(("serve (with search): start → pages served (s)", [f"{r['start']:.2f}" for r in results]))
+        rows.append(("serve (with search): start → search index in (s)", [f"{r['start_search']:.2f}" for r in results]))
     lines = ["| | " + " | ".join(f"{r['size']:,} events" for r in results) + " |", "| --- |" + " ---: |" * len(results)]
     lines += [f"| {name} | " + " | ".join(cells) + " |" for name, cells in rows]
     return "\n".join(lines)
