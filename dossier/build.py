@@ -27,7 +27,7 @@ from dossier.errors import Cancelled, DossierError, Problem, errors_in, plural
 from dossier.heap import quiet
 from dossier.i18n import Labels
 from dossier.index import BUNDLE, keep_old_chunks, run_pagefind
-from dossier.links import link_files
+from dossier.links import link_files, link_or_copy
 from dossier.load import FileCache, load_project
 from dossier.model import Memo, link_records
 from dossier.pages import Page, Produce, site_map
@@ -148,6 +148,7 @@ class Session:
     readers: Readers = field(default_factory=Readers)  # which pages of ``previous`` read each model path
     env: tuple[jinja2.Environment, Labels, Mapping[str, str]] | None = None  # the templates, their language, digests
     previous: Previous | None = None
+    index_files: frozenset[str] = frozenset()  # the output's search index's own files (none known for a carried one)
 
     @quiet
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
@@ -213,6 +214,7 @@ class Session:
         index = search and not defer
         carry_index = keep_index and (out / BUNDLE).is_dir()  # publish() and update() refuse a folder not ours
         written: set[str] = set()
+        indexed: list[frozenset[str]] = []  # the new index's files, when this build makes one or carries one
 
         inside = [0.0]  # seconds spent filling the staging folder (the rest of publishing is "write")
 
@@ -256,8 +258,10 @@ class Session:
                 tell("index", 0, len(parts) if len(parts) > 1 else 0)  # a count of parts, or the seconds of one index
                 with report.phase("index"):
                     run_pagefind(folder, parts=parts, progress=lambda done, total: tell("index", done, total))
+                indexed.append(frozenset(files_in(folder / BUNDLE)))
             elif carry_index:
-                shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=os.link)
+                shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=link_or_copy)
+                indexed.append(frozenset())  # not made here: which of its files are its index's own is not known
 
         began = time.perf_counter()
         if in_place:
@@ -267,6 +271,8 @@ class Session:
             publish(out, fill)  # the swap, then the previous site removed (seconds for a big one on some disks)
         report.timings["write"] = report.timings.get("write", 0.0) + time.perf_counter() - began - inside[0]
         report.files = len(written)
+        if indexed or not in_place:
+            self.index_files = indexed[0] if indexed else frozenset()
         self.previous = Previous(out, site, states, made, seconds, templates, frozenset(written), tuple(pending), index)
         self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
@@ -294,8 +300,9 @@ class Session:
                 raise Cancelled("stopped by a newer save")
 
         def fill(folder: Path) -> None:  # in a worker process, killed at once by a newer save
-            rendered = render_apart(previous.site, self.root, jobs, folder, self.start_method, cancel)
-            record(jobs, rendered, states, made, seconds)
+            if jobs:  # (not started only to index: it is sent the whole model)
+                rendered = render_apart(previous.site, self.root, jobs, folder, self.start_method, cancel)
+                record(jobs, rendered, states, made, seconds)
             stop()
 
         before = {path for job in jobs for path in job_paths(job, previous.made)}
@@ -315,10 +322,12 @@ class Session:
             remove_leftovers(out)
             with staging(out, BUNDLE) as bundle:
                 run_pagefind(out, bundle, cancel=cancel, parts=index_parts(previous.site.search))
-                keep_old_chunks(out / BUNDLE, bundle)
+                own = frozenset(files_in(bundle))
+                keep_old_chunks(out / BUNDLE, bundle, self.index_files)
                 stop()
                 os.chmod(bundle, 0o755)
                 replace_folder(bundle, out / BUNDLE)
+            self.index_files = own
             self.previous = dataclasses.replace(caught_up, indexed=True)
             paths.append(f"{BUNDLE}/pagefind-entry.json")
         return sorted(paths)

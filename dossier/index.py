@@ -27,7 +27,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import IO, Any, NoReturn
@@ -35,6 +35,7 @@ from typing import IO, Any, NoReturn
 from pagefind.service import get_executable
 
 from dossier.errors import Cancelled, PagefindError
+from dossier.links import link_or_copy
 from dossier.project import Output
 from dossier.search_entries import PARTS_AT_ONCE
 from dossier.write import MARKER, MARKER_TEXT, files_in, write_files
@@ -166,13 +167,8 @@ def _linked(site_dir: Path, paths: Sequence[str], scratch: Path) -> Path:
         if parent and parent not in made:
             os.makedirs(folder / parent, exist_ok=True)
             made.add(parent)
-        try:
-            os.link(site_dir / path, folder / path)
-        except FileNotFoundError:
-            continue
-        except OSError:  # another file system, or one without hard links
-            with contextlib.suppress(FileNotFoundError):
-                shutil.copyfile(site_dir / path, folder / path)
+        with contextlib.suppress(FileNotFoundError):
+            link_or_copy(site_dir / path, folder / path)
     return folder
 
 
@@ -299,13 +295,12 @@ class _Service:
         raise PagefindError(f"search indexing failed (pagefind exit code {code}){': ' + detail if detail else ''}")
 
 
-def keep_old_chunks(old: Path, new: Path) -> None:
-    """Hard-link into the bundle ``new`` the files of the bundle ``old`` it does not have: a page that loaded the old
-    index a moment ago goes on finding the chunks it asks for."""
-    if not old.is_dir():
-        return
-    for path in old.rglob("*"):
-        target = new / path.relative_to(old)
-        if path.is_file() and not target.exists():
+def keep_old_chunks(old: Path, new: Path, own: Iterable[str]) -> None:
+    """Hard-link into the bundle ``new`` the files of the bundle ``old``'s own index (``own``: their paths in it, not
+    the older files kept beside them) that ``new`` does not have: a page that loaded the old index a moment ago goes
+    on finding the chunks it asks for, and the files kept never pile up."""
+    for path in own:
+        target = new / path
+        if (old / path).is_file() and not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(path, target)
+            link_or_copy(old / path, target)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import errno
 import io
 import os
+import shutil
 import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -44,6 +45,17 @@ def link_files(paths: Iterable[str], source: Path, target: Path) -> set[str]:
             raise
         linked.add(path)
     return linked
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link the file ``source`` at ``target``, or copy it where a link cannot be made (another file system, one
+    without hard links, a link limit). A missing ``source`` raises :class:`FileNotFoundError`."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        raise
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def link_same(output: Output, source: Path, folder: Path) -> bool:

@@ -72,9 +72,9 @@ class Preview:
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
 
-        After the first build, only what changed is rendered, and slow pages, exports and the search index are
-        left to :meth:`catch_up`. Exceptions of a ``fatal`` type are raised instead (no save can fix a foreign
-        output folder).
+        The search index is always left to :meth:`catch_up` (the last one carried over until then); after the first
+        build, only what changed is rendered, and slow pages and exports are left to it too. Exceptions of a
+        ``fatal`` type are raised instead (no save can fix a foreign output folder).
         """
         what = ", ".join(relative(p, self.root) for p in changed[:3]) + (", ..." if len(changed) > 3 else "")
         started = time.perf_counter()
@@ -111,6 +111,7 @@ class Preview:
             print(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True)
         finally:
             self.building = False
+            self.session.start_method = "forkserver"  # for a catch-up, and any build beside the server's threads
 
     def show_warnings(self, warnings: list[Problem]) -> None:
         """Print the build's warnings when they differ from the last good build's (each save would repeat them)."""

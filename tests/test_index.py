@@ -32,11 +32,12 @@ from dossier import search_entries
 from dossier.build import build, check
 from dossier.dates import PartialDate
 from dossier.errors import Cancelled, PagefindError
-from dossier.index import PARTS, _Service
+from dossier.index import PARTS, _Service, keep_old_chunks
 from dossier.model import link_records
 from dossier.project import Output
 from dossier.records import Event
 from dossier.search_entries import index_parts, span
+from dossier.write import files_in
 from tests.conftest import AXE_JS, SAMPLE, free_port, wait_for
 from tests.helpers import sample_copy, tree
 
@@ -330,6 +331,20 @@ def test_a_failed_index_in_parts_leaves_no_bundle_folder_it_made(tmp_path: Path,
     with pytest.raises(PagefindError):
         dossier.index.run_pagefind(site, tmp_path / "bundle", parts=[["events/e0/index.html"], []])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_only_the_old_index_s_own_files_are_kept_beside_a_new_one(tmp_path: Path) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    for path in ("pagefind.js", "fragment/en_a.pf_fragment", "fragment/en_b.pf_fragment", "fragment/en_kept.pf_fragment"):
+        (old / path).parent.mkdir(parents=True, exist_ok=True)
+        (old / path).write_text(f"old {path}")
+    (new / "fragment").mkdir(parents=True)
+    (new / "pagefind.js").write_text("new pagefind.js")
+    own = ["pagefind.js", "fragment/en_a.pf_fragment", "fragment/en_b.pf_fragment"]  # en_kept: kept from an older one
+    keep_old_chunks(old, new, own)
+    assert sorted(files_in(new)) == ["fragment/en_a.pf_fragment", "fragment/en_b.pf_fragment", "pagefind.js"]
+    assert (new / "pagefind.js").read_text() == "new pagefind.js"
+    assert (new / "fragment/en_b.pf_fragment").read_text() == "old fragment/en_b.pf_fragment"
 
 
 def test_pagefinds_answers_are_read_whole_however_the_pipe_cuts_them() -> None:

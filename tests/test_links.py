@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -64,3 +65,19 @@ def test_anything_else_is_written_as_usual(tmp_path: Path, path: str, data: byte
     (tmp_path / "page.html").write_bytes(b"<p>same</p>")
     assert not links.link_same(Output(path, data), old, new), why
     assert not new.exists() or not any(new.rglob("*")), why
+
+
+def test_a_file_that_cannot_be_linked_is_copied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a").write_bytes(b"chunk")
+    links.link_or_copy(tmp_path / "a", tmp_path / "linked")
+    assert (tmp_path / "linked").stat().st_ino == (tmp_path / "a").stat().st_ino
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    links.link_or_copy(tmp_path / "a", tmp_path / "copied")
+    assert (tmp_path / "copied").read_bytes() == b"chunk"
+    assert (tmp_path / "copied").stat().st_ino != (tmp_path / "a").stat().st_ino
+    with pytest.raises(FileNotFoundError):
+        links.link_or_copy(tmp_path / "gone", tmp_path / "b")

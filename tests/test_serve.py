@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import shutil
 import signal
 import subprocess
@@ -22,7 +24,9 @@ from dossier.build import BuildReport, build
 from dossier.environment import make_env
 from dossier.errors import DossierError, Location, Problem
 from dossier.serve import Preview, failures
+from dossier.write import files_in
 from tests.conftest import SAMPLE, free_port, wait_for
+from tests.test_benchmarks import generate
 
 EVENT = "content/events/2022-02-27-call.yaml"
 EVENT_PAGE = "events/2022-02-27-call/"
@@ -88,6 +92,44 @@ def test_the_first_build_is_served_with_the_last_index_and_indexes_after(
     assert entry.read_bytes() != last
     assert capsys.readouterr().out.splitlines()[-1].startswith("caught up on the search index in ")
     assert preview.catch_up() == []  # nothing left
+    assert preview.session.start_method == "forkserver"  # a catch-up never forks beside the server's threads
+
+
+def test_the_search_index_keeps_the_last_index_s_files_and_no_older_ones(tmp_path: Path) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    build(project, out)
+    bundle = out / "pagefind"
+    for run in range(3):  # a preview started again after each save: its first build carries the last index
+        edit(project / EVENT, "title: ", f"title: Run {run} ")
+        preview = Preview(project, out, search=True)
+        preview.rebuild()
+        assert preview.catch_up() == ["search/index.html"]
+        assert set(files_in(bundle)) == preview.session.index_files  # none of the carried index's files kept
+    indexes = [preview.session.index_files]
+    for save in range(2):  # saves in one preview: the files of the index before the last are kept, no older ones
+        edit(project / EVENT, "title: ", f"title: Save {save} ")
+        preview.rebuild([EVENT])
+        preview.catch_up()
+        indexes.append(preview.session.index_files)
+        assert set(files_in(bundle)) == indexes[-1] | indexes[-2]
+    assert indexes[0] - indexes[1] - indexes[2]  # files the first index had and the last two do not: gone
+
+
+def test_the_last_index_is_copied_where_it_cannot_be_linked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    build(project, out)
+    entry = (out / "pagefind" / "pagefind-entry.json").read_bytes()
+
+    def no_links(source: object, target: object) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")  # a file system without hard links
+
+    monkeypatch.setattr(os, "link", no_links)
+    preview = Preview(project, out, search=True)
+    preview.rebuild()
+    assert preview.problems == []
+    assert (out / "pagefind" / "pagefind-entry.json").read_bytes() == entry
 
 
 def test_a_first_build_without_search_drops_the_last_index(tmp_path: Path) -> None:
@@ -102,48 +144,62 @@ def test_a_first_build_without_search_drops_the_last_index(tmp_path: Path) -> No
 
 
 SAVED_WHILE_BUILDING = """
+import os
+import re
 import sys
+import threading
 from pathlib import Path
+
+import dossier.render
 from dossier import serve
 
-project, port = Path(sys.argv[1]), int(sys.argv[2])
+project, port, event, save = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "save"
+dossier.render._cpus = lambda: 2  # two render workers on any machine
+os.register_at_fork(before=lambda: print("fork beside", sorted(t.name for t in threading.enumerate()), flush=True))
 build = serve.Preview.rebuild
 
 
 def rebuild(self, changed=(), fatal=()):
     build(self, changed, fatal)
-    print("workers started by", self.session.start_method, flush=True)
-    if not changed:  # the first build: a save lands after it has read the files, before the watcher starts
-        event = project / "{event}"
-        event.write_text(event.read_text().replace("title: {title}", "title: Saved while building"))
+    if save and not changed:  # the first build: a save lands after it has read the files, before the watcher starts
+        text = event.read_text(encoding="utf-8")
+        event.write_text(re.sub("(?m)^title: .*$", "title: Saved while building", text), encoding="utf-8")
 
 
 serve.Preview.rebuild = rebuild
-serve.serve(project, project / "site", port=port, search=False)
+serve.serve(project, project / "site", port=port, search=True)
 """
 
 
-def test_a_save_during_the_first_build_is_rebuilt_and_only_the_first_build_forks(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+@pytest.mark.parametrize("save", [True, False])
+def test_only_the_first_build_forks_and_a_save_during_it_is_rebuilt(tmp_path: Path, save: bool) -> None:
+    project = generate(tmp_path / "project", size=300)  # over 400 pages: rendered by two workers
+    event = sorted((project / "content" / "events").glob("*.yaml"))[0]
     port = free_port()
-    script = SAVED_WHILE_BUILDING.format(event=EVENT, title=TITLE)
-    command = [sys.executable, "-c", script, str(project), str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [sys.executable, "-c", SAVED_WHILE_BUILDING, str(project), str(port), str(event), "save" if save else ""]
+    log = tmp_path / "stdout"
+    with log.open("w") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True)
     try:
-        wait_for(f"http://127.0.0.1:{port}/", timeout=30)
-        page = project / "site" / EVENT_PAGE / "index.html"
-        deadline = time.monotonic() + 30
-        while "Saved while building" not in page.read_text(encoding="utf-8"):
-            assert time.monotonic() < deadline, "the save made during the first build was never built"
+        wait_for(f"http://127.0.0.1:{port}/", timeout=60)
+        page = project / "site" / "events" / event.stem / "index.html"
+        deadline = time.monotonic() + 60
+        while (save and "Saved while building" not in page.read_text(encoding="utf-8")) or (
+            " the search index in " not in log.read_text()  # caught up, the first catch-up's index or the save's
+        ):
+            assert time.monotonic() < deadline, (
+                f"the save made during the first build was never built and indexed: {log.read_text()}"
+            )
             time.sleep(0.05)
     finally:
         process.send_signal(signal.SIGINT)
-        stdout, stderr = process.communicate(timeout=30)
-    lines = stdout.splitlines()
-    assert lines[0].startswith("built ") and lines[1] == "workers started by fork"
-    assert "workers started by forkserver" in lines  # the rebuild, with the watcher's and the server's threads running
-    assert any(line.startswith("rebuilt ") and line.endswith(f"({EVENT})") for line in lines), stdout
+        _, stderr = process.communicate(timeout=60)
+    lines = log.read_text().splitlines()
+    forks = [line for line in lines if line.startswith("fork beside ")]
+    assert forks == ["fork beside ['MainThread', 'dossier-progress']"] * 2  # the first build's two workers, no other
+    assert lines[2].startswith("built ") and lines[3].startswith("serving ")
+    rel = event.relative_to(project).as_posix()
+    assert any(line.startswith("rebuilt ") and line.endswith(f"({rel})") for line in lines) is save, lines
     assert "Traceback" not in stderr
 
 
