@@ -214,7 +214,6 @@ class Session:
         index = search and not defer
         carry_index = keep_index and (out / BUNDLE).is_dir()  # publish() and update() refuse a folder not ours
         written: set[str] = set()
-        indexed: list[frozenset[str]] = []  # the new index's files, when this build makes one or carries one
 
         inside = [0.0]  # seconds spent filling the staging folder (the rest of publishing is "write")
 
@@ -258,10 +257,8 @@ class Session:
                 tell("index", 0, len(parts) if len(parts) > 1 else 0)  # a count of parts, or the seconds of one index
                 with report.phase("index"):
                     run_pagefind(folder, parts=parts, progress=lambda done, total: tell("index", done, total))
-                indexed.append(frozenset(files_in(folder / BUNDLE)))
             elif carry_index:
                 shutil.copytree(out / BUNDLE, folder / BUNDLE, copy_function=link_or_copy)
-                indexed.append(frozenset())  # not made here: which of its files are its index's own is not known
 
         began = time.perf_counter()
         if in_place:
@@ -271,8 +268,10 @@ class Session:
             publish(out, fill)  # the swap, then the previous site removed (seconds for a big one on some disks)
         report.timings["write"] = report.timings.get("write", 0.0) + time.perf_counter() - began - inside[0]
         report.files = len(written)
-        if indexed or not in_place:
-            self.index_files = indexed[0] if indexed else frozenset()
+        if index:
+            self.index_files = frozenset(files_in(out / BUNDLE))
+        elif not in_place:  # no index, or one carried as it was: which of its files are its own is not known
+            self.index_files = frozenset()
         self.previous = Previous(out, site, states, made, seconds, templates, frozenset(written), tuple(pending), index)
         self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
