@@ -36,7 +36,7 @@ SEARCH_SCRIPT = (
     "Type", "Status", "Year", "Month", "Actor", "Tag", "Find…", "Find a value of {facet}", "1 result", "{count} results",
     "{results} for “{words}”", "{facet}: {values}", " or ", "Type words, or choose filters, to search {total}.",
     "{count} pages", "Searching…", "Search could not load its index ({error}). Browse the timeline, the actors or the "
-    "sources instead.",
+    "sources instead.", "The preview is making the search index; this page reloads when it is ready.",
 )  # fmt: skip
 
 

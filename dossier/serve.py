@@ -113,6 +113,12 @@ class Preview:
             self.building = False
             self.session.start_method = "forkserver"  # for a catch-up, and any build beside the server's threads
 
+    @property
+    def indexing(self) -> bool:
+        """Whether the search index is still to be made (the first build's, or a save's, until caught up)."""
+        previous = self.session.previous
+        return self.search and not self.problems and previous is not None and not previous.indexed
+
     def show_warnings(self, warnings: list[Problem]) -> None:
         """Print the build's warnings when they differ from the last good build's (each save would repeat them)."""
         if warnings != self.warnings:

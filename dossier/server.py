@@ -30,6 +30,7 @@ from tornado import web
 from tornado.websocket import WebSocketHandler
 
 from dossier.errors import Problem, plural
+from dossier.index import BUNDLE, PARTS
 
 Failure = Problem | str  # a located problem, or a message with no place in the project
 
@@ -42,6 +43,9 @@ class Shown(Protocol):
     problems: list[Failure]
     building: bool
     asked: float
+
+    @property
+    def indexing(self) -> bool: ...  # the search index is still to be made
 
 
 def error_page(problems: Sequence[Failure]) -> str:
@@ -126,6 +130,9 @@ class PageHandler(StaticFileHandler):
                 break
             await asyncio.sleep(0.01)
         self.path = self.parse_url_path(path)
+        if self.path == f"{BUNDLE}/{PARTS}" and self.preview.indexing and not os.path.isdir(os.path.join(self.root, BUNDLE)):
+            self.set_header("Retry-After", "1")
+            raise web.HTTPError(503)  # no index yet, a first run's: the search page says it is coming (static/search.js)
         absolute = self.validate_absolute_path(self.root, self.get_absolute_path(self.root, self.path))
         if absolute is None:
             return  # redirected (a folder without its slash)

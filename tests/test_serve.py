@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -381,6 +382,57 @@ def test_search_works_in_the_preview(start_serve: Callable[..., Served], page: P
     with page.expect_navigation():
         served.edit(EVENT, "summary: Alice called Bob", "summary: Alice quixotically called Bob")
     expect(page.locator(".results a.result-title")).to_have_text([TITLE])  # the new index is served
+
+
+HELD_INDEX = """
+import sys
+import time
+from pathlib import Path
+
+import dossier.build
+from dossier import serve
+
+project, port, release = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+index = dossier.build.run_pagefind
+
+
+def held(*args, **kwargs):
+    while not release.exists():  # the first index takes as long as the test says
+        time.sleep(0.05)
+    return index(*args, **kwargs)
+
+
+dossier.build.run_pagefind = held
+serve.serve(project, project / "site", port=port, search=True)
+"""
+
+
+def test_the_search_page_says_the_preview_is_making_its_first_index_then_reloads(tmp_path: Path, browser: Any) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    port, release = free_port(), tmp_path / "release"
+    command = [sys.executable, "-c", HELD_INDEX, str(project), str(port), str(release)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    context = browser.new_context()  # not the `page` fixture: the held-back list of parts is a 503 in the console
+    errors: list[str] = []
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        wait_for(url, timeout=30)  # served with no index at all: a first run
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        open_connected(page, url + "search/?q=mediation")
+        expect(page.locator(".search-status")).to_have_text(
+            "The preview is making the search index; this page reloads when it is ready."
+        )
+        with page.expect_navigation():
+            release.touch()
+        expect(page.locator(".results a.result-title").first).to_be_visible()
+    finally:
+        context.close()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert errors == ["Failed to load resource: the server responded with a status of 503 (Service Unavailable)"]
+    assert "Traceback" not in stderr
 
 
 def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served], browser: object) -> None:

@@ -91,6 +91,9 @@ TEXT = {
     "Search could not load its index ({error}). Browse the timeline, the actors or the sources instead.": (
         "החיפוש לא הצליח לטעון את האינדקס שלו ({error}). אפשר לעיין במקום זאת בציר הזמן, בגורמים או במקורות."
     ),
+    "The preview is making the search index; this page reloads when it is ready.": (
+        "התצוגה המקדימה בונה את אינדקס החיפוש; הדף ייטען מחדש כשיהיה מוכן."
+    ),
     # the default theme's templates
     "Skip to content": "דילוג לתוכן",
     "Search the dossier": "חיפוש בתיק",

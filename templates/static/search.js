@@ -24,6 +24,7 @@
   var ORDER = { type: ["event", "actor", "article"], status: ["confirmed", "reported", "disputed", "planned"] };
   var SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
   var PAGE = 20;
+  var INDEXING = "indexing";
   // Pagefind derives its result links from where the bundle was loaded: give it an absolute path (works under any prefix).
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href).pathname;
   var pagefind = null;
@@ -280,6 +281,7 @@
   // Asked anew each time (a site built again may have more parts); none on the server: an index of one part, as before.
   fetch(bundle + "dossier-parts.json", { cache: "no-cache" }).then(function (response) {
     if (response.status === 404) return [""];
+    if (response.status === 503) throw new Error(INDEXING);  // the preview, before its first index (it reloads the page)
     if (!response.ok) throw new Error("dossier-parts.json: HTTP " + response.status);
     return response.json();
   }).then(function (folders) {
@@ -297,6 +299,10 @@
     input.focus();
     return run();
   }).catch(function (error) {
+    if (error.message === INDEXING) {
+      status.textContent = t("The preview is making the search index; this page reloads when it is ready.");
+      return;
+    }
     status.textContent = t("Search could not load its index ({error}). Browse the timeline, the actors or the sources instead.", {
       error: error.message
     });
