@@ -268,7 +268,7 @@ class Session:
             publish(out, fill)  # the swap, then the previous site removed (seconds for a big one on some disks)
         report.timings["write"] = report.timings.get("write", 0.0) + time.perf_counter() - began - inside[0]
         report.files = len(written)
-        if index:
+        if index and self.record:  # for the next catch-up (a single build has none: no walk of a large bundle)
             self.index_files = frozenset(files_in(out / BUNDLE))
         elif not in_place:  # no index, or one carried as it was: which of its files are its own is not known
             self.index_files = frozenset()

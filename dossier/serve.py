@@ -228,7 +228,8 @@ def serve(
             flush=True,
         )
     preview = Preview(root, out, search)
-    as_read = Watcher(watched_dirs(root), exclude=[preview.out], within=root)  # the files as the first build reads them
+    dirs, exclude = watched_dirs(root), [preview.out]
+    as_read = Watcher(dirs, exclude=exclude, within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     stop = threading.Event()
     loop = asyncio.new_event_loop()
@@ -242,7 +243,7 @@ def serve(
     try:
         preview.rebuild(fatal=(WriteError,))  # content errors are served as the error page; a foreign --out is not
         collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
-        watcher = Saves(watched_dirs(root), exclude=[preview.out], within=root, polling=poll)
+        watcher = Saves(dirs, exclude=exclude, within=root, polling=poll)
         watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started
 
         async def listen() -> IOLoop:
