@@ -23,6 +23,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,17 @@ def _fetch(url: str) -> str | None:
         return None
 
 
+def _answers(url: str) -> bool:
+    """Whether ``url`` gets an HTTP answer, whatever its status (the page saying the first build is running)."""
+    try:
+        with urllib.request.urlopen(url, timeout=5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except OSError:
+        return False
+
+
 class Reloads:
     """A live-reload client, as a browser tab on the preview is: it is told when the preview reloads its tabs, and
     asks nothing in between (polling the server over HTTP would itself slow the rebuild it measures)."""
@@ -338,8 +350,8 @@ def serve_latency(project: Path, out: Path, timeout: float = 1800) -> dict[str, 
 
 
 def serve_start(project: Path, out: Path, timeout: float = 1800) -> dict[str, float]:
-    """Seconds from starting ``dossier serve`` (with search, into an empty folder) to its overview page served, and to
-    the line saying the search index is in."""
+    """Seconds from starting ``dossier serve`` (with search, into an empty folder) to its first answer of any kind (the
+    page saying the first build runs), to its overview page served, and to the line saying the search index is in."""
     shutil.rmtree(out, ignore_errors=True)
     port = _free_port()
     log = out.parent / f"{out.name}.log"
@@ -352,6 +364,8 @@ def serve_start(project: Path, out: Path, timeout: float = 1800) -> dict[str, fl
         while "start" not in figures or "start_search" not in figures:
             if server.poll() is not None or time.perf_counter() - started > timeout:
                 raise RuntimeError("dossier serve did not start, or did not index")
+            if "start_answer" not in figures and _answers(f"http://127.0.0.1:{port}/"):
+                figures["start_answer"] = time.perf_counter() - started
             if "start" not in figures and _fetch(f"http://127.0.0.1:{port}/") is not None:
                 figures["start"] = time.perf_counter() - started
             if "caught up on the search index" in log.read_text(encoding="utf-8", errors="replace"):
@@ -445,6 +459,7 @@ def table(results: list[dict[str, Any]]) -> str:
         for index, (name, _) in enumerate(results[0]["saves"]):
             rows.append((f"serve: {name} (s)", [f"{r['saves'][index][1]:.2f}" for r in results]))
         rows.append(("serve: idle CPU (% of one core)", [f"{100 * r['idle_cpu']:.1f}" for r in results]))
+        rows.append(("serve (with search): start → first answer (s)", [f"{r['start_answer']:.2f}" for r in results]))
         rows.append(("serve (with search): start → pages served (s)", [f"{r['start']:.2f}" for r in results]))
         rows.append(("serve (with search): start → search index in (s)", [f"{r['start_search']:.2f}" for r in results]))
     lines = ["| | " + " | ".join(f"{r['size']:,} events" for r in results) + " |", "| --- |" + " ---: |" * len(results)]

@@ -26,13 +26,14 @@ import sys
 import threading
 import time
 import traceback
-import webbrowser
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
+from tornado.netutil import bind_sockets
 
+from dossier import waiting
 from dossier.build import Session
 from dossier.diagnostics import relative, template_problem
 from dossier.errors import Cancelled, DossierError, PagefindError, Problem, WriteError, plural
@@ -41,6 +42,8 @@ from dossier.progress import Progress
 from dossier.project import watched_dirs
 from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
 from dossier.watch import Saves, Watcher
+
+Told = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes
 
 
 def failures(exc: Exception, root: Path) -> list[Failure]:
@@ -69,12 +72,13 @@ class Preview:
         self.building = False
         self.asked = 0.0  # when a tab last asked for a file (time.monotonic), see settle()
 
-    def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = ()) -> None:
+    def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = (), told: Told | None = None) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
 
         The search index is always left to :meth:`catch_up` (the last one carried over until then); after the first
         build, only what changed is rendered, and slow pages and exports are left to it too. Exceptions of a
-        ``fatal`` type are raised instead (no save can fix a foreign output folder).
+        ``fatal`` type are raised instead (no save can fix a foreign output folder). The first build's progress is
+        shown in the terminal, and told to ``told`` too (the page the browser gets meanwhile, see ``waiting``).
         """
         what = ", ".join(relative(p, self.root) for p in changed[:3]) + (", ..." if len(changed) > 3 else "")
         started = time.perf_counter()
@@ -86,7 +90,13 @@ class Preview:
             first = self.session.previous is None
             if first:  # the one long build: say what it is doing; the search index follows it (catch_up)
                 with Progress() as progress:
-                    report = self.session.build(self.out, search=False, keep_index=self.search, progress=progress, drafts=True)
+
+                    def tell(phase: str, done: int, total: int) -> None:
+                        progress(phase, done, total)
+                        if told is not None:
+                            told(phase, done, total)
+
+                    report = self.session.build(self.out, search=False, keep_index=self.search, progress=tell, drafts=True)
             else:
                 report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
@@ -231,34 +241,39 @@ def serve(
     dirs, exclude = watched_dirs(root), [preview.out]
     as_read = Watcher(dirs, exclude=exclude, within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+    try:  # before the first build: a busy port is said at once
+        sockets = bind_sockets(port, address=host)
+    except OSError as exc:
+        raise SystemExit(f"dossier: error: cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
     stop = threading.Event()
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
     thread: threading.Thread | None = None
     io_loop: IOLoop | None = None
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request
     watcher: Saves | None = None
+    loop: asyncio.AbstractEventLoop | None = None
     try:
-        preview.rebuild(fatal=(WriteError,))  # content errors are served as the error page; a foreign --out is not
+        print(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)", flush=True)
+        board = waiting.Board()
+        child = waiting.start(sockets, board, url if open_browser else None)  # while this process has no other thread
+        try:
+            preview.rebuild(fatal=(WriteError,), told=board)  # content errors are served as the error page
+        finally:
+            waiting.stop(child)
         collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
         watcher = Saves(dirs, exclude=exclude, within=root, polling=poll)
         watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
 
         async def listen() -> IOLoop:
-            PreviewServer(preview).application(port, host, live_css=False)
+            PreviewServer(preview).listen(sockets, live_css=False)
             return IOLoop.current()
 
-        try:
-            io_loop = loop.run_until_complete(listen())
-        except OSError as exc:
-            raise SystemExit(f"dossier: error: cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
+        io_loop = loop.run_until_complete(listen())
         thread = threading.Thread(target=preview.run, args=(watcher, io_loop, stop), name="dossier-rebuild", daemon=True)
         thread.start()
-        print(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)", flush=True)
-        if open_browser:
-            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
         loop.run_forever()
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
@@ -274,6 +289,9 @@ def serve(
             signal.signal(signal.SIGTERM, previous)
         if io_loop is not None:
             io_loop.close(all_fds=True)  # the listening socket and open websockets
-        else:
+        elif loop is not None:
             loop.close()
-        asyncio.set_event_loop(None)
+        for sock in sockets:
+            sock.close()  # closed already when the server ran
+        if loop is not None:
+            asyncio.set_event_loop(None)

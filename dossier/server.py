@@ -14,6 +14,7 @@ import asyncio
 import ipaddress
 import json
 import os
+import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler, StaticFi
 from livereload.server import LiveScriptInjector
 from livereload.watcher import Watcher as LivereloadWatcher
 from tornado import web
+from tornado.httpserver import HTTPServer
 from tornado.websocket import WebSocketHandler
 
 from dossier.errors import Problem, plural
@@ -217,10 +219,9 @@ class PreviewServer(Server):
         super().__init__(watcher=LivereloadWatcher())  # never started: reloads come from Preview.run
         self.preview = preview
 
-    def application(
-        self, port: int, host: str, liveport: int | None = None, debug: bool | None = None, live_css: bool = True
-    ) -> None:
-        """livereload's own application, with :class:`TabHandler` for its websocket."""
+    def listen(self, sockets: Sequence[socket.socket], live_css: bool = True) -> None:
+        """livereload's own application (its ``application()``, on sockets bound already), with :class:`TabHandler` for
+        its websocket."""
         LiveReloadHandler.watcher = self.watcher
         LiveReloadHandler.live_css = live_css
         script = RELOAD_SCRIPT
@@ -230,7 +231,7 @@ class PreviewServer(Server):
 
         Injector.script = script
         handlers = [(r"/livereload", TabHandler), (r"/livereload.js", LiveReloadJSHandler), *self.get_web_handlers(script)]
-        web.Application(handlers=handlers, transforms=[Injector]).listen(port, address=host)
+        HTTPServer(web.Application(handlers=handlers, transforms=[Injector])).add_sockets(sockets)
 
     def get_web_handlers(self, script: bytes) -> list[Any]:
         options = {"path": str(self.preview.out), "default_filename": "index.html", "preview": self.preview}

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -14,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.error import HTTPError
 
 import jinja2
 import pytest
@@ -160,8 +162,8 @@ os.register_at_fork(before=lambda: print("fork beside", sorted(t.name for t in t
 build = serve.Preview.rebuild
 
 
-def rebuild(self, changed=(), fatal=()):
-    build(self, changed, fatal)
+def rebuild(self, changed=(), fatal=(), told=None):
+    build(self, changed, fatal, told)
     if save and not changed:  # the first build: a save lands after it has read the files, before the watcher starts
         text = event.read_text(encoding="utf-8")
         event.write_text(re.sub("(?m)^title: .*$", "title: Saved while building", text), encoding="utf-8")
@@ -197,9 +199,12 @@ def test_only_the_first_build_forks_and_a_save_during_it_is_rebuilt(tmp_path: Pa
         _, stderr = process.communicate(timeout=60)
     lines = log.read_text().splitlines()
     forks = [number for number, line in enumerate(lines) if line.startswith("fork beside ")]
-    assert [lines[number] for number in forks] == ["fork beside ['MainThread', 'dossier-progress']"] * 2  # no other
+    assert [lines[number] for number in forks] == [
+        "fork beside ['MainThread']",  # the child answering while the first build runs (see waiting)
+        *["fork beside ['MainThread', 'dossier-progress']"] * 2,  # its two render workers; no other
+    ]
     built = next(number for number, line in enumerate(lines) if line.startswith("built "))
-    assert forks[-1] < built and lines[built + 1].startswith("serving ")  # both in the first build
+    assert lines[0].startswith("serving ") and forks[-1] < built  # all before the first build ended
     rel = event.relative_to(project).as_posix()
     assert any(line.startswith("rebuilt ") and line.endswith(f"({rel})") for line in lines) is save, lines
     assert "Traceback" not in stderr
@@ -433,6 +438,118 @@ def test_the_search_page_says_the_preview_is_making_its_first_index_then_reloads
         _, stderr = process.communicate(timeout=30)
     assert errors == ["Failed to load resource: the server responded with a status of 503 (Service Unavailable)"]
     assert "Traceback" not in stderr
+
+
+HELD_BUILD = """
+import sys
+import time
+from pathlib import Path
+
+import dossier.build
+from dossier import serve
+
+project, port, release = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
+link = dossier.build.link_records
+
+
+def held(*args, **kwargs):
+    while not release.exists():  # the first build takes as long as the test says
+        time.sleep(0.05)
+    return link(*args, **kwargs)
+
+
+dossier.build.link_records = held
+serve.serve(project, project / "site", port=port, search=False, open_browser=len(sys.argv) > 4)
+"""
+
+
+def start_held(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, Path]:
+    """`dossier serve` on a copy of the sample project, its first build held before linking the records until the
+    returned file is made; waits until the port answers."""
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    port, release = free_port(), tmp_path / "release"
+    command = [sys.executable, "-c", HELD_BUILD, str(project), str(port), str(release), *extra]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            wait_for(url, timeout=0.1)
+        except HTTPError as answered:
+            assert answered.code == 503
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the preview never answered"
+    return process, url, release
+
+
+def test_while_the_first_build_runs_the_browser_is_told_so_and_then_shown_the_page(tmp_path: Path, browser: Any) -> None:
+    process, url, release = start_held(tmp_path)
+    context = browser.new_context()  # not the `page` fixture: the waiting page is a 503 in the console each second
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        page.goto(url + EVENT_PAGE)
+        expect(page).to_have_title("Building the preview")
+        expect(page.locator(".doing")).to_have_text("linking records")
+        time.sleep(1.5)  # loaded again meanwhile, and still waiting
+        expect(page.locator("h1")).to_have_text("Building the preview")
+        release.touch()
+        expect(page.get_by_role("heading", level=1)).to_have_text(TITLE, timeout=30_000)
+        page.wait_for_function(CONNECTED)  # the preview's own page: it reloads on the next save
+    finally:
+        context.close()
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+    assert set(errors) == {"Failed to load resource: the server responded with a status of 503 (Service Unavailable)"}
+    assert stdout.splitlines()[0] == f"serving site on {url} (Ctrl-C to stop)"  # said before the build, not after
+    assert "Traceback" not in stderr
+
+
+BROWSER_SCRIPT = """#!{python}
+import sys
+from pathlib import Path
+
+Path({opened!r}).write_text(sys.argv[1])
+"""
+
+
+def test_open_opens_the_browser_as_the_first_build_starts(tmp_path: Path) -> None:
+    opened, browser = tmp_path / "opened", tmp_path / "browser"
+    browser.write_text(BROWSER_SCRIPT.format(python=sys.executable, opened=str(opened)))
+    browser.chmod(0o755)
+    process, url, release = start_held(tmp_path, "open", env={**os.environ, "BROWSER": str(browser)})
+    try:
+        deadline = time.monotonic() + 30
+        while not opened.exists():
+            assert time.monotonic() < deadline, "no browser was opened while the first build ran"
+            time.sleep(0.05)
+        assert opened.read_text() == url
+        assert not release.exists()  # the build is still held
+    finally:
+        release.touch()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr
+
+
+def test_a_busy_port_is_said_at_once_and_nothing_is_built(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"dossier: error: cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port\n",
+    )
+    assert not (project / "site").exists()
 
 
 def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served], browser: object) -> None:
