@@ -8,7 +8,9 @@ final content. Editor noise is skipped, and so is the output folder. Where file 
 not available (some network and container file systems), it falls back to
 :class:`Watcher`: a polling loop of our own rather than livereload's (0.8 s polls), which
 compares each file's (mtime, size, inode) every 50 ms and waits until the saves have been
-quiet for 0.1 s, counted from the newest save itself. It follows a linked folder only into
+quiet for 0.1 s, counted from the newest save itself. A watched folder that is made (or removed)
+while the preview runs — ``templates/``, made to override the theme — is watched from then on
+(or no longer), and reported as a save. It follows a linked folder only into
 the project, and scans each real folder once, so links in a circle cannot make a scan grow
 without end. The clock, the scanner and the stop event can be replaced, so tests drive
 time themselves instead of sleeping.
@@ -34,6 +36,7 @@ except ImportError:  # pragma: no cover - a dependency; without it the preview p
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt (polling)
 EVENTS_QUIET = 0.025  # the same with file events, which arrive as they happen (an editor's save takes a few ms)
+MADE = 0.2  # seconds between two looks for a watched folder to be made, while none is there
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
 Scanner = Callable[[], dict[str, Stamp]]
@@ -133,6 +136,16 @@ class Watcher:
         return None
 
 
+class Check:
+    """A stop event for ``watchfiles.watch`` that asks a function whether to stop (called every few milliseconds)."""
+
+    def __init__(self, check: Callable[[], bool]) -> None:
+        self.check = check
+
+    def is_set(self) -> bool:
+        return self.check()
+
+
 class Saves:
     """Saves under ``dirs``, noticed by a thread of their own: :meth:`wait` hands over each burst, and :attr:`saved` is
     set as soon as a save is noticed (a long task after a rebuild stops for it, see ``serve``).
@@ -143,7 +156,7 @@ class Saves:
     def __init__(
         self, dirs: Iterable[Path], exclude: Iterable[Path] = (), within: Path | None = None, polling: bool = False
     ) -> None:
-        self.dirs = sorted({d.resolve() for d in dirs if d.is_dir()})
+        self.dirs = sorted({d.resolve() for d in dirs})  # a missing one is watched once it is made (see _events)
         self.exclude = tuple(str(e.resolve()) for e in exclude)
         self.within = within
         self.saved = threading.Event()
@@ -153,6 +166,7 @@ class Saves:
         self.method = "polling" if polling or watchfiles is None else "file events"
         self.poller = Watcher(self.dirs, exclude=exclude, within=within) if self.method == "polling" else None
         self.ready = threading.Event()
+        self.moved: list[str] = []  # watched folders made or removed, reported once the next watch is in place
         self.thread = threading.Thread(target=self._run, name="dossier-watch", daemon=True)
         self.thread.start()
         self.ready.wait(10)  # saves from now on are seen (the first build reads what is on disk)
@@ -180,27 +194,50 @@ class Saves:
             while (changed := self.poller.wait(self.stopping)) is not None:
                 self.add(changed)
             return
-        assert watchfiles is not None
         try:
-            for changes in watchfiles.watch(
-                *self.dirs,
-                watch_filter=lambda change, path: self.wanted(path),
-                debounce=2000,  # the longest a burst is held back
-                step=int(EVENTS_QUIET * 1000),  # quiet time that ends a burst
-                stop_event=self.stopping,
-                yield_on_timeout=True,
-                rust_timeout=200,
-                raise_interrupt=False,
-            ):
-                self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
-                self.add(path for _, path in changes)
+            while not self.stopping.is_set():
+                self._events()
         except (OSError, RuntimeError) as exc:  # no file events here (e.g. the inotify limit): poll instead
             print(f"dossier: note: watching by polling ({exc})", file=sys.stderr, flush=True)
-            self.poller = Watcher(self.dirs, within=self.within)
+            self.poller = Watcher(self.dirs, exclude=map(Path, self.exclude), within=self.within)
             self.method = "polling"
             self._run()
         finally:
             self.ready.set()
+
+    def _events(self) -> None:
+        """Watch the folders that exist by file events, until told to stop or until a watched folder is made or
+        removed (``templates/``, made to override the theme); the next call watches the folders as they are, and once
+        its watch is in place reports the folders made or removed. The rebuild that follows reads every file whose
+        stamp changed, so a save made while no watch was in place is not lost."""
+        assert watchfiles is not None
+        there = {d: d.is_dir() for d in self.dirs}
+        if not any(there.values()):  # nothing to watch yet
+            self.ready.set()
+            while not self.stopping.wait(MADE) and not any(d.is_dir() for d in self.dirs):
+                pass
+            self.moved = [str(d) for d in self.dirs if d.is_dir()]
+            return
+        moved: list[str] = []
+
+        def stop() -> bool:
+            moved[:] = moved or [str(d) for d, was in there.items() if d.is_dir() != was]
+            return self.stopping.is_set() or bool(moved)
+
+        for changes in watchfiles.watch(
+            *(d for d, was in there.items() if was),
+            watch_filter=lambda change, path: self.wanted(path),
+            debounce=2000,  # the longest a burst is held back
+            step=int(EVENTS_QUIET * 1000),  # quiet time that ends a burst
+            stop_event=Check(stop),
+            yield_on_timeout=True,
+            rust_timeout=200,
+            raise_interrupt=False,
+        ):
+            self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
+            self.add([*self.moved, *(path for _, path in changes)])
+            self.moved = []
+        self.moved = moved
 
     def wait(self, stop: Stop) -> list[str] | None:
         """Block until a burst of saves has arrived; return its files, or None on ``stop``."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -163,5 +164,44 @@ def test_an_editors_save_is_one_change_with_the_final_content(tmp_path: Path, po
         assert (events / "a.yaml").read_text() == "title: B\n# again\n"
         assert not saves.saved.is_set()
         assert saves.wait(After(0.5)) is None  # one burst, one change: nothing more comes
+    finally:
+        saves.close()
+
+
+def _collect(saves: Saves, seconds: float) -> set[str]:
+    """Every file the saves report within ``seconds``, over as many bursts as come."""
+    found: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:  # as Saves.wait, which would stop the watch when its time is up
+        if saves.saved.wait(0.05):
+            with saves.lock:
+                found |= saves.pending
+                saves.pending = set()
+                saves.saved.clear()
+    return found
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["file events", "polling"])
+def test_a_templates_folder_made_while_watching_is_watched(tmp_path: Path, polling: bool) -> None:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    content.mkdir()
+    (content / "dossier.yaml").write_text("title: T\n")
+    footer, base = templates / "partials" / "footer.html", templates / "base.html"
+    saves = Saves([content, templates], within=tmp_path, polling=polling)
+    try:
+        footer.parent.mkdir(parents=True)  # to override the theme, after the preview started
+        footer.write_text("<footer>1</footer>\n")
+        # The folder made (file events: a rebuild reads every file whose stamp changed), or the file in it (polling)
+        assert _collect(saves, 3) == ({str(footer)} if polling else {str(templates)})
+        footer.write_text("<footer>2</footer>\n")  # watched like any folder now
+        (content / "dossier.yaml").write_text("title: U\n")
+        assert _collect(saves, 2) == {str(footer), str(content / "dossier.yaml")}
+        shutil.rmtree(templates)  # removed, then made again
+        assert str(footer if polling else templates) in _collect(saves, 2)
+        templates.mkdir()
+        base.write_text("<html></html>\n")
+        assert _collect(saves, 3) == ({str(base)} if polling else {str(templates)})
+        base.write_text("<html lang=en></html>\n")
+        assert _collect(saves, 2) == {str(base)}
     finally:
         saves.close()
