@@ -42,6 +42,7 @@ from dossier.progress import Progress
 from dossier.project import watched_dirs
 from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
 from dossier.watch import Saves, Watcher
+from dossier.write import refuse_foreign
 
 Told = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes
 
@@ -241,7 +242,8 @@ def serve(
     dirs, exclude = watched_dirs(root), [preview.out]
     as_read = Watcher(dirs, exclude=exclude, within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
-    try:  # before the first build: a busy port is said at once
+    refuse_foreign(preview.out)  # said at once, as a busy port is (no save can fix either)
+    try:  # before the first build
         sockets = bind_sockets(port, address=host)
     except OSError as exc:
         raise SystemExit(f"dossier: error: cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
@@ -256,11 +258,8 @@ def serve(
     try:
         print(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)", flush=True)
         board = waiting.Board()
-        child = waiting.start(sockets, board, url if open_browser else None)  # while this process has no other thread
-        try:
+        with waiting.answering(sockets, board, url if open_browser else None):  # forked: no other thread yet
             preview.rebuild(fatal=(WriteError,), told=board)  # content errors are served as the error page
-        finally:
-            waiting.stop(child)
         collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
         watcher = Saves(dirs, exclude=exclude, within=root, polling=poll)
         watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started

@@ -24,8 +24,9 @@ import socket
 import struct
 import sys
 import threading
+import time
 import webbrowser
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from socketserver import ThreadingMixIn
 from typing import Any
@@ -36,7 +37,7 @@ from dossier.server import is_page
 PHASES = ("", *LABELS)  # a phase's number on the board: its place here
 _BOARD = struct.Struct("<BII")  # the phase's number, pages done, pages in all
 TICK = 0.1  # seconds between two looks at whether the child should stop
-OPENING = 5.0  # seconds the child waits, when it stops, for the browser it opens to start
+GRACE = 1.0  # seconds a stopped child gives the requests it accepted, and the browser it opens, before it exits
 
 
 class Board:
@@ -112,27 +113,64 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingMixIn, HTTPServer):
-    daemon_threads = False  # joined when the child stops: every accepted request is answered
-    block_on_close = True
+    daemon_threads = True  # the child waits for them itself, for a moment (see _child)
+    block_on_close = False
+
+    def __init__(self, sock: socket.socket, handler: type[_Handler]) -> None:
+        super().__init__(sock.getsockname()[:2], handler, bind_and_activate=False)
+        self.socket.close()
+        self.socket = sock
+        self.answering: list[threading.Thread] = []
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(target=self.process_request_thread, args=(request, client_address), daemon=True)
+        self.answering = [t for t in self.answering if t.is_alive()]
+        self.answering.append(thread)
+        thread.start()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a browser that went away before its answer: nothing to say in the terminal
 
 
-def start(sockets: Sequence[socket.socket], board: Board, url: str | None = None) -> int:
-    """Fork the child that answers on ``sockets`` until :func:`stop` (or until this process is gone); open ``url`` in
-    a browser from it when given. Returns its process id. Call it while this process has no other thread."""
+@contextlib.contextmanager
+def answering(sockets: Sequence[socket.socket], board: Board, url: str | None = None) -> Iterator[int | None]:
+    """While the block runs, a child process answers on ``sockets`` (and opens ``url`` in a browser when given); it is
+    stopped when the block ends, however it ends. Gives the child's process id; None where forking is not safe (this
+    process has other threads) or not available: nothing answers meanwhile, and ``url`` is opened from a thread."""
+    if threading.active_count() > 1 or not hasattr(os, "fork"):
+        if url is not None:
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+        yield None
+        return
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # nothing buffered is written twice
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # Ctrl-C held until the child is known (and has
+    try:  # its own handling of it)
+        pid = _fork(sockets, board, url, blocked)
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        raise
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a Ctrl-C held meanwhile is raised here: the child stops
+        yield pid
+    finally:
+        stop(pid)
+
+
+SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, blocked: Iterable[int]) -> int:
+    """Fork the child (with ``SIGNALS`` blocked); return its process id. The child never returns."""
     parent = os.getpid()
-    signals = {signal.SIGINT, signal.SIGTERM}
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, signals)  # held until the child has its own handlers
     pid = os.fork()
     if pid:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return pid
     code = 0
     try:
         stopping = threading.Event()
-        for signum in signals:  # Ctrl-C reaches the whole process group
+        for signum in SIGNALS:  # Ctrl-C reaches the whole process group
             signal.signal(signum, lambda signum, frame: stopping.set())
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _child(sockets, board, parent, url, stopping)
@@ -143,32 +181,40 @@ def start(sockets: Sequence[socket.socket], board: Board, url: str | None = None
 
 
 def _child(sockets: Sequence[socket.socket], board: Board, parent: int, url: str | None, stopping: threading.Event) -> None:
+    """Answer on ``sockets`` until ``stopping`` is set or the parent is gone; then give the requests being answered,
+    and the browser being opened, at most :data:`GRACE` seconds."""
     handler = type("Handler", (_Handler,), {"board": board})
-    servers = []
+    servers = [_Server(sock, handler) for sock in sockets]
+    opening = threading.Thread(target=webbrowser.open, args=(url,), daemon=True)
+    if url is not None:
+        opening.start()
     with selectors.DefaultSelector() as selector:
-        for sock in sockets:
-            server = _Server(sock.getsockname()[:2], handler, bind_and_activate=False)
-            server.socket.close()
-            server.socket = sock
-            servers.append(server)
-            selector.register(sock, selectors.EVENT_READ, server)
-        opening = threading.Thread(target=webbrowser.open, args=(url,), daemon=True)
-        if url is not None:
-            opening.start()
+        for server in servers:
+            selector.register(server.socket, selectors.EVENT_READ, server)
         while not stopping.is_set() and os.getppid() == parent:
             for key, _ in selector.select(TICK):
                 if not stopping.is_set():
                     key.data.handle_request()
-    for server in servers:
-        server.timeout = 0
-        server.server_close()  # waits for the requests being answered; this process's copy of the socket only
-    if opening.is_alive():
-        opening.join(OPENING)  # the browser is started, even when the build was done first
+    deadline = time.monotonic() + GRACE
+    for thread in [opening, *(t for server in servers for t in server.answering)]:
+        if thread.is_alive():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 def stop(pid: int) -> None:
-    """Stop the child ``pid`` and wait until it has answered what it accepted and exited."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, 0)
+    """Stop the child ``pid`` and wait until it has exited (within :data:`GRACE` seconds and a little), with Ctrl-C
+    held meanwhile."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE + 2.0
+        with contextlib.suppress(ChildProcessError):
+            while os.waitpid(pid, os.WNOHANG) == (0, 0):
+                if time.monotonic() > deadline:  # stuck: it must not keep Ctrl-C from this process
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                    break
+                time.sleep(0.01)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

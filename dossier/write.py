@@ -67,10 +67,7 @@ def publish(out_dir: Path, fill: Callable[[Path], None]) -> None:
     Refuses an output folder dossier did not write; on any failure ``out_dir`` stays exactly as it was.
     """
     out_dir = out_dir.absolute()
-    if out_dir.exists() and not out_dir.is_dir():
-        raise WriteError(f"{out_dir} is a file, not a folder; choose another --out folder")
-    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
-        raise WriteError(f"{out_dir} exists and was not written by dossier; remove it or choose another --out folder")
+    refuse_foreign(out_dir)
     try:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out_dir)
@@ -80,6 +77,14 @@ def publish(out_dir: Path, fill: Callable[[Path], None]) -> None:
             swap(folder, out_dir)
     except OSError as exc:
         raise write_error(exc, out_dir) from None
+
+
+def refuse_foreign(out_dir: Path) -> None:
+    """Raise WriteError when ``out_dir`` is a file, or a folder with files that dossier did not write."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise WriteError(f"{out_dir} is a file, not a folder; choose another --out folder")
+    if out_dir.exists() and any(out_dir.iterdir()) and not (out_dir / MARKER).is_file():
+        raise WriteError(f"{out_dir} exists and was not written by dossier; remove it or choose another --out folder")
 
 
 def update(out_dir: Path, fill: Callable[[Path], None], removed: Callable[[], Iterable[str]] = tuple) -> list[str]:

@@ -473,14 +473,19 @@ def start_held(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            wait_for(url, timeout=0.1)
-        except HTTPError as answered:
-            assert answered.code == 503
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the preview never answered"
+    try:
+        while True:
+            try:
+                wait_for(url, timeout=0.1)
+            except HTTPError as answered:
+                assert answered.code == 503
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the preview never answered"
+    except BaseException:
+        process.kill()
+        process.communicate()
+        raise
     return process, url, release
 
 
@@ -552,6 +557,20 @@ def test_a_busy_port_is_said_at_once_and_nothing_is_built(tmp_path: Path) -> Non
     assert not (project / "site").exists()
 
 
+def test_a_foreign_output_folder_is_said_at_once_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    command = [sys.executable, "-m", "dossier", "-C", str(SAMPLE), "serve", "--port", str(free_port()), "--out", str(out)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"dossier: error: {out} exists and was not written by dossier; remove it or choose another --out folder\n",
+    )
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
 def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served], browser: object) -> None:
     served = start_serve("--no-search")
     # Not the `page` fixture: once the server is gone, the tab's reconnect attempts are console errors by design.
@@ -584,6 +603,26 @@ def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: C
         "templates/partials/footer.html:1:1: error: template syntax error: Expected an expression, "
         "got 'end of statement block'; fix the template at or before this line"
     )
+
+
+def test_a_templates_folder_made_while_previewing_overrides_the_theme_live(
+    start_serve: Callable[..., Served], page: Page
+) -> None:
+    served = start_serve("--no-search")  # the sample project has no templates/ folder: the theme is the package's
+    assert not (served.project / "templates").exists()
+    open_connected(page, served.url + EVENT_PAGE)
+    with page.expect_navigation():
+        (served.project / "templates" / "partials").mkdir(parents=True)
+        (served.project / "templates" / "partials" / "footer.html").write_text(
+            '<footer class="site-footer"><p>Our own footer</p></footer>\n', encoding="utf-8"
+        )
+    expect(page.locator("footer")).to_have_text("Our own footer")
+    page.wait_for_function(CONNECTED)
+    with page.expect_navigation():  # and saves in it are seen like any other
+        (served.project / "templates" / "partials" / "footer.html").write_text(
+            '<footer class="site-footer"><p>Edited again</p></footer>\n', encoding="utf-8"
+        )
+    expect(page.locator("footer")).to_have_text("Edited again")
 
 
 def test_catching_up_waits_until_the_tabs_have_stopped_asking_for_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
