@@ -6,8 +6,9 @@ forked (see ``serve``). So the listening socket is bound before it starts (a bus
 reported at once, not after the build), and a child forked from the still single-threaded
 process answers on that socket meanwhile: every page with a small self-contained page
 (status 503) saying what the build is doing — the phase and how many pages are rendered,
-which the build writes to a few bytes of memory shared with the child — and asking the
-browser to load it again a second later; any other file with a plain 503. When the build
+which the build writes to a few bytes of memory shared with the child — whose script asks
+again every second, shows the progress in place and loads the page once it is served; any
+other file with a plain 503. When the build
 ends, the child is stopped, lets the requests it accepted finish, and exits; the real
 server then takes over the same socket, and the next reload of the page is the site (or
 the error page). Connections made in between wait in the socket's queue.
@@ -60,28 +61,46 @@ class Board:
         return phase
 
 
+LOOK_AGAIN = """(function () {
+  function look() {
+    fetch(location.href, {cache: "no-store"}).then(function (response) {
+      if (response.status !== 503) { location.reload(); return; }
+      return response.text().then(function (text) {
+        var now = new DOMParser().parseFromString(text, "text/html").querySelector(".doing");
+        var shown = document.querySelector(".doing");
+        if (now && shown.textContent !== now.textContent) { shown.textContent = now.textContent; }
+        setTimeout(look, 1000);
+      });
+    }).catch(function () { setTimeout(look, 1000); });
+  }
+  setTimeout(look, 1000);
+})();"""  # every second: the progress shown in place (announced politely), and the page asked for once it is served
+
+
 def waiting_page(doing: str) -> bytes:
-    """The page every page request gets while the first build runs: what it is doing; loaded again every second."""
-    now = f'<p class="doing">{doing}</p>\n' if doing else ""  # LABELS and numbers only: nothing to escape
+    """The page every page request gets while the first build runs: what it is doing, kept up to date by a script that
+    loads the page asked for once the build is done (without scripts, a line saying to reload)."""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="refresh" content="1">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Building the preview</title>
 <link rel="icon" href="data:,">
 <style>body{{font:1rem/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1a1a1a}}
-.doing{{font-variant-numeric:tabular-nums}}</style>
+.doing{{font-variant-numeric:tabular-nums;min-height:1.5em}}</style>
 </head>
 <body>
 <main>
 <h1>Building the preview</h1>
-{now}<p>This page shows the site as soon as the first build is done.</p>
+<p class="doing" role="status">{doing}</p>
+<p>This page shows the site as soon as the first build is done.</p>
+<noscript><p>Reload it when the terminal says the build is done.</p></noscript>
 </main>
+<script>{LOOK_AGAIN}</script>
 </body>
 </html>
-""".encode()
+""".encode()  # ``doing`` is made of LABELS and numbers only: nothing to escape
 
 
 class _Handler(BaseHTTPRequestHandler):

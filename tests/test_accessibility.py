@@ -13,6 +13,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dossier.build import build
+from dossier.errors import Location, Problem
+from dossier.server import error_page
+from dossier.waiting import waiting_page
 from tests.conftest import AXE_JS, SAMPLE
 from tests.tools import vnu_jar
 
@@ -158,10 +161,27 @@ def test_print_style_hides_navigation_and_search(bundled_site: Path, serve_stati
     expect(page.locator("h1")).to_be_visible()
 
 
+PREVIEW_PAGES = {  # the pages the preview makes itself, not from the theme
+    "waiting.html": waiting_page("rendering pages: 3,596 of 14,252").decode(),
+    "errors.html": error_page([Problem(Location("content/events/x.yaml", 4, 10), "unknown actor 'a'"), "a message"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PREVIEW_PAGES))
+def test_the_preview_s_own_pages_have_no_axe_violations(page: Page, name: str) -> None:
+    page.set_content(PREVIEW_PAGES[name])
+    page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate("() => axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]] == []
+
+
 def test_the_nu_html_checker_finds_no_error_in_any_page(bundled_site: Path, tmp_path: Path) -> None:
-    sample, hebrew = tmp_path / "sample", tmp_path / "hebrew"
+    sample, hebrew, preview = tmp_path / "sample", tmp_path / "hebrew", tmp_path / "preview"
     build(SAMPLE, sample, search=False)
     build(HEBREW, hebrew, search=False)
+    preview.mkdir()
+    for name, html in PREVIEW_PAGES.items():
+        (preview / name).write_text(html, encoding="utf-8")
     java = shutil.which("java")
     assert java, "the Nu Html Checker needs Java: ./test.sh installs it (Debian's default-jre-headless)"
     result = subprocess.run(
@@ -175,6 +195,7 @@ def test_the_nu_html_checker_finds_no_error_in_any_page(bundled_site: Path, tmp_
             str(bundled_site),
             str(sample),
             str(hebrew),
+            str(preview),
         ],
         capture_output=True,
         text=True,

@@ -448,28 +448,33 @@ from pathlib import Path
 import dossier.build
 from dossier import serve
 
-project, port, release = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
-link = dossier.build.link_records
+project, port, loading, linking = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 
 
-def held(*args, **kwargs):
-    while not release.exists():  # the first build takes as long as the test says
-        time.sleep(0.05)
-    return link(*args, **kwargs)
+def held(work, gate):
+    def wait(*args, **kwargs):
+        while not gate.exists():  # the first build takes as long as the test says
+            time.sleep(0.05)
+        return work(*args, **kwargs)
+
+    return wait
 
 
-dossier.build.link_records = held
-serve.serve(project, project / "site", port=port, search=False, open_browser=len(sys.argv) > 4)
+dossier.build.load_project = held(dossier.build.load_project, loading)
+dossier.build.link_records = held(dossier.build.link_records, linking)
+serve.serve(project, project / "site", port=port, search=False, open_browser=len(sys.argv) > 5)
 """
 
 
-def start_held(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[str], str, Path]:
-    """`dossier serve` on a copy of the sample project, its first build held before linking the records until the
-    returned file is made; waits until the port answers."""
+def start_held(
+    tmp_path: Path, *extra: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str, tuple[Path, Path]]:
+    """`dossier serve` on a copy of the sample project, its first build held before loading the records and before
+    linking them, each until the returned file for it is made; waits until the port answers."""
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
-    port, release = free_port(), tmp_path / "release"
-    command = [sys.executable, "-c", HELD_BUILD, str(project), str(port), str(release), *extra]
+    port, gates = free_port(), (tmp_path / "loading", tmp_path / "linking")
+    command = [sys.executable, "-c", HELD_BUILD, str(project), str(port), *map(str, gates), *extra]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
@@ -486,11 +491,11 @@ def start_held(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -
         process.kill()
         process.communicate()
         raise
-    return process, url, release
+    return process, url, gates
 
 
 def test_while_the_first_build_runs_the_browser_is_told_so_and_then_shown_the_page(tmp_path: Path, browser: Any) -> None:
-    process, url, release = start_held(tmp_path)
+    process, url, (loading, linking) = start_held(tmp_path)
     context = browser.new_context()  # not the `page` fixture: the waiting page is a 503 in the console each second
     errors: list[str] = []
     try:
@@ -498,10 +503,12 @@ def test_while_the_first_build_runs_the_browser_is_told_so_and_then_shown_the_pa
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(url + EVENT_PAGE)
         expect(page).to_have_title("Building the preview")
-        expect(page.locator(".doing")).to_have_text("linking records")
-        time.sleep(1.5)  # loaded again meanwhile, and still waiting
-        expect(page.locator("h1")).to_have_text("Building the preview")
-        release.touch()
+        expect(page.get_by_role("status")).to_have_text("checking records")
+        page.evaluate("window.loadedOnce = true")  # gone if the page is loaded again
+        loading.touch()
+        expect(page.get_by_role("status")).to_have_text("linking records")  # in place, the page not loaded again
+        assert page.evaluate("window.loadedOnce") is True
+        linking.touch()
         expect(page.get_by_role("heading", level=1)).to_have_text(TITLE, timeout=30_000)
         page.wait_for_function(CONNECTED)  # the preview's own page: it reloads on the next save
     finally:
@@ -525,16 +532,16 @@ def test_open_opens_the_browser_as_the_first_build_starts(tmp_path: Path) -> Non
     opened, browser = tmp_path / "opened", tmp_path / "browser"
     browser.write_text(BROWSER_SCRIPT.format(python=sys.executable, opened=str(opened)))
     browser.chmod(0o755)
-    process, url, release = start_held(tmp_path, "open", env={**os.environ, "BROWSER": str(browser)})
+    process, url, gates = start_held(tmp_path, "open", env={**os.environ, "BROWSER": str(browser)})
     try:
         deadline = time.monotonic() + 30
         while not opened.exists():
             assert time.monotonic() < deadline, "no browser was opened while the first build ran"
             time.sleep(0.05)
-        assert opened.read_text() == url
-        assert not release.exists()  # the build is still held
+        assert opened.read_text() == url  # the build is still held meanwhile
     finally:
-        release.touch()
+        for gate in gates:
+            gate.touch()
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=30)
     assert "Traceback" not in stderr
