@@ -19,6 +19,7 @@ time themselves instead of sleeping.
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import threading
 import time
@@ -136,6 +137,15 @@ class Watcher:
         return None
 
 
+def _folder(path: Path) -> tuple[int, int] | None:
+    """Which folder is at ``path`` (its device and inode), if one is."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
+
+
 class Check:
     """A stop event for ``watchfiles.watch`` that asks a function whether to stop (called every few milliseconds)."""
 
@@ -196,11 +206,16 @@ class Saves:
             return
         try:
             while not self.stopping.is_set():
-                self._events()
+                try:
+                    self._events()
+                except FileNotFoundError:  # a folder removed just as its watch started: look again
+                    self.moved = self.moved or [str(d) for d in self.dirs]
         except (OSError, RuntimeError) as exc:  # no file events here (e.g. the inotify limit): poll instead
             print(f"dossier: note: watching by polling ({exc})", file=sys.stderr, flush=True)
             self.poller = Watcher(self.dirs, exclude=map(Path, self.exclude), within=self.within)
             self.method = "polling"
+            self.add(self.moved)  # a folder made or removed as the watch stopped: the poller's first scan has it
+            self.moved = []
             self._run()
         finally:
             self.ready.set()
@@ -211,17 +226,20 @@ class Saves:
         its watch is in place reports the folders made or removed. The rebuild that follows reads every file whose
         stamp changed, so a save made while no watch was in place is not lost."""
         assert watchfiles is not None
-        there = {d: d.is_dir() for d in self.dirs}
-        if not any(there.values()):  # nothing to watch yet
+        there = {d: _folder(d) for d in self.dirs}
+        if not any(there.values()):  # nothing to watch (yet)
             self.ready.set()
-            while not self.stopping.wait(MADE) and not any(d.is_dir() for d in self.dirs):
+            self.add(self.moved)  # the last one removed
+            self.moved = []
+            while not self.stopping.wait(MADE) and not any(map(_folder, self.dirs)):
                 pass
-            self.moved = [str(d) for d in self.dirs if d.is_dir()]
+            self.moved = [str(d) for d in self.dirs if _folder(d)]
             return
         moved: list[str] = []
+        roots = {str(d) for d in self.dirs}
 
-        def stop() -> bool:
-            moved[:] = moved or [str(d) for d, was in there.items() if d.is_dir() != was]
+        def stop() -> bool:  # a folder made, removed, or removed and made again (another folder at the path)
+            moved[:] = moved or [str(d) for d, was in there.items() if _folder(d) != was]
             return self.stopping.is_set() or bool(moved)
 
         for changes in watchfiles.watch(
@@ -235,8 +253,11 @@ class Saves:
             raise_interrupt=False,
         ):
             self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
-            self.add([*self.moved, *(path for _, path in changes)])
+            self.add([*self.moved, *(path for _, path in changes if path not in roots)])
             self.moved = []
+            if any(path in roots for _, path in changes):  # a watched folder removed (and maybe made again already,
+                moved[:] = [path for _, path in changes if path in roots]  # its inode number reused): watch anew
+                break
         self.moved = moved
 
     def wait(self, stop: Stop) -> list[str] | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import watchfiles
 
 from dossier.project import THEME, ignored, watched_dirs
 from dossier.watch import Saves, Watcher
@@ -203,5 +206,63 @@ def test_a_templates_folder_made_while_watching_is_watched(tmp_path: Path, polli
         assert _collect(saves, 3) == ({str(base)} if polling else {str(templates)})
         base.write_text("<html lang=en></html>\n")
         assert _collect(saves, 2) == {str(base)}
+    finally:
+        saves.close()
+
+
+def test_a_templates_folder_replaced_at_once_is_watched_anew(tmp_path: Path) -> None:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    content.mkdir()
+    templates.mkdir()
+    base = templates / "base.html"
+    base.write_text("<html></html>\n")
+    saves = Saves([content, templates], within=tmp_path)
+    try:
+        for n in range(5):  # removed and made again between two looks (as `rm -rf templates && cp -r theme templates`)
+            shutil.rmtree(templates)
+            templates.mkdir()
+            base.write_text(f"<html>{n}</html>\n")
+            assert str(templates) in _collect(saves, 1)
+            base.write_text(f"<html lang=en>{n}</html>\n")  # the new folder is the one watched
+            assert _collect(saves, 1) == {str(base)}
+    finally:
+        saves.close()
+
+
+def test_the_last_watched_folder_removed_is_reported(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "dossier.yaml").write_text("title: T\n")
+    saves = Saves([content], within=tmp_path)
+    try:
+        shutil.rmtree(content)
+        assert str(content) in _collect(saves, 2)
+        content.mkdir()
+        assert _collect(saves, 2) == {str(content)}
+    finally:
+        saves.close()
+
+
+def test_a_folder_made_as_file_events_give_out_is_reported_by_polling(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    content.mkdir()
+    calls: list[int] = []
+    watch = watchfiles.watch
+
+    def limited(*args: Any, **kwargs: Any) -> Any:  # the second watch (after templates/ is made) hits inotify's limit
+        calls.append(1)
+        if len(calls) > 1:
+            raise OSError(errno.ENOSPC, "OS file watch limit reached")
+        return watch(*args, **kwargs)
+
+    monkeypatch.setattr(watchfiles, "watch", limited)
+    saves = Saves([content, templates], within=tmp_path)
+    try:
+        (templates / "partials").mkdir(parents=True)
+        (templates / "partials" / "footer.html").write_text("<footer></footer>\n")
+        assert str(templates) in _collect(saves, 3)  # not lost in the change to polling
+        assert saves.method == "polling"
+        (templates / "partials" / "footer.html").write_text("<footer>2</footer>\n")
+        assert _collect(saves, 2) == {str(templates / "partials" / "footer.html")}
     finally:
         saves.close()
