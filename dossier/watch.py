@@ -37,7 +37,7 @@ except ImportError:  # pragma: no cover - a dependency; without it the preview p
 POLL = 0.05  # seconds between two scans of the watched folders (longer when a scan is slow)
 QUIET = 0.1  # seconds without a new save before a burst of saves is rebuilt (polling)
 EVENTS_QUIET = 0.025  # the same with file events, which arrive as they happen (an editor's save takes a few ms)
-MADE = 0.2  # seconds between two looks for a watched folder to be made, while none is there
+MADE = 0.5  # seconds between two looks for a watched folder made or removed (a rare save: cheap looks)
 
 Stamp = tuple[int, int, int]  # mtime_ns, size, inode: what a save changes
 Scanner = Callable[[], dict[str, Stamp]]
@@ -146,16 +146,6 @@ def _folder(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if stat.S_ISDIR(st.st_mode) else None
 
 
-class Check:
-    """A stop event for ``watchfiles.watch`` that asks a function whether to stop (called every few milliseconds)."""
-
-    def __init__(self, check: Callable[[], bool]) -> None:
-        self.check = check
-
-    def is_set(self) -> bool:
-        return self.check()
-
-
 class Saves:
     """Saves under ``dirs``, noticed by a thread of their own: :meth:`wait` hands over each burst, and :attr:`saved` is
     set as soon as a save is noticed (a long task after a rebuild stops for it, see ``serve``).
@@ -177,6 +167,7 @@ class Saves:
         self.poller = Watcher(self.dirs, exclude=exclude, within=within) if self.method == "polling" else None
         self.ready = threading.Event()
         self.moved: list[str] = []  # watched folders made or removed, reported once the next watch is in place
+        self.wake = threading.Event()  # ends the watch running (see _events)
         self.thread = threading.Thread(target=self._run, name="dossier-watch", daemon=True)
         self.thread.start()
         self.ready.wait(10)  # saves from now on are seen (the first build reads what is on disk)
@@ -237,17 +228,33 @@ class Saves:
             return
         moved: list[str] = []
         roots = {str(d) for d in self.dirs}
+        self.wake = wake = threading.Event()  # ends this watch: set by close(), or by the look below
+        if self.stopping.is_set():
+            return
 
-        def stop() -> bool:  # a folder made, removed, or removed and made again (another folder at the path)
-            moved[:] = moved or [str(d) for d, was in there.items() if _folder(d) != was]
-            return self.stopping.is_set() or bool(moved)
+        def look() -> None:  # a folder made, removed, or removed and made again (another folder at the path)
+            while not wake.wait(MADE):
+                moved[:] = [str(d) for d, was in there.items() if _folder(d) != was]
+                if moved:
+                    wake.set()
 
+        looking = threading.Thread(target=look, name="dossier-watch-folders", daemon=True)
+        looking.start()
+        try:
+            self._watch(there, roots, wake, moved)
+        finally:
+            wake.set()
+            looking.join()
+        self.moved = moved
+
+    def _watch(self, there: dict[Path, tuple[int, int] | None], roots: set[str], wake: threading.Event, moved: list[str]) -> None:
+        assert watchfiles is not None
         for changes in watchfiles.watch(
             *(d for d, was in there.items() if was),
             watch_filter=lambda change, path: self.wanted(path),
             debounce=2000,  # the longest a burst is held back
             step=int(EVENTS_QUIET * 1000),  # quiet time that ends a burst
-            stop_event=Check(stop),
+            stop_event=wake,
             yield_on_timeout=True,
             rust_timeout=200,
             raise_interrupt=False,
@@ -257,8 +264,7 @@ class Saves:
             self.moved = []
             if any(path in roots for _, path in changes):  # a watched folder removed (and maybe made again already,
                 moved[:] = [path for _, path in changes if path in roots]  # its inode number reused): watch anew
-                break
-        self.moved = moved
+                return
 
     def wait(self, stop: Stop) -> list[str] | None:
         """Block until a burst of saves has arrived; return its files, or None on ``stop``."""
@@ -269,9 +275,14 @@ class Saves:
                     self.saved.clear()
                 if changed:
                     return changed
-        self.stopping.set()
+        self.halt()
         return None
 
-    def close(self) -> None:
+    def halt(self) -> None:
+        """Stop watching (the watch running ends within a few milliseconds)."""
         self.stopping.set()
+        self.wake.set()
+
+    def close(self) -> None:
+        self.halt()
         self.thread.join(timeout=5)
