@@ -8,10 +8,10 @@ process answers on that socket meanwhile: every page with a small self-contained
 (status 503) saying what the build is doing — the phase and how many pages are rendered,
 which the build writes to a few bytes of memory shared with the child — whose script asks
 again every second, shows the progress in place and loads the page once it is served; any
-other file with a plain 503. When the build
-ends, the child is stopped, lets the requests it accepted finish, and exits; the real
-server then takes over the same socket, and the next reload of the page is the site (or
-the error page). Connections made in between wait in the socket's queue.
+other file with a plain 503. When the build ends, the child is stopped, gives the requests
+it accepted a second to finish, and exits; the real server then takes over the same socket,
+and the page's script loads the site (or the error page). Connections made in between wait
+in the socket's queue.
 """
 
 from __future__ import annotations

@@ -234,8 +234,9 @@ class Saves:
 
         def look() -> None:  # a folder made, removed, or removed and made again (another folder at the path)
             while not wake.wait(MADE):
-                moved[:] = [str(d) for d, was in there.items() if _folder(d) != was]
-                if moved:
+                found = [str(d) for d, was in there.items() if _folder(d) != was]
+                if found:  # (never emptying what the watch found meanwhile)
+                    moved[:] = found
                     wake.set()
 
         looking = threading.Thread(target=look, name="dossier-watch-folders", daemon=True)
