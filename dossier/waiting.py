@@ -1,6 +1,6 @@
 """Waiting: while the preview's first build runs, answer the browser from a child process with a page that says so.
 
-The first build of a large dossier takes tens of seconds (35 s at 10,000 events), and it
+The first build of a large dossier takes tens of seconds (35–47 s at 10,000 events on two cores), and it
 must run while ``dossier serve`` has no other thread, so that its render workers can be
 forked (see ``serve``). So the listening socket is bound before it starts (a busy port is
 reported at once, not after the build), and a child forked from the still single-threaded
@@ -38,7 +38,7 @@ from dossier.server import is_page
 PHASES = ("", *LABELS)  # a phase's number on the board: its place here
 _BOARD = struct.Struct("<BII")  # the phase's number, pages done, pages in all
 TICK = 0.1  # seconds between two looks at whether the child should stop
-GRACE = 1.0  # seconds a stopped child gives the requests it accepted, and the browser it opens, before it exits
+GRACE = 1.0  # seconds a stopped child gives the requests it accepted before it exits
 
 
 class Board:
@@ -132,9 +132,6 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingMixIn, HTTPServer):
-    daemon_threads = True  # the child waits for them itself, for a moment (see _child)
-    block_on_close = False
-
     def __init__(self, sock: socket.socket, handler: type[_Handler]) -> None:
         super().__init__(sock.getsockname()[:2], handler, bind_and_activate=False)
         self.socket.close()
@@ -200,13 +197,11 @@ def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, block
 
 
 def _child(sockets: Sequence[socket.socket], board: Board, parent: int, url: str | None, stopping: threading.Event) -> None:
-    """Answer on ``sockets`` until ``stopping`` is set or the parent is gone; then give the requests being answered,
-    and the browser being opened, at most :data:`GRACE` seconds."""
+    """Answer on ``sockets`` until ``stopping`` is set or the parent is gone; then give the requests being answered at
+    most :data:`GRACE` seconds. ``url`` is opened by a process of its own (see :func:`_open`)."""
+    opener = _open(url, sockets) if url is not None else None
     handler = type("Handler", (_Handler,), {"board": board})
     servers = [_Server(sock, handler) for sock in sockets]
-    opening = threading.Thread(target=webbrowser.open, args=(url,), daemon=True)
-    if url is not None:
-        opening.start()
     with selectors.DefaultSelector() as selector:
         for server in servers:
             selector.register(server.socket, selectors.EVENT_READ, server)
@@ -215,9 +210,27 @@ def _child(sockets: Sequence[socket.socket], board: Board, parent: int, url: str
                 if not stopping.is_set():
                     key.data.handle_request()
     deadline = time.monotonic() + GRACE
-    for thread in [opening, *(t for server in servers for t in server.answering)]:
+    for thread in [t for server in servers for t in server.answering]:
         if thread.is_alive():
             thread.join(max(0.0, deadline - time.monotonic()))
+    if opener is not None:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(opener, os.WNOHANG)  # done: reaped here; still opening: it goes on alone
+
+
+def _open(url: str, sockets: Sequence[socket.socket]) -> int:
+    """Open ``url`` in a browser from a process forked for it (this one has no other thread yet), which outlives the
+    child when finding and starting the browser takes longer than the first build (``webbrowser`` may ask
+    ``xdg-settings`` first, or wait for a terminal browser to end). It holds no copy of the listening sockets."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        for sock in sockets:
+            sock.close()
+        webbrowser.open(url)
+    finally:
+        os._exit(0)
 
 
 def stop(pid: int) -> None:

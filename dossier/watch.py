@@ -261,10 +261,11 @@ class Saves:
             raise_interrupt=False,
         ):
             self.ready.set()  # the first (empty, on timeout) yield: the watches are in place
-            self.add([*self.moved, *(path for _, path in changes if path not in roots)])
+            self.add([*self.moved, *(path for _, path in changes if path not in roots)])  # (a folder's own times: no save)
             self.moved = []
-            if any(path in roots for _, path in changes):  # a watched folder removed (and maybe made again already,
-                moved[:] = [path for _, path in changes if path in roots]  # its inode number reused): watch anew
+            gone = [path for change, path in changes if path in roots and change == watchfiles.Change.deleted]
+            if gone:  # a watched folder removed (and maybe made again already, its inode number reused): watch anew
+                moved[:] = gone
                 return
 
     def wait(self, stop: Stop) -> list[str] | None:

@@ -547,6 +547,30 @@ def test_open_opens_the_browser_as_the_first_build_starts(tmp_path: Path) -> Non
     assert "Traceback" not in stderr
 
 
+def test_open_opens_the_browser_even_when_finding_it_outlasts_the_first_build(tmp_path: Path) -> None:
+    project, opened, browser, tools = tmp_path / "project", tmp_path / "opened", tmp_path / "browser", tmp_path / "bin"
+    shutil.copytree(SAMPLE, project)  # built in well under a second
+    browser.write_text(BROWSER_SCRIPT.format(python=sys.executable, opened=str(opened)))
+    tools.mkdir()
+    (tools / "xdg-settings").write_text("#!/bin/sh\nsleep 2.5\n")  # webbrowser asks it first, on a desktop
+    for script in (browser, tools / "xdg-settings"):
+        script.chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}", "DISPLAY": ":99", "BROWSER": str(browser)}
+    port = free_port()
+    command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--no-search", "--open", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while not opened.exists():
+            assert time.monotonic() < deadline, "no browser was opened"
+            time.sleep(0.05)
+        assert opened.read_text() == f"http://127.0.0.1:{port}/"
+    finally:
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=30)
+    assert "Traceback" not in stderr
+
+
 def test_a_busy_port_is_said_at_once_and_nothing_is_built(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)

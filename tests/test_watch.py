@@ -266,3 +266,18 @@ def test_a_folder_made_as_file_events_give_out_is_reported_by_polling(tmp_path: 
         assert _collect(saves, 2) == {str(templates / "partials" / "footer.html")}
     finally:
         saves.close()
+
+
+def test_a_watched_folder_s_own_times_are_no_save(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "base.html").write_text("<html></html>\n")
+    saves = Saves([templates], within=tmp_path)
+    try:
+        os.utime(templates)  # a backup tool, `touch templates`: the folder is the same, nothing in it changed
+        templates.chmod(0o755)
+        assert _collect(saves, 1) == set()
+        (templates / "base.html").write_text("<html lang=en></html>\n")  # and the watch goes on
+        assert _collect(saves, 1) == {str(templates / "base.html")}
+    finally:
+        saves.close()
