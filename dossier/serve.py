@@ -26,7 +26,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from livereload.handlers import LiveReloadHandler
@@ -34,6 +34,7 @@ from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
 from dossier import waiting
+from dossier.build import Progress as Told
 from dossier.build import Session
 from dossier.diagnostics import relative, template_problem
 from dossier.errors import Cancelled, DossierError, PagefindError, Problem, WriteError, plural
@@ -43,8 +44,6 @@ from dossier.project import watched_dirs
 from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
 from dossier.watch import Saves, Watcher
 from dossier.write import refuse_foreign
-
-Told = Callable[[str, int, int], None]  # told (phase, done, total) as a build goes
 
 
 def failures(exc: Exception, root: Path) -> list[Failure]:
