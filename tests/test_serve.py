@@ -524,7 +524,9 @@ BROWSER_SCRIPT = """#!{python}
 import sys
 from pathlib import Path
 
-Path({opened!r}).write_text(sys.argv[1])
+written = Path({opened!r} + ".part")
+written.write_text(sys.argv[1])
+written.replace({opened!r})  # whole when it appears: the test reads it as soon as it exists
 """
 
 
