@@ -64,7 +64,7 @@ class BuildReport:
 
     pages: int = 0
     files: int = 0
-    rendered: int = 0  # pages rendered (the others were unchanged since the session's last build)
+    rendered: int = 0  # HTML pages rendered (the others were unchanged since the session's last build), as ``pages``
     timings: dict[str, float] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # said once after the summary, e.g. what needs a base_url
@@ -251,7 +251,7 @@ class Session:
             with report.phase("write"):
                 write_files([o for o in static if not (in_place and _same(out / o.path, o.data))], folder)
                 written.update(there, (p for p in files_in(folder) if p != MARKER), (o.path for o in static))
-            report.rendered = sum(1 for job in run if isinstance(job, Page))
+            report.rendered = sum(1 for job in run if isinstance(job, Page) and job.path.endswith(".html"))
             if index:  # after rendering, not page by page while rendering: see docs/performance.md
                 parts = index_parts(site.search)
                 tell("index", 0, len(parts) if len(parts) > 1 else 0)  # a count of parts, or the seconds of one index
@@ -272,7 +272,16 @@ class Session:
             self.index_files = frozenset(files_in(out / BUNDLE))
         elif not in_place:  # no index, or one carried as it was: which of its files are its own is not known
             self.index_files = frozenset()
-        self.previous = Previous(out, site, states, made, seconds, templates, frozenset(written), tuple(pending), index)
+        files = frozenset(written)
+        unchanged = (  # no page made or removed (a save that changed nothing, a preview's start): its index stands
+            in_place
+            and previous is not None
+            and previous.indexed
+            and not report.rendered
+            and not pending
+            and files == previous.files
+        )
+        self.previous = Previous(out, site, states, made, seconds, templates, files, tuple(pending), index or unchanged)
         self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
         return report

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import difflib
 import io
+import random
+import re
 import shutil
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,3 +103,87 @@ def check_case(case: str, tmp: Path) -> Result:
     """``dossier check`` on one broken project (with ``--strict`` if the case says so), in this process."""
     strict = ["--strict"] if (INVALID / case / STRICT).exists() else []
     return run_main("-C", str(prepare_case(case, tmp)), "check", *strict)
+
+
+# --- generated projects and the edits an editor makes, for incremental builds -------------------------------------
+
+
+def generated_project(tmp_path: Path, size: int = 40) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    try:
+        from generate import generate  # type: ignore[import-not-found]
+    finally:
+        sys.path.pop(0)
+    project = tmp_path / "project"
+    generate(size, project, seed=3)
+    return project
+
+
+def _set_line(path: Path, key: str, value: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M), encoding="utf-8")
+
+
+def random_edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, bytes | None]]) -> str:
+    """One random edit of the kinds an editor makes; a broken one is put right by a later step."""
+    content = project / "content"
+    events = sorted((content / "events").glob("*.yaml"))
+    actors = sorted((content / "actors").glob("*.yaml"))
+    articles = sorted((content / "articles").glob("*.md"))
+    if undo and rng.random() < 0.5:  # fix what an earlier step broke
+        path, data = undo.pop()
+        if data is None:
+            path.unlink()
+        else:
+            path.write_bytes(data)
+        return f"restore {path.name}"
+    kind = rng.choice(
+        ["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag", "after", "summary", "kind"]
+    )
+    event, actor = rng.choice(events), rng.choice(actors)
+    if kind == "title":
+        _set_line(event, "title", f'"Edited title {step}"')
+    elif kind == "date":  # before an event it comes after, it breaks the build, until a restore
+        undo.append((event, event.read_bytes()))
+        _set_line(event, "date", f'"2021-{rng.randint(1, 12):02d}"')
+        _set_line(event, "end", '"2023-01-01"')
+    elif kind == "rename":
+        _set_line(actor, "name", f'"Renamed actor {step}"')
+    elif kind == "kind":  # a person becomes a place: its events list it apart, its co-actors' pages too
+        _set_line(actor, "kind", rng.choice(["person", "place", "organization"]))
+    elif kind == "add":
+        added = content / "events" / f"added-{step}.yaml"
+        added.write_bytes(event.read_bytes())
+        _set_line(added, "title", f'"Added at step {step}"')  # quoted: a title with a colon stays valid YAML
+    elif kind == "delete":  # cited by others it breaks the build, until a restore
+        undo.append((event, event.read_bytes()))
+        event.unlink()
+    elif kind == "break":
+        undo.append((actor, actor.read_bytes()))
+        actor.write_text("name: [unclosed\n")
+    elif kind == "quote":  # edits every cited passage away, or changes the text around it
+        article = rng.choice(articles)
+        undo.append((article, article.read_bytes()))
+        text = article.read_text()
+        article.write_text(
+            text.replace(" the ", " a ", 3) if rng.random() < 0.5 else text + f"\nA paragraph added at step {step}.\n"
+        )
+    elif kind == "template":
+        own = project / "templates" / "partials" / "footer.html"
+        own.parent.mkdir(parents=True, exist_ok=True)
+        undo.append((own, own.read_bytes() if own.exists() else None))
+        theme = Path(__file__).resolve().parent.parent / "dossier" / "theme" / "partials" / "footer.html"
+        own.write_text(theme.read_text().replace("</footer>", f"<!-- step {step} --></footer>"))
+    elif kind == "after":  # on another's date, after it: moves events placed after this one too (or makes a cycle)
+        undo.append((event, event.read_bytes()))
+        other = rng.choice(events)
+        date = re.search(r"^date: .*$", other.read_text(), flags=re.M)
+        text = re.sub(r"^(after|end|date): .*\n", "", event.read_text(), flags=re.M)
+        event.write_text(text + f"{date.group(0) if date else ''}\nafter: [{other.stem}]\n")
+    elif kind == "summary":
+        _set_line(event, "summary", f'"Summary rewritten at step {step}. [Its actor](actor:{actor.stem}) is named."')
+    elif kind == "status":
+        _set_line(event, "status", rng.choice(["confirmed", "reported", "planned"]))
+    else:
+        _set_line(event, "tags", f"[tag-{step % 3}]")
+    return f"{kind} {event.name if kind not in ('rename', 'break', 'kind') else actor.name}"

@@ -8,7 +8,6 @@ import json
 import multiprocessing
 import os
 import random
-import re
 import shutil
 import subprocess
 import sys
@@ -26,7 +25,7 @@ from dossier.build import Session, build
 from dossier.errors import Cancelled, DossierError, PagefindError
 from dossier.pages import Produce
 from dossier.project import Output
-from tests.helpers import GOLDEN, SAMPLE, build_golden, golden_tree, sample_copy, tree, tree_diff
+from tests.helpers import GOLDEN, SAMPLE, build_golden, generated_project, golden_tree, random_edit, sample_copy, tree, tree_diff
 
 T = TypeVar("T")
 
@@ -132,6 +131,31 @@ def test_a_single_build_keeps_no_cache_and_a_session_keeps_each(tmp_path: Path) 
     assert session.files and session.checks.files and session.memo.old  # for the next build
 
 
+def test_a_build_counts_the_html_pages_it_rendered_as_it_counts_its_pages(tmp_path: Path) -> None:
+    project = sample_copy(tmp_path)
+    session = Session(project)
+    first = session.build(tmp_path / "site", search=False, base_url="https://example.org/")  # with sitemap.xml, feed.xml
+    assert (first.rendered, first.pages) == (20, 20)
+    event = project / "content" / "events" / "2021-aid.yaml"
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))
+    again = session.build(tmp_path / "site", search=False, base_url="https://example.org/")
+    assert 0 < again.rendered < again.pages == 20
+
+
+def test_a_rebuild_that_changes_no_page_keeps_its_search_index(tmp_path: Path) -> None:
+    project, out = sample_copy(tmp_path), tmp_path / "site"
+    session = Session(project)
+    session.build(out)
+    entry = (out / "pagefind" / "pagefind-entry.json").read_bytes()
+    event = project / "content" / "events" / "2021-aid.yaml"
+    assert session.build(out, search=False, defer=True).rendered == 0  # as a preview's start from a kept session
+    assert session.catch_up(search=True) == []  # nothing to index again
+    assert (out / "pagefind" / "pagefind-entry.json").read_bytes() == entry
+    event.write_text(event.read_text().replace("title: ", "title: Edited ", 1))
+    session.build(out, search=False, defer=True)
+    assert "pagefind/pagefind-entry.json" in session.catch_up(search=True)
+
+
 def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_path: Path) -> None:
     project = sample_copy(tmp_path)
     out = project / "site"
@@ -165,90 +189,9 @@ def test_a_missing_pagefind_binary_is_explained(tmp_path: Path, monkeypatch: pyt
 # --- incremental builds: a session's result after every edit is a fresh build's, byte for byte -----------------------
 
 
-def _generated(tmp_path: Path, size: int = 40) -> Path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
-    try:
-        from generate import generate  # type: ignore[import-not-found]
-    finally:
-        sys.path.pop(0)
-    project = tmp_path / "project"
-    generate(size, project, seed=3)
-    return project
-
-
-def _set_line(path: Path, key: str, value: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(rf"^{key}: .*$", f"{key}: {value}", text, count=1, flags=re.M), encoding="utf-8")
-
-
-def _edit(project: Path, rng: random.Random, step: int, undo: list[tuple[Path, bytes | None]]) -> str:
-    """One random edit of the kinds an editor makes; a broken one is put right by a later step."""
-    content = project / "content"
-    events = sorted((content / "events").glob("*.yaml"))
-    actors = sorted((content / "actors").glob("*.yaml"))
-    articles = sorted((content / "articles").glob("*.md"))
-    if undo and rng.random() < 0.5:  # fix what an earlier step broke
-        path, data = undo.pop()
-        if data is None:
-            path.unlink()
-        else:
-            path.write_bytes(data)
-        return f"restore {path.name}"
-    kind = rng.choice(
-        ["title", "date", "rename", "add", "delete", "break", "quote", "template", "status", "tag", "after", "summary", "kind"]
-    )
-    event, actor = rng.choice(events), rng.choice(actors)
-    if kind == "title":
-        _set_line(event, "title", f'"Edited title {step}"')
-    elif kind == "date":  # before an event it comes after, it breaks the build, until a restore
-        undo.append((event, event.read_bytes()))
-        _set_line(event, "date", f'"2021-{rng.randint(1, 12):02d}"')
-        _set_line(event, "end", '"2023-01-01"')
-    elif kind == "rename":
-        _set_line(actor, "name", f'"Renamed actor {step}"')
-    elif kind == "kind":  # a person becomes a place: its events list it apart, its co-actors' pages too
-        _set_line(actor, "kind", rng.choice(["person", "place", "organization"]))
-    elif kind == "add":
-        added = content / "events" / f"added-{step}.yaml"
-        added.write_bytes(event.read_bytes())
-        _set_line(added, "title", f'"Added at step {step}"')  # quoted: a title with a colon stays valid YAML
-    elif kind == "delete":  # cited by others it breaks the build, until a restore
-        undo.append((event, event.read_bytes()))
-        event.unlink()
-    elif kind == "break":
-        undo.append((actor, actor.read_bytes()))
-        actor.write_text("name: [unclosed\n")
-    elif kind == "quote":  # edits every cited passage away, or changes the text around it
-        article = rng.choice(articles)
-        undo.append((article, article.read_bytes()))
-        text = article.read_text()
-        article.write_text(
-            text.replace(" the ", " a ", 3) if rng.random() < 0.5 else text + f"\nA paragraph added at step {step}.\n"
-        )
-    elif kind == "template":
-        own = project / "templates" / "partials" / "footer.html"
-        own.parent.mkdir(parents=True, exist_ok=True)
-        undo.append((own, own.read_bytes() if own.exists() else None))
-        theme = Path(__file__).resolve().parent.parent / "dossier" / "theme" / "partials" / "footer.html"
-        own.write_text(theme.read_text().replace("</footer>", f"<!-- step {step} --></footer>"))
-    elif kind == "after":  # on another's date, after it: moves events placed after this one too (or makes a cycle)
-        undo.append((event, event.read_bytes()))
-        other = rng.choice(events)
-        date = re.search(r"^date: .*$", other.read_text(), flags=re.M)
-        text = re.sub(r"^(after|end|date): .*\n", "", event.read_text(), flags=re.M)
-        event.write_text(text + f"{date.group(0) if date else ''}\nafter: [{other.stem}]\n")
-    elif kind == "summary":
-        _set_line(event, "summary", f'"Summary rewritten at step {step}. [Its actor](actor:{actor.stem}) is named."')
-    elif kind == "status":
-        _set_line(event, "status", rng.choice(["confirmed", "reported", "planned"]))
-    else:
-        _set_line(event, "tags", f"[tag-{step % 3}]")
-    return f"{kind} {event.name if kind not in ('rename', 'break', 'kind') else actor.name}"
-
-
 @pytest.mark.parametrize("seed", [1, 2])
 def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path, seed: int) -> None:
-    project = _generated(tmp_path)
+    project = generated_project(tmp_path)
     rng = random.Random(seed)
     session, deferring = Session(project), Session(project)
     out, late, fresh = tmp_path / "incremental", tmp_path / "deferred", tmp_path / "fresh"
@@ -258,7 +201,7 @@ def test_incremental_builds_after_random_edits_equal_fresh_builds(tmp_path: Path
     deferring.build(late, search=False, base_url=base)
     rendered = []
     for step in range(20):
-        edit = _edit(project, rng, step, undo)
+        edit = random_edit(project, rng, step, undo)
         try:
             expected = build(project, fresh, search=False, base_url=base)
         except DossierError as exc:
