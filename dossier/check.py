@@ -74,6 +74,12 @@ class CheckCache:
     ruled: dict[int, Ruled] = field(default_factory=dict)
     known: Known | None = None  # what the rules could ask about in the last check
 
+    def rekey(self) -> None:
+        """Key every entry by its objects' ids again (after unpickling, see ``cache``: the objects are the same to
+        each other, their ids new)."""
+        self.files = {id(result.source): result for result in self.files.values()}
+        self.ruled = {id(ruled.file): ruled for ruled in self.ruled.values()}
+
 
 def check_file(source: SourceFile, cache: CheckCache | None = None) -> FileCheck:
     """One file against its record type's keys; the same SourceFile (unchanged since the last build) is checked once."""

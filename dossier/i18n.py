@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 from dossier.languages import he
 
@@ -83,6 +84,11 @@ class Labels:
     @property
     def direction(self) -> str:
         return "rtl" if self.rtl else "ltr"
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        """Unpickled (a build's kept caches, see ``cache``) as this process's one value for the language, so that
+        what was memoized for it is found again by identity."""
+        return labels, (self.language,)
 
     def translate(self, text: str) -> str:
         """``text`` in this language, unformatted (itself when the catalog lacks it)."""

@@ -121,6 +121,13 @@ class Memo:
         """The model was linked: every part of it noted."""
         self.linking = False
 
+    def rekey(self) -> None:
+        """Key every result by its arguments' ids again (after unpickling, see ``cache``: the arguments are kept with
+        each result, the same objects as the records they were, with new ids)."""
+        for name in ("old", "new"):
+            entries: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = getattr(self, name)
+            setattr(self, name, {(key[0], *map(_identity, hit[0])): hit for key, hit in entries.items()})
+
     def next_build(self) -> None:
         self.old, self.new = self.new, {}
 

@@ -17,6 +17,7 @@ import time
 from typing import TextIO
 
 LABELS = {
+    "cache": "reading what the last preview kept",
     "check": "checking records",
     "model": "linking records",
     "write": "writing the site",

@@ -33,7 +33,7 @@ from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
 from tornado.netutil import bind_sockets
 
-from dossier import waiting
+from dossier import cache, waiting
 from dossier.build import Progress as Told
 from dossier.build import Session
 from dossier.diagnostics import relative, template_problem
@@ -67,6 +67,8 @@ class Preview:
         self.search = search
         # Worker processes are started from a clean server process: this one has the web server's threads.
         self.session = Session(root, start_method="forkserver")
+        self.started = False  # whether the first build ran (see restore: it may begin from a kept session)
+        self.intact = True  # no build was cut short (a Ctrl-C): the output is what the session says it is
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
@@ -87,8 +89,9 @@ class Preview:
         # no other thread: its first build, before the watcher and the server start.
         self.session.start_method = "fork" if threading.active_count() == 1 else "forkserver"
         try:
-            first = self.session.previous is None
+            first = not self.started
             if first:  # the one long build: say what it is doing; the search index follows it (catch_up)
+                self.started = True
                 with Progress() as progress:
 
                     def tell(phase: str, done: int, total: int) -> None:
@@ -96,10 +99,22 @@ class Preview:
                         if told is not None:
                             told(phase, done, total)
 
-                    report = self.session.build(self.out, search=False, keep_index=self.search, progress=tell, drafts=True)
+                    tell("cache", 0, 0)
+                    self.restore()
+                    report = self.session.build(
+                        self.out,
+                        search=False,
+                        keep_index=self.search,
+                        progress=tell,
+                        drafts=True,
+                        defer=self.session.previous is not None,  # from the last preview: only what changed since
+                    )
             else:
                 report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
+            raise
+        except KeyboardInterrupt:
+            self.intact = False  # files may have been put in place, and not the session's record of them: keep none
             raise
         except Exception as exc:
             if not isinstance(exc, (DossierError, WriteError, PagefindError)) and template_problem(exc, self.root) is None:
@@ -118,10 +133,32 @@ class Preview:
             self.show_warnings(report.warnings)
             seconds = time.perf_counter() - started
             done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
+            if first and report.rendered < report.pages:
+                what = f"{report.rendered} rendered, the others kept from the last preview"
             print(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True)
         finally:
             self.building = False
             self.session.start_method = "forkserver"  # for a catch-up, and any build beside the server's threads
+
+    def restore(self) -> None:
+        """Go on from the session the last preview of this project kept (see ``cache``), if it can be used."""
+        state, why = cache.load(self.root)
+        if why is not None:
+            print(f"note: {why}", flush=True)
+        self.session = Session(self.root, start_method=self.session.start_method, **state.session())
+
+    def keep(self) -> None:
+        """Keep the session for the next start (see ``cache``); say so, or why it could not be kept."""
+        session, started = self.session, time.perf_counter()
+        if session.previous is None or not self.intact:
+            return  # no build succeeded, or one was cut short: nothing worth keeping
+        print(f"keeping what the preview knew in {cache.FOLDER}/ for its next start", flush=True)
+        kept = cache.State(session.files, session.checks, session.memo, session.readers, session.previous, session.index_files)
+        try:
+            unkept = cache.save(self.root, kept)
+        except KeyboardInterrupt:  # a second Ctrl-C: stop now (save leaves no part of a file)
+            unkept = cache.NOT_KEPT.format(folder=f"{cache.FOLDER}/", error="interrupted")
+        print(f"note: {unkept}" if unkept else f"kept in {time.perf_counter() - started:.2f}s", flush=True)
 
     @property
     def indexing(self) -> bool:
@@ -283,6 +320,8 @@ def serve(
             thread.join(timeout=60)  # let a running build finish and clean up its staging folder
         if watcher is not None:
             watcher.close()
+        if thread is None or not thread.is_alive():  # (a build still running would change the session as it is kept)
+            preview.keep()
         if main_thread:
             signal.signal(signal.SIGTERM, previous)
         if io_loop is not None:

@@ -33,6 +33,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def users_own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key that signs the preview's caches (see ``dossier.cache``) in a folder of the test run's own, never the
+    user's: for this process and the commands it starts."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "user-cache"))
+
+
 def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``files`` (project-relative path -> text or bytes) under ``root``; return ``root``."""
     for rel, data in files.items():

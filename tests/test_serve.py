@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,7 @@ from dossier.errors import DossierError, Location, Problem
 from dossier.serve import Preview, failures
 from dossier.write import files_in
 from tests.conftest import SAMPLE, free_port, wait_for
+from tests.helpers import tree, tree_diff
 from tests.test_benchmarks import generate
 
 EVENT = "content/events/2022-02-27-call.yaml"
@@ -96,6 +99,63 @@ def test_the_first_build_is_served_with_the_last_index_and_indexes_after(
     assert capsys.readouterr().out.splitlines()[-1].startswith("caught up on the search index in ")
     assert preview.catch_up() == []  # nothing left
     assert preview.session.start_method == "forkserver"  # a catch-up never forks beside the server's threads
+
+
+def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    first = Preview(project, out, search=False)
+    first.rebuild()
+    edit(project / EVENT, f"title: {TITLE}", "title: Alice quixotically phones Bob")
+    first.rebuild([str(project / EVENT)])
+    capsys.readouterr()
+    first.keep()
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == "keeping what the preview knew in .dossier-cache/ for its next start"
+    assert said[1].startswith("kept in ") and len(said) == 2
+    built = tree(out)
+    edit(project / EVENT, "title: Alice quixotically phones Bob", "title: Alice phones Bob again")  # while stopped
+    second, folder = Preview(project, out, search=False), out.stat().st_ino
+    second.rebuild()
+    assert out.stat().st_ino == folder  # its changed files put in place, as a save's are: no new site swapped in
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert re.fullmatch(r"built 20 pages in \d+\.\d\ds \(11 rendered, the others kept from the last preview\)", line), line
+    second.catch_up()  # the slow pages and the exports, as after every save
+    fresh = tmp_path / "fresh"
+    build(project, fresh, search=False, drafts=True)
+    assert tree_diff(tree(out), tree(fresh)) == ""
+    assert [path for path, data in tree(out).items() if built.get(path) != data] == [  # where the title shows
+        "actors/alice-example/index.html",
+        "actors/bob-sample/index.html",
+        "articles/gazette-2022-02-28-offer/index.html",
+        "brief/index.html",
+        "data/dossier.json",
+        "data/events.csv",
+        "data/events.ics",
+        "data/timeline.json",
+        "events/2021-aid/index.html",
+        "events/2022-02-27-call/index.html",
+        "events/2022-02-disputed-venue/index.html",
+        "index.html",
+        "tags/mediation/index.html",
+        "timeline/index.html",
+    ]
+
+
+def test_a_preview_cut_short_in_a_build_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    preview = Preview(project, tmp_path / "site", search=False)
+    preview.rebuild()
+
+    def interrupted(*args: object, **kwargs: object) -> BuildReport:
+        raise KeyboardInterrupt  # a Ctrl-C while files were being put in place
+
+    monkeypatch.setattr("dossier.serve.Session.build", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        preview.rebuild([str(project / EVENT)])
+    preview.keep()
+    assert not (project / ".dossier-cache").exists()
 
 
 def test_the_search_index_keeps_the_last_index_s_files_and_no_older_ones(tmp_path: Path) -> None:
@@ -286,6 +346,18 @@ class Served:
         return code, time.monotonic() - started
 
 
+def launch(project: Path, logs: Path, *options: str) -> Served:
+    """Start `dossier serve` on ``project``, its output in ``logs``; return once it answers."""
+    logs.mkdir()
+    port = free_port()
+    command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port), *options]
+    with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+    served = Served(project, f"http://127.0.0.1:{port}/", process, logs)
+    wait_for(served.url, timeout=30)
+    return served
+
+
 @pytest.fixture
 def start_serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
     """Start `dossier serve` on a fresh copy of the sample project (optionally changed first)."""
@@ -296,15 +368,8 @@ def start_serve(tmp_path: Path) -> Iterator[Callable[..., Served]]:
         shutil.copytree(SAMPLE, project)
         if prepare:
             prepare(project)
-        logs = tmp_path / f"logs{len(running)}"
-        logs.mkdir()
-        port = free_port()
-        command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--port", str(port), *options]
-        with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
-            process = subprocess.Popen(command, stdout=out, stderr=err)
-        served = Served(project, f"http://127.0.0.1:{port}/", process, logs)
+        served = launch(project, tmp_path / f"logs{len(running)}", *options)
         running.append(served)
-        wait_for(served.url, timeout=30)
         return served
 
     yield start
@@ -620,6 +685,31 @@ def test_ctrl_c_stops_cleanly_with_a_tab_open(start_serve: Callable[..., Served]
     assert "Traceback" not in stderr
     assert "serving site on " + served.url in stdout
     assert not list(served.project.glob(".site.*"))  # no staging folder left behind
+
+
+def test_a_stopped_preview_keeps_what_it_knew_and_the_next_start_goes_on_from_it(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    first = launch(project, tmp_path / "first", "--no-search")
+    first.wait_for_output("built 20 pages in ")
+    assert first.stop()[0] in (0, 130)
+    assert first.output()[0].splitlines()[-3:-1] == [
+        "stopped",
+        "keeping what the preview knew in .dossier-cache/ for its next start",
+    ]
+    assert first.output()[0].splitlines()[-1].startswith("kept in ")
+    edit(project / EVENT, f"title: {TITLE}", "title: Alice quixotically phones Bob")
+    second = launch(project, tmp_path / "second", "--no-search")
+    try:
+        second.wait_for_output("built 20 pages in ")
+        assert second.output()[0].splitlines()[1].endswith("s (11 rendered, the others kept from the last preview)")
+        with urllib.request.urlopen(second.url + EVENT_PAGE) as answer:
+            assert "Alice quixotically phones Bob" in answer.read().decode()
+        second.edit(EVENT, "title: Alice quixotically phones Bob", "title: Alice phones Bob once more")
+        second.wait_for_output("rebuilt 11 of 20 pages in ")
+    finally:
+        assert second.stop()[0] in (0, 130)
+    assert "Traceback" not in first.output()[1] + second.output()[1]
 
 
 def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: Callable[..., Served], page: Page) -> None:

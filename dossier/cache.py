@@ -1,0 +1,213 @@
+"""Cache: what the preview knew, kept in the project's ``.dossier-cache/`` when it stops, so that its next start
+renders only what changed since instead of the whole site.
+
+A :class:`build.Session` keeps, between two builds in one process, every file it loaded and checked, the model's
+memoized parts, what each page read and the previous output (see ``build.Session``). ``dossier serve`` keeps its
+session here when it stops and takes it back when it starts: its first build is then a rebuild like a save's, which
+reads the files whose stamp changed, renders the pages whose inputs changed and writes only those. The result is
+byte for byte what a build without the cache writes (``tests/test_cache.py``). (``dossier build`` keeps none: a
+build that goes on from a kept session was measured slower at 10,000 events than a cold one, see
+docs/performance.md.)
+
+The state is a pickle, and unpickling runs code, so the cache is signed: it is used only when its HMAC, made with a
+key kept in the user's own cache folder (``$XDG_CACHE_HOME/dossier/cache-key``, readable by that user alone), is
+right. A cache copied from elsewhere, altered or cut short is not read; nor is one kept by another version of
+dossier or of Python, or for the project in another folder. The output is stamped too: when a file the cache
+vouches for is no longer the one it kept (a ``dossier build`` since, an edit by hand), every page is rendered
+again. What is not used is said in a note, and the preview goes on without it; the folder is safe to delete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dossier.check import CheckCache
+from dossier.heap import gc_paused
+from dossier.load import FileCache
+from dossier.memo import Memo
+from dossier.plan import Previous
+from dossier.recording import Readers
+
+FOLDER = ".dossier-cache"
+FILE = "session.pickle"
+MAGIC = b"dossier-cache 1\n"  # the file's format; a new one makes every older cache unused
+DIGEST = 32  # bytes of the fingerprint and of the signature
+KEY_FILE = "cache-key"
+IGNORED = "# made by dossier serve: safe to delete, never committed\n*\n"
+TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# the cache of dossier serve; see https://bford.info/cachedir/\n"
+
+OTHER_VERSION = "the preview's cache in {folder} was kept by another version of dossier or of Python, or for the project in another folder: not used"
+NOT_SIGNED = "the preview's cache in {folder} was not kept by this user on this machine, or was altered or cut short: not read"
+UNREADABLE = "the preview's cache in {folder} could not be read ({error}): not used"
+OUTPUT_CHANGED = "{out} changed since the preview's cache in {folder} was kept: every page is rendered again"
+NOT_KEPT = "could not keep the preview's cache in {folder} ({error}): the next start renders every page"
+
+
+@dataclass
+class State:
+    """The parts of a build session that outlive it (see ``build.Session``), and the stamps of the output files its
+    last build left (size, modification and change times, inode), by path."""
+
+    files: FileCache = field(default_factory=dict)
+    checks: CheckCache = field(default_factory=CheckCache)
+    memo: Memo = field(default_factory=Memo)
+    readers: Readers = field(default_factory=Readers)
+    previous: Previous | None = None
+    index_files: frozenset[str] = frozenset()
+    output: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+    def session(self) -> dict[str, Any]:
+        """The keyword arguments of a ``build.Session`` that goes on from this state."""
+        return {
+            "files": self.files,
+            "checks": self.checks,
+            "memo": self.memo,
+            "readers": self.readers,
+            "previous": self.previous,
+            "index_files": self.index_files,
+        }
+
+
+def load(root: Path) -> tuple[State, str | None]:
+    """The session the last preview of the project at ``root`` kept, or a fresh one, with a note saying why the kept
+    one was not used (None when it was, or when there was none)."""
+    root = root.absolute()
+    folder = root / FOLDER
+    try:
+        data = (folder / FILE).read_bytes()
+    except OSError:
+        return State(), None  # none yet (or unreadable: kept anew)
+    start = len(MAGIC)
+    head, fingerprint, signature = data[:start], data[start : start + DIGEST], data[start + DIGEST : start + 2 * DIGEST]
+    body = memoryview(data)[start + 2 * DIGEST :]
+    if head != MAGIC or fingerprint != _fingerprint(root):
+        return State(), OTHER_VERSION.format(folder=_shown(root, folder))
+    key = _key(create=False)
+    if key is None or not hmac.compare_digest(signature, _sign(key, fingerprint, body)):
+        return State(), NOT_SIGNED.format(folder=_shown(root, folder))
+    try:
+        with gc_paused():  # millions of objects: no collection of the growing heap on the way
+            state: State = pickle.loads(body)
+    except Exception as exc:  # signed by this user, yet not readable here (a function it names is gone)
+        return State(), UNREADABLE.format(folder=_shown(root, folder), error=exc)
+    state.checks.rekey()
+    state.memo.rekey()
+    previous = state.previous
+    if previous is not None and _stamps(previous.out, state.output) != state.output:
+        state.previous, state.output = None, {}
+        return state, OUTPUT_CHANGED.format(out=_shown(root, previous.out), folder=_shown(root, folder))
+    return state, None
+
+
+def save(root: Path, state: State) -> str | None:
+    """Keep ``state`` in the project's cache folder (whole or not at all), its output stamped as it is now; return a
+    note saying why it could not be kept, or None."""
+    root = root.absolute()
+    folder = root / FOLDER
+    if state.previous is not None:
+        state.output = _stamps(state.previous.out, state.previous.files)
+    part = None
+    try:
+        key = _key(create=True)
+        assert key is not None
+        with gc_paused():
+            body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
+        fingerprint = _fingerprint(root)
+        folder.mkdir(exist_ok=True)
+        for name, text in ((".gitignore", IGNORED), ("CACHEDIR.TAG", TAG)):
+            if not (folder / name).is_file():
+                (folder / name).write_text(text, encoding="utf-8")
+        handle, part = tempfile.mkstemp(prefix=f".{FILE}.", dir=folder)
+        with open(handle, "wb") as stream:
+            for chunk in (MAGIC, fingerprint, _sign(key, fingerprint, body), body):
+                stream.write(chunk)
+        os.replace(part, folder / FILE)
+        part = None
+    except OSError as exc:
+        return NOT_KEPT.format(folder=_shown(root, folder), error=exc.strerror or exc)
+    except (pickle.PicklingError, AttributeError, TypeError, RecursionError) as exc:  # an object pickle cannot keep
+        return NOT_KEPT.format(folder=_shown(root, folder), error=exc)
+    finally:
+        if part is not None:
+            Path(part).unlink(missing_ok=True)
+    return None
+
+
+def _fingerprint(root: Path) -> bytes:
+    """What a cache is valid for: this file format, this Python, this dossier (every file of the package, its theme
+    included) and the project's folder."""
+    digest = hashlib.blake2b(digest_size=DIGEST)
+    for part in (MAGIC, sys.version.encode(), str(root.resolve()).encode("utf-8", "surrogateescape")):
+        digest.update(len(part).to_bytes(8, "big") + part)
+    package = Path(__file__).parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        name, data = path.relative_to(package).as_posix().encode(), path.read_bytes()
+        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    return digest.digest()
+
+
+def _sign(key: bytes, fingerprint: bytes, body: bytes | memoryview) -> bytes:
+    signature = hmac.new(key, fingerprint, hashlib.blake2b)
+    signature.update(body)
+    return signature.digest()[:DIGEST]
+
+
+def key_path() -> Path:
+    """Where the user's key for signing caches is kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dossier" / KEY_FILE
+
+
+def _key(create: bool) -> bytes | None:
+    """The user's key (made the first time when ``create``), or None when there is none."""
+    path = key_path()
+    try:
+        key = path.read_bytes()
+    except FileNotFoundError:
+        key = b""
+    if len(key) == DIGEST or not create:
+        return key if len(key) == DIGEST else None
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle, part = tempfile.mkstemp(prefix=f".{KEY_FILE}.", dir=path.parent)  # readable by its owner alone
+    try:
+        with open(handle, "wb") as stream:
+            stream.write(secrets.token_bytes(DIGEST))
+        try:
+            os.link(part, path)  # whole, and never over a key another preview made meanwhile
+        except FileExistsError:
+            if path.stat().st_size != DIGEST:  # a key cut short (a full disk when it was made) is replaced
+                os.replace(part, path)
+    finally:
+        Path(part).unlink(missing_ok=True)
+    return path.read_bytes()
+
+
+def _stamps(out: Path, paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """Each file's stamp in ``out`` (size, modification and change times, inode); a missing one has none."""
+    stamps: dict[str, tuple[int, ...]] = {}
+    prefix = os.path.join(out, "")
+    for path in paths:
+        try:
+            found = os.stat(prefix + path)
+        except OSError:
+            continue
+        stamps[path] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    return stamps
+
+
+def _shown(root: Path, path: Path) -> str:
+    """``path`` as the user sees it: relative to the project's folder when inside it, with a trailing "/"."""
+    try:
+        return path.relative_to(root.absolute()).as_posix() + "/"
+    except ValueError:
+        return f"{path}/"
