@@ -19,6 +19,7 @@ again. What is not used is said in a note, and the preview goes on without it; t
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import hmac
 import os
@@ -95,13 +96,14 @@ def load(root: Path) -> tuple[State, str | None]:
     key = _key(create=False)
     if key is None or not hmac.compare_digest(signature, _sign(key, fingerprint, body)):
         return State(), NOT_SIGNED.format(folder=_shown(root, folder))
-    try:
-        with gc_paused():  # millions of objects: no collection of the growing heap on the way
+    with gc_paused():  # millions of objects: no collection of the growing heap on the way, nor right after
+        try:
             state: State = pickle.loads(body)
-    except Exception as exc:  # signed by this user, yet not readable here (a function it names is gone)
-        return State(), UNREADABLE.format(folder=_shown(root, folder), error=exc)
-    state.checks.rekey()
-    state.memo.rekey()
+        except Exception as exc:  # signed by this user, yet not readable here (a function it names is gone)
+            return State(), UNREADABLE.format(folder=_shown(root, folder), error=exc)
+        state.checks.rekey()
+        state.memo.rekey()
+        gc.freeze()  # kept for the whole run: no collection walks them again (see heap.settle_heap)
     previous = state.previous
     if previous is not None and _stamps(previous.out, state.output) != state.output:
         state.previous, state.output = None, {}

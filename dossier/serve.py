@@ -69,6 +69,7 @@ class Preview:
         self.session = Session(root, start_method="forkserver")
         self.started = False  # whether the first build ran (see restore: it may begin from a kept session)
         self.intact = True  # no build was cut short (a Ctrl-C): the output is what the session says it is
+        self.restored = False  # whether the session was the last preview's (see restore)
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
@@ -146,6 +147,7 @@ class Preview:
         if why is not None:
             print(f"note: {why}", flush=True)
         self.session = Session(self.root, start_method=self.session.start_method, **state.session())
+        self.restored = bool(state.files)
 
     def keep(self) -> None:
         """Keep the session for the next start (see ``cache``); say so, or why it could not be kept."""
@@ -296,7 +298,10 @@ def serve(
         board = waiting.Board()
         with waiting.answering(sockets, board, url if open_browser else None):  # forked: no other thread yet
             preview.rebuild(fatal=(WriteError,), told=board)  # content errors are served as the error page
-        collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
+        if preview.restored:  # the kept session was frozen as it was read: collect only what the build made
+            settle_heap()
+        else:
+            collect_all()  # the first build's garbage, then the model frozen (see settle_heap)
         watcher = Saves(dirs, exclude=exclude, within=root, polling=poll)
         watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started
         loop = asyncio.new_event_loop()
