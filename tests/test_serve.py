@@ -24,7 +24,7 @@ import pytest
 from livereload.handlers import LiveReloadHandler
 from playwright.sync_api import Page, expect
 
-from dossier import serve
+from dossier import cache, serve
 from dossier.build import BuildReport, build
 from dossier.environment import make_env
 from dossier.errors import DossierError, Location, Problem
@@ -140,6 +140,27 @@ def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys
         "tags/mediation/index.html",
         "timeline/index.html",
     ]
+
+
+def test_a_second_ctrl_c_while_keeping_stops_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    preview = Preview(project, tmp_path / "site", search=False)
+    preview.rebuild()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache.pickle, "dumps", interrupted)
+    capsys.readouterr()
+    preview.keep()
+    assert capsys.readouterr().out.splitlines() == [
+        "keeping what the preview knew in .dossier-cache/ for its next start",
+        "note: could not keep the preview's cache in .dossier-cache/ (interrupted): the next start renders every page",
+    ]
+    assert not (project / ".dossier-cache" / "session.pickle").exists()
 
 
 def test_a_preview_cut_short_in_a_build_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
