@@ -101,11 +101,17 @@ def test_the_first_build_is_served_with_the_last_index_and_indexes_after(
     assert preview.session.start_method == "forkserver"  # a catch-up never forks beside the server's threads
 
 
-def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    project, out = tmp_path / "project", tmp_path / "site"
+def previewed(tmp_path: Path) -> tuple[Path, Preview]:
+    """A copy of the sample project, and a preview of it (without search) after its first build."""
+    project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
-    first = Preview(project, out, search=False)
-    first.rebuild()
+    preview = Preview(project, tmp_path / "site", search=False)
+    preview.rebuild()
+    return project, preview
+
+
+def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project, first), out = previewed(tmp_path), tmp_path / "site"
     edit(project / EVENT, f"title: {TITLE}", "title: Alice quixotically phones Bob")
     first.rebuild([str(project / EVENT)])
     capsys.readouterr()
@@ -145,10 +151,7 @@ def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys
 def test_a_second_ctrl_c_while_keeping_stops_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
-    preview = Preview(project, tmp_path / "site", search=False)
-    preview.rebuild()
+    project, preview = previewed(tmp_path)
 
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
@@ -164,10 +167,7 @@ def test_a_second_ctrl_c_while_keeping_stops_at_once(
 
 
 def test_a_preview_cut_short_in_a_build_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
-    preview = Preview(project, tmp_path / "site", search=False)
-    preview.rebuild()
+    project, preview = previewed(tmp_path)
 
     def interrupted(*args: object, **kwargs: object) -> BuildReport:
         raise KeyboardInterrupt  # a Ctrl-C while files were being put in place
