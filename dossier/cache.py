@@ -11,20 +11,27 @@ docs/performance.md.)
 
 The state is a pickle, and unpickling runs code, so the cache is signed: it is used only when its HMAC, made with a
 key kept in the user's own cache folder (``$XDG_CACHE_HOME/dossier/cache-key``, readable by that user alone), is
-right. A cache copied from elsewhere, altered or cut short is not read; nor is one kept by another version of
-dossier or of Python, or for the project in another folder. The output is stamped too: when a file the cache
-vouches for is no longer the one it kept (a ``dossier build`` since, an edit by hand), every page is rendered
-again. What is not used is said in a note, and the preview goes on without it; the folder is safe to delete.
+right, and only from a regular file in a real folder of the user's own (never through a link, nor from a FIFO). A
+cache copied from elsewhere, altered or cut short is not read; nor is one kept by another version of dossier, of
+Python or of an installed package, or for the project in another folder. It is removed as it is read, so a run that
+keeps nothing (killed, or stopped in a build) leaves nothing for the next start. The output is stamped too: when a
+file the cache vouches for is no longer the one it kept (a ``dossier build`` since, an edit by hand), every page is
+rendered again (a folder swapped in while the preview runs is the preview's to notice, see ``serve``). What is not
+used is said in a note, and the preview goes on without it; the folder is safe to delete.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import gc
 import hashlib
 import hmac
+import importlib.metadata
 import os
 import pickle
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -34,15 +41,18 @@ from typing import Any
 
 from dossier.check import CheckCache
 from dossier.heap import gc_paused
+from dossier.index import BUNDLE
 from dossier.load import FileCache
 from dossier.memo import Memo
 from dossier.plan import Previous
 from dossier.recording import Readers
+from dossier.write import MARKER
 
 FOLDER = ".dossier-cache"
 FILE = "session.pickle"
 MAGIC = b"dossier-cache 1\n"  # the file's format; a new one makes every older cache unused
 DIGEST = 32  # bytes of the fingerprint and of the signature
+MAX_SIZE = 1 << 34  # bytes: no kept session is larger (127 MB at 10,000 events)
 KEY_FILE = "cache-key"
 IGNORED = "# made by dossier serve: safe to delete, never committed\n*\n"
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# the cache of dossier serve; see https://bford.info/cachedir/\n"
@@ -81,13 +91,17 @@ class State:
 
 def load(root: Path) -> tuple[State, str | None]:
     """The session the last preview of the project at ``root`` kept, or a fresh one, with a note saying why the kept
-    one was not used (None when it was, or when there was none)."""
+    one was not used (None when it was, or when there was none). The kept file is removed as it is read: a run that
+    keeps nothing in turn (killed, stopped in a build) leaves none for the next start, whose output it may have
+    changed."""
     root = root.absolute()
     folder = root / FOLDER
     try:
-        data = (folder / FILE).read_bytes()
-    except OSError:
-        return State(), None  # none yet (or unreadable: kept anew)
+        data = _read(folder)
+    except OSError as exc:
+        return State(), None if isinstance(exc, FileNotFoundError) else UNREADABLE.format(
+            folder=_shown(root, folder), error=_error(exc)
+        )
     start = len(MAGIC)
     head, fingerprint, signature = data[:start], data[start : start + DIGEST], data[start + DIGEST : start + 2 * DIGEST]
     body = memoryview(data)[start + 2 * DIGEST :]
@@ -105,30 +119,39 @@ def load(root: Path) -> tuple[State, str | None]:
         state.memo.rekey()
         gc.freeze()  # kept for the whole run: no collection walks them again (see heap.settle_heap)
     previous = state.previous
-    if previous is not None and _stamps(previous.out, state.output) != state.output:
+    if previous is None:
+        return state, None
+    if set(state.output) != previous.files or _stamps(previous.out, state.output) != state.output:
         state.previous, state.output = None, {}
         return state, OUTPUT_CHANGED.format(out=_shown(root, previous.out), folder=_shown(root, folder))
+    if previous.indexed and not (previous.out / BUNDLE / "pagefind-entry.json").is_file():
+        state.previous = dataclasses.replace(previous, indexed=False)  # the index removed: made again by the catch-up
     return state, None
 
 
 def save(root: Path, state: State) -> str | None:
     """Keep ``state`` in the project's cache folder (whole or not at all), its output stamped as it is now; return a
-    note saying why it could not be kept, or None."""
+    note saying why it could not be kept, or None. The caller vouches that the output is what the session made."""
     root = root.absolute()
     folder = root / FOLDER
-    if state.previous is not None:
-        state.output = _stamps(state.previous.out, state.previous.files)
+    previous = state.previous
+    if previous is not None:
+        state.output = _stamps(previous.out, previous.files)
+        if set(state.output) != previous.files or not (previous.out / MARKER).is_file():  # gone: nothing to go on from
+            state.previous, state.output = None, {}
     part = None
     try:
         key = _key(create=True)
-        assert key is not None
+        if key is None:
+            raise OSError(errno.EPERM, f"no key of this user's own in {key_path()}")
         with gc_paused():
             body = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         fingerprint = _fingerprint(root)
-        folder.mkdir(exist_ok=True)
+        _own_folder(folder)
         for name, text in ((".gitignore", IGNORED), ("CACHEDIR.TAG", TAG)):
-            if not (folder / name).is_file():
-                (folder / name).write_text(text, encoding="utf-8")
+            _write_whole(folder / name, text.encode())
+        for leftover in folder.glob(f".{FILE}.*"):  # of a preview killed while keeping (one keeping now loses its own)
+            leftover.unlink(missing_ok=True)
         handle, part = tempfile.mkstemp(prefix=f".{FILE}.", dir=folder)
         with open(handle, "wb") as stream:
             for chunk in (MAGIC, fingerprint, _sign(key, fingerprint, body), body):
@@ -136,7 +159,7 @@ def save(root: Path, state: State) -> str | None:
         os.replace(part, folder / FILE)
         part = None
     except OSError as exc:
-        return NOT_KEPT.format(folder=_shown(root, folder), error=exc.strerror or exc)
+        return NOT_KEPT.format(folder=_shown(root, folder), error=_error(exc))
     except (pickle.PicklingError, AttributeError, TypeError, RecursionError) as exc:  # an object pickle cannot keep
         return NOT_KEPT.format(folder=_shown(root, folder), error=exc)
     finally:
@@ -145,11 +168,70 @@ def save(root: Path, state: State) -> str | None:
     return None
 
 
+def _read(folder: Path) -> bytes:
+    """The kept file's bytes, removed as they are read; refused unless the folder and the file are this user's own,
+    a real folder and a regular file of a sane size (a link to /dev/zero or a FIFO would never end)."""
+    _own(os.lstat(folder), stat.S_ISDIR, "not a folder of this user's own")
+    path = folder / FILE
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        found = os.fstat(handle)
+        _own(found, stat.S_ISREG, "not a file of this user's own")
+        if found.st_size > MAX_SIZE:
+            raise OSError(errno.EFBIG, "larger than any kept session")
+        os.unlink(path)
+        with open(handle, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(handle)
+
+
+def _own(found: os.stat_result, kind: Any, what: str) -> None:
+    if not kind(found.st_mode) or found.st_uid != os.getuid():
+        raise OSError(errno.EPERM, what)
+
+
+def _own_folder(folder: Path) -> None:
+    """Make the cache folder, or check that it is a real folder of this user's own (not a link elsewhere)."""
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        _own(os.lstat(folder), stat.S_ISDIR, "not a folder of this user's own")
+
+
+def _write_whole(path: Path, data: bytes) -> None:
+    """``path`` holding ``data``, written whole (a part renamed) when it does not already."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    handle, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with open(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(part, 0o644)
+        os.replace(part, path)
+    finally:
+        Path(part).unlink(missing_ok=True)
+
+
+def _error(exc: OSError) -> str:
+    return str(exc.strerror or exc)
+
+
 def _fingerprint(root: Path) -> bytes:
     """What a cache is valid for: this file format, this Python, this dossier (every file of the package, its theme
-    included) and the project's folder."""
+    included), the version of every installed distribution (Jinja, markdown-it-py and the rest make the pages) and
+    the project's folder."""
     digest = hashlib.blake2b(digest_size=DIGEST)
-    for part in (MAGIC, sys.version.encode(), str(root.resolve()).encode("utf-8", "surrogateescape")):
+    installed = sorted(f"{found.metadata['Name']}=={found.version}" for found in importlib.metadata.distributions())
+    for part in (
+        MAGIC,
+        sys.version.encode(),
+        str(root.resolve()).encode("utf-8", "surrogateescape"),
+        *map(str.encode, installed),
+    ):
         digest.update(len(part).to_bytes(8, "big") + part)
     package = Path(__file__).parent
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
@@ -171,11 +253,17 @@ def key_path() -> Path:
 
 
 def _key(create: bool) -> bytes | None:
-    """The user's key (made the first time when ``create``), or None when there is none."""
+    """The user's key (made the first time when ``create``, or when the one there is not a file of this user's that
+    only they can read), or None when there is none to trust."""
     path = key_path()
     try:
-        key = path.read_bytes()
-    except FileNotFoundError:
+        found = os.lstat(path)
+        key = (
+            path.read_bytes()
+            if stat.S_ISREG(found.st_mode) and found.st_uid == os.getuid() and not found.st_mode & 0o077
+            else b""
+        )
+    except OSError:
         key = b""
     if len(key) == DIGEST or not create:
         return key if len(key) == DIGEST else None
@@ -187,11 +275,11 @@ def _key(create: bool) -> bytes | None:
         try:
             os.link(part, path)  # whole, and never over a key another preview made meanwhile
         except FileExistsError:
-            if path.stat().st_size != DIGEST:  # a key cut short (a full disk when it was made) is replaced
+            if _key(create=False) is None:  # one not to trust (cut short by a full disk, readable by others): replaced
                 os.replace(part, path)
     finally:
         Path(part).unlink(missing_ok=True)
-    return path.read_bytes()
+    return _key(create=False)
 
 
 def _stamps(out: Path, paths: Iterable[str]) -> dict[str, tuple[int, ...]]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 import threading
@@ -70,6 +71,7 @@ class Preview:
         self.started = False  # whether the first build ran (see restore: it may begin from a kept session)
         self.intact = True  # no build was cut short (a Ctrl-C): the output is what the session says it is
         self.restored = False  # whether the session was the last preview's (see restore)
+        self.folder: tuple[int, int] | None = None  # the output folder the last good build left (see keep)
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
@@ -90,9 +92,8 @@ class Preview:
         # no other thread: its first build, before the watcher and the server start.
         self.session.start_method = "fork" if threading.active_count() == 1 else "forkserver"
         try:
-            first = not self.started
+            first = not self.started or self.session.previous is None  # (until a first build succeeded)
             if first:  # the one long build: say what it is doing; the search index follows it (catch_up)
-                self.started = True
                 with Progress() as progress:
 
                     def tell(phase: str, done: int, total: int) -> None:
@@ -100,8 +101,10 @@ class Preview:
                         if told is not None:
                             told(phase, done, total)
 
-                    tell("cache", 0, 0)
-                    self.restore()
+                    if not self.started:
+                        self.started = True
+                        tell("cache", 0, 0)
+                        self.restore()
                     report = self.session.build(
                         self.out,
                         search=False,
@@ -113,11 +116,14 @@ class Preview:
             else:
                 report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
+            self.intact = False  # (a foreign output folder: nothing of it to vouch for)
             raise
         except KeyboardInterrupt:
             self.intact = False  # files may have been put in place, and not the session's record of them: keep none
             raise
         except Exception as exc:
+            if not isinstance(exc, DossierError):  # (a content error stops a build before it writes anything)
+                self.intact = False
             if not isinstance(exc, (DossierError, WriteError, PagefindError)) and template_problem(exc, self.root) is None:
                 traceback.print_exc()  # a bug, not a content error: show where
             self.problems = failures(exc, self.root)
@@ -131,6 +137,7 @@ class Preview:
             )
         else:
             self.problems = []
+            self.folder = _identity(self.out)
             self.show_warnings(report.warnings)
             seconds = time.perf_counter() - started
             done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
@@ -155,7 +162,11 @@ class Preview:
         if session.previous is None or not self.intact:
             return  # no build succeeded, or one was cut short: nothing worth keeping
         print(f"keeping what the preview knew in {cache.FOLDER}/ for its next start", flush=True)
-        kept = cache.State(session.files, session.checks, session.memo, session.readers, session.previous, session.index_files)
+        replaced = _identity(self.out) != self.folder  # meanwhile (a dossier build into it): its pages are not ours
+        if replaced:
+            print(f"note: {relative(self.out, self.root)}/ was replaced while the preview ran: its pages are not kept")
+        previous = None if replaced else session.previous
+        kept = cache.State(session.files, session.checks, session.memo, session.readers, previous, session.index_files)
         try:
             unkept = cache.save(self.root, kept)
         except KeyboardInterrupt:  # a second Ctrl-C: stop now (save leaves no part of a file)
@@ -236,13 +247,18 @@ class Preview:
         started = time.perf_counter()
         try:
             paths = self.session.catch_up(self.search, cancel)
-        except (Cancelled, KeyboardInterrupt):  # a newer save (or Ctrl-C, which reached Pagefind too): the next build
+        except Cancelled:  # a newer save: the next build
+            return []
+        except KeyboardInterrupt:  # Ctrl-C, which reached Pagefind too (maybe while files were put in place)
+            self.intact = False
             return []
         except (DossierError, PagefindError, WriteError) as exc:
+            self.intact = self.intact and isinstance(exc, DossierError)
             for problem in failures(exc, self.root):
                 print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr, flush=True)
             return []
         except Exception:  # a bug, or a worker killed from outside: show it, and let the next save try again
+            self.intact = False
             traceback.print_exc()
             return []
         made = [path for path in paths if not path.startswith("pagefind/")]
@@ -251,6 +267,15 @@ class Preview:
             what = " and ".join(([plural(len(made), "file")] if made else []) + (["the search index"] if indexed else []))
             print(f"caught up on {what} in {time.perf_counter() - started:.2f}s", flush=True)
         return [*made, "search/index.html"] if indexed else made
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (a folder swapped in by ``dossier build`` has others), None when it is gone."""
+    try:
+        found = os.stat(folder)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def interrupt(signum: int, frame: object) -> None:

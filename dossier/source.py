@@ -19,6 +19,9 @@ class _Refused:
     def __repr__(self) -> str:
         return "REFUSED"
 
+    def __reduce__(self) -> str:
+        return "REFUSED"  # unpickled (a kept session, see ``cache``) as this module's one marker, which is what is asked
+
 
 REFUSED = _Refused()
 Pos = tuple[int, int]  # (line, column), 1-based

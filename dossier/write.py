@@ -95,7 +95,8 @@ def update(out_dir: Path, fill: Callable[[Path], None], removed: Callable[[], It
     replaced whole by a rename (a reader gets the old file or the new one, never a part of either), new files before
     changed ones (so a changed page never links to a page not there yet), removed files last. Unlike
     :func:`publish`, the site as a whole changes over these few milliseconds, and a kill among them can leave some
-    files changed and others not (each whole); the preview builds afresh when it starts. A failure before the moves
+    files changed and others not (each whole); the preview then keeps no session for its next start (see
+    ``cache``), which builds afresh. A failure before the moves
     leaves ``out_dir`` as it was.
     """
     out_dir = out_dir.absolute()

@@ -4,11 +4,14 @@ cannot vouch for."""
 from __future__ import annotations
 
 import errno
+import importlib.metadata
 import os
 import pickle
 import random
+import shutil
 import stat
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -17,7 +20,7 @@ import dossier.model
 from dossier import cache, passages
 from dossier.build import Session, build
 from dossier.errors import DossierError
-from dossier.source import SourceFile
+from dossier.source import REFUSED, SourceFile
 from tests.helpers import generated_project, random_edit, sample_copy, tree, tree_diff
 
 BASE = "https://example.org/dossier/"
@@ -36,11 +39,18 @@ def _preview(project: Path, out: Path, base_url: str | None = BASE, catch_up: bo
     notes."""
     state, why = cache.load(project)
     session = Session(project, **state.session())
-    report = session.build(out, search=False, base_url=base_url, drafts=True, defer=session.previous is not None)
-    if catch_up:
-        session.catch_up(search=False)
+    try:
+        report = session.build(out, search=False, base_url=base_url, drafts=True, defer=session.previous is not None)
+        if catch_up:
+            session.catch_up(search=False)
+    finally:  # a content error stops the build before it writes: the preview runs on, and keeps its session
+        unkept = _keep(project, session)
+    return report.rendered, [note for note in (why, unkept) if note is not None]
+
+
+def _keep(project: Path, session: Session) -> str | None:
     kept = cache.State(session.files, session.checks, session.memo, session.readers, session.previous, session.index_files)
-    return report.rendered, [note for note in (why, cache.save(project, kept)) if note is not None]
+    return cache.save(project, kept)
 
 
 def test_previews_going_on_from_the_cache_after_random_edits_equal_fresh_builds(tmp_path: Path) -> None:
@@ -52,14 +62,12 @@ def test_previews_going_on_from_the_cache_after_random_edits_equal_fresh_builds(
     rendered = []
     for step in range(16):
         edit = random_edit(project, rng, step, undo)
-        kept = (project / ".dossier-cache" / "session.pickle").read_bytes()
         try:
             build(project, fresh, search=False, base_url=BASE, drafts=True)
         except DossierError as exc:
             with pytest.raises(DossierError) as failed:
                 _preview(project, out)
             assert failed.value.problems == exc.problems, edit
-            assert (project / ".dossier-cache" / "session.pickle").read_bytes() == kept, edit  # kept as it was
             continue
         count, notes = _preview(project, out, catch_up=step % 2 == 0)
         assert notes == [], edit
@@ -197,7 +205,7 @@ def test_a_cache_that_cannot_be_kept_is_said_and_the_build_stands(
     project = sample_copy(tmp_path)
     if fault == "folder is a file":
         (project / ".dossier-cache").write_text("not a folder")
-        error = "File exists"
+        error = "not a folder of this user's own"
     else:
 
         class Full:
@@ -217,16 +225,127 @@ def test_a_cache_that_cannot_be_kept_is_said_and_the_build_stands(
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
         def full(handle: int, mode: str) -> object:  # the cache's own folder alone is on the full disk
-            if os.readlink(f"/proc/self/fd/{handle}").startswith(str(project / ".dossier-cache")):
+            if os.readlink(f"/proc/self/fd/{handle}").startswith(str(project / ".dossier-cache" / ".session.pickle.")):
                 return Full(handle)
             return open(handle, mode)
 
         monkeypatch.setattr(cache, "open", full, raising=False)
         error = "No space left on device"
+    unread = ["the preview's cache in .dossier-cache/ could not be read (not a folder of this user's own): not used"]
     assert _preview(project, tmp_path / "site") == (
         20,
-        [f"could not keep the preview's cache in .dossier-cache/ ({error}): the next start renders every page"],
+        [
+            *(unread if fault == "folder is a file" else []),
+            f"could not keep the preview's cache in .dossier-cache/ ({error}): the next start renders every page",
+        ],
     )
     assert (tmp_path / "site" / "index.html").is_file()
     if fault == "disk full":
         assert sorted(path.name for path in (project / ".dossier-cache").iterdir()) == [".gitignore", "CACHEDIR.TAG"]
+
+
+def test_a_kept_session_is_read_once(tmp_path: Path) -> None:
+    project = sample_copy(tmp_path)
+    _preview(project, tmp_path / "site")
+    state, _ = cache.load(project)
+    assert state.previous is not None
+    assert not (project / ".dossier-cache" / "session.pickle").exists()  # a run that keeps nothing leaves nothing
+    assert cache.load(project)[0].previous is None
+
+
+def test_an_output_folder_removed_while_previewing_is_not_gone_on_from(tmp_path: Path) -> None:
+    project, out = sample_copy(tmp_path), tmp_path / "site"
+    _preview(project, out)
+    state, _ = cache.load(project)
+    session = Session(project, **state.session())
+    session.build(out, search=False, base_url=BASE, drafts=True, defer=True)
+    shutil.rmtree(out)  # while the preview runs
+    assert _keep(project, session) is None
+    assert _preview(project, out) == (20, [])  # a full build, the files and checks used again
+    assert (out / "index.html").is_file()
+
+
+def test_a_cache_of_other_installed_versions_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = sample_copy(tmp_path)
+    _preview(project, tmp_path / "site")
+    installed = list(importlib.metadata.distributions())
+    jinja = next(found for found in installed if found.metadata["Name"] == "Jinja2")
+    upgraded = SimpleNamespace(metadata={"Name": "Jinja2"}, version=jinja.version + ".1")
+    monkeypatch.setattr(cache.importlib.metadata, "distributions", lambda: [*installed, upgraded])  # and the old one
+    rendered, notes = _preview(project, tmp_path / "site")
+    assert rendered == 20 and notes[0].startswith("the preview's cache in .dossier-cache/ was kept by another version")
+
+
+@pytest.mark.parametrize("planted", ["a link to /dev/zero", "a FIFO", "a file of another user's"])
+def test_a_cache_file_that_is_not_a_regular_file_of_this_users_is_not_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, planted: str
+) -> None:
+    project = sample_copy(tmp_path)
+    _preview(project, tmp_path / "site")
+    kept = project / ".dossier-cache" / "session.pickle"
+    kept.unlink()
+    error = "not a file of this user's own"
+    if planted == "a link to /dev/zero":
+        kept.symlink_to("/dev/zero")
+        error = "Too many levels of symbolic links"
+    elif planted == "a FIFO":
+        os.mkfifo(kept)
+    else:
+        kept.write_bytes(b"x")
+        fstat = os.fstat
+
+        def anothers(handle: int) -> os.stat_result:
+            found = fstat(handle)
+            return os.stat_result((*found[:4], found.st_uid + 1, *found[5:]))  # st_uid is the fifth
+
+        monkeypatch.setattr(cache.os, "fstat", anothers)
+    assert (
+        _preview(project, tmp_path / "site")[1][0]
+        == f"the preview's cache in .dossier-cache/ could not be read ({error}): not used"
+    )
+
+
+def test_a_cache_folder_that_links_elsewhere_is_never_written_through(tmp_path: Path) -> None:
+    project, elsewhere = sample_copy(tmp_path), tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (project / ".dossier-cache").symlink_to(elsewhere)
+    assert _preview(project, tmp_path / "site")[1] == [
+        "the preview's cache in .dossier-cache/ could not be read (not a folder of this user's own): not used",
+        "could not keep the preview's cache in .dossier-cache/ (not a folder of this user's own): the next start renders every page",
+    ]
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_key_others_can_read_is_not_trusted_and_is_replaced(tmp_path: Path, own_key: Path) -> None:
+    project = sample_copy(tmp_path)
+    _preview(project, tmp_path / "site")
+    first = own_key.read_bytes()
+    own_key.chmod(0o644)
+    assert _preview(project, tmp_path / "site") == (20, [NOT_SIGNED])
+    assert own_key.read_bytes() != first and stat.S_IMODE(own_key.stat().st_mode) == 0o600
+    assert _preview(project, tmp_path / "site") == (0, [])
+
+
+def test_the_folder_s_own_files_are_mended_and_a_killed_keeper_s_part_removed(tmp_path: Path) -> None:
+    project = sample_copy(tmp_path)
+    folder = project / ".dossier-cache"
+    folder.mkdir()
+    (folder / ".gitignore").write_text("# cut sh")
+    (folder / ".session.pickle.k1ll3d").write_bytes(b"part of a session")
+    _preview(project, tmp_path / "site")
+    assert sorted(path.name for path in folder.iterdir()) == [".gitignore", "CACHEDIR.TAG", "session.pickle"]
+    assert (folder / ".gitignore").read_text() == "# made by dossier serve: safe to delete, never committed\n*\n"
+
+
+def test_a_search_index_removed_while_stopped_is_made_again(tmp_path: Path) -> None:
+    project, out = sample_copy(tmp_path), tmp_path / "site"
+    session = Session(project)
+    session.build(out, drafts=True)  # with its search index
+    assert _keep(project, session) is None
+    shutil.rmtree(out / "pagefind")
+    state, why = cache.load(project)
+    assert why is None and state.previous is not None and not state.previous.indexed
+
+
+def test_the_loader_s_refused_value_stays_the_one_marker_through_the_cache() -> None:
+    assert pickle.loads(pickle.dumps(REFUSED)) is REFUSED  # what the schema asks ("is REFUSED") after a restart

@@ -148,6 +148,38 @@ def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys
     ]
 
 
+def test_a_site_built_into_the_output_while_previewing_is_not_kept_as_the_preview_s(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project, preview = previewed(tmp_path)
+    build(project, tmp_path / "site", search=False)  # dossier build into the preview's folder: no drafts, other pages
+    capsys.readouterr()
+    preview.keep()
+    said = capsys.readouterr().out.splitlines()
+    assert said[1] == f"note: {tmp_path / 'site'}/ was replaced while the preview ran: its pages are not kept"
+    again = Preview(project, tmp_path / "site", search=False)
+    again.rebuild()
+    line = capsys.readouterr().out.splitlines()[-1]
+    assert line.startswith("built 20 pages in ") and "kept" not in line  # every page rendered again
+    fresh = tmp_path / "fresh"
+    build(project, fresh, search=False, drafts=True)
+    assert tree_diff(tree(tmp_path / "site"), tree(fresh)) == ""
+
+
+def test_a_save_mending_a_first_build_that_failed_is_a_first_build(tmp_path: Path) -> None:
+    project, out = tmp_path / "project", tmp_path / "site"
+    shutil.copytree(SAMPLE, project)
+    build(project, out)  # with its search index, which the preview serves until it has its own
+    edit(project / EVENT, *BROKEN)
+    preview = Preview(project, out, search=True)
+    preview.rebuild()
+    assert preview.problems
+    edit(project / EVENT, BROKEN[1], BROKEN[0])
+    preview.rebuild([str(project / EVENT)])
+    assert not preview.problems
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()  # carried over until the catch-up makes the new one
+
+
 def test_a_second_ctrl_c_while_keeping_stops_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
