@@ -149,6 +149,7 @@ class Session:
     env: tuple[jinja2.Environment, Labels, Mapping[str, str]] | None = None  # the templates, their language, digests
     previous: Previous | None = None
     index_files: frozenset[str] = frozenset()  # the output's search index's own files (none known for a carried one)
+    placing: bool = False  # files are being moved into the output, and ``previous`` does not say so yet (see moving)
 
     @quiet
     def check(self, report: BuildReport, strict: bool = False, drafts: bool = False) -> Records:
@@ -263,7 +264,7 @@ class Session:
         began = time.perf_counter()
         if in_place:
             assert previous is not None
-            update(out, fill, removed=lambda: sorted(previous.files - written))
+            update(out, fill, removed=lambda: sorted(previous.files - written), moving=self.moving)
         else:
             publish(out, fill)  # the swap, then the previous site removed (seconds for a big one on some disks)
         report.timings["write"] = report.timings.get("write", 0.0) + time.perf_counter() - began - inside[0]
@@ -282,9 +283,16 @@ class Session:
             and files == previous.files
         )
         self.previous = Previous(out, site, states, made, seconds, templates, files, tuple(pending), index or unchanged)
+        self.placing = False
         self.readers.sync({path: state.reads for path, state in states.items()})
         self.memo.next_build()
         return report
+
+    def moving(self) -> None:
+        """Files are about to be moved into the output one by one (``write.update``): until :attr:`previous` says what
+        they are, the output is not what the session knows of it (a preview stopped now keeps no pages, see ``cache``).
+        """
+        self.placing = True
 
     @property
     def pending(self) -> bool:
@@ -320,10 +328,11 @@ class Session:
             gone.update(before - {path for job in jobs for path in job_paths(job, made)})  # an export making fewer files
             return sorted(gone)
 
-        paths = update(out, fill, removed)
+        paths = update(out, fill, removed, moving=self.moving)
         files = (previous.files - gone) | set(paths)
         caught_up = dataclasses.replace(previous, pages=states, made=made, seconds=seconds, pending=(), files=files)
         self.previous = caught_up
+        self.placing = False
         self.readers.sync({path: state.reads for path, state in states.items()})
         if search and not caught_up.indexed:
             stop()

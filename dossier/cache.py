@@ -13,8 +13,8 @@ The state is a pickle, and unpickling runs code, so the cache is signed: it is u
 key kept in the user's own cache folder (``$XDG_CACHE_HOME/dossier/cache-key``, readable by that user alone), is
 right, and only from a regular file in a real folder of the user's own (never through a link, nor from a FIFO). A
 cache copied from elsewhere, altered or cut short is not read; nor is one kept by another version of dossier, of
-Python or of an installed package, or for the project in another folder. It is removed as it is read, so a run that
-keeps nothing (killed, or stopped in a build) leaves nothing for the next start. The output is stamped too: when a
+Python or of a package dossier needs, or for the project in another folder. It is removed as it is read, so a run
+that keeps nothing (killed) leaves nothing for the next start. The output is stamped too: when a
 file the cache vouches for is no longer the one it kept (a ``dossier build`` since, an edit by hand), every page is
 rendered again (a folder swapped in while the preview runs is the preview's to notice, see ``serve``). What is not
 used is said in a note, and the preview goes on without it; the folder is safe to delete.
@@ -28,8 +28,10 @@ import gc
 import hashlib
 import hmac
 import importlib.metadata
+import mmap
 import os
 import pickle
+import re
 import secrets
 import stat
 import sys
@@ -52,7 +54,8 @@ FOLDER = ".dossier-cache"
 FILE = "session.pickle"
 MAGIC = b"dossier-cache 1\n"  # the file's format; a new one makes every older cache unused
 DIGEST = 32  # bytes of the fingerprint and of the signature
-MAX_SIZE = 1 << 34  # bytes: no kept session is larger (127 MB at 10,000 events)
+MAX_SIZE = 1 << 32  # bytes: no kept session is larger (127 MB at 10,000 events)
+DISTRIBUTION = "dossier-ssg"  # this package's name on PyPI: its dependencies' versions are in the fingerprint
 KEY_FILE = "cache-key"
 IGNORED = "# made by dossier serve: safe to delete, never committed\n*\n"
 TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# the cache of dossier serve; see https://bford.info/cachedir/\n"
@@ -92,7 +95,7 @@ class State:
 def load(root: Path) -> tuple[State, str | None]:
     """The session the last preview of the project at ``root`` kept, or a fresh one, with a note saying why the kept
     one was not used (None when it was, or when there was none). The kept file is removed as it is read: a run that
-    keeps nothing in turn (killed, stopped in a build) leaves none for the next start, whose output it may have
+    keeps nothing in turn (a killed one) leaves none for the next start, whose output it may have
     changed."""
     root = root.absolute()
     folder = root / FOLDER
@@ -102,22 +105,29 @@ def load(root: Path) -> tuple[State, str | None]:
         return State(), None if isinstance(exc, FileNotFoundError) else UNREADABLE.format(
             folder=_shown(root, folder), error=_error(exc)
         )
+    with data:
+        return _restore(root, folder, data)
+
+
+def _restore(root: Path, folder: Path, data: mmap.mmap) -> tuple[State, str | None]:
+    """The state in a kept file's ``data`` (see :func:`load`): its format and fingerprint checked first, then its
+    signature, and only then unpickled."""
     start = len(MAGIC)
     head, fingerprint, signature = data[:start], data[start : start + DIGEST], data[start + DIGEST : start + 2 * DIGEST]
-    body = memoryview(data)[start + 2 * DIGEST :]
     if head != MAGIC or fingerprint != _fingerprint(root):
         return State(), OTHER_VERSION.format(folder=_shown(root, folder))
     key = _key(create=False)
-    if key is None or not hmac.compare_digest(signature, _sign(key, fingerprint, body)):
-        return State(), NOT_SIGNED.format(folder=_shown(root, folder))
-    with gc_paused():  # millions of objects: no collection of the growing heap on the way, nor right after
-        try:
-            state: State = pickle.loads(body)
-        except Exception as exc:  # signed by this user, yet not readable here (a function it names is gone)
-            return State(), UNREADABLE.format(folder=_shown(root, folder), error=exc)
-        state.checks.rekey()
-        state.memo.rekey()
-        gc.freeze()  # kept for the whole run: no collection walks them again (see heap.settle_heap)
+    with memoryview(data) as whole, whole[start + 2 * DIGEST :] as body:  # no copy (released before the map closes)
+        if key is None or not hmac.compare_digest(signature, _sign(key, fingerprint, body)):
+            return State(), NOT_SIGNED.format(folder=_shown(root, folder))
+        with gc_paused():  # millions of objects: no collection of the growing heap on the way, nor right after
+            try:
+                state: State = pickle.loads(body)
+            except Exception as exc:  # signed by this user, yet not readable here (a function it names is gone)
+                return State(), UNREADABLE.format(folder=_shown(root, folder), error=exc)
+            state.checks.rekey()
+            state.memo.rekey()
+            gc.freeze()  # kept for the whole run: no collection walks them again (see heap.settle_heap)
     previous = state.previous
     if previous is None:
         return state, None
@@ -141,7 +151,10 @@ def save(root: Path, state: State) -> str | None:
             state.previous, state.output = None, {}
     part = None
     try:
-        key = _key(create=True)
+        try:
+            key = _key(create=True)
+        except OSError as exc:
+            raise OSError(exc.errno, f"{_error(exc)}: {key_path()}") from None
         if key is None:
             raise OSError(errno.EPERM, f"no key of this user's own in {key_path()}")
         with gc_paused():
@@ -168,22 +181,30 @@ def save(root: Path, state: State) -> str | None:
     return None
 
 
-def _read(folder: Path) -> bytes:
-    """The kept file's bytes, removed as they are read; refused unless the folder and the file are this user's own,
-    a real folder and a regular file of a sane size (a link to /dev/zero or a FIFO would never end)."""
-    _own(os.lstat(folder), stat.S_ISDIR, "not a folder of this user's own")
-    path = folder / FILE
-    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+def _read(folder: Path) -> mmap.mmap:
+    """The kept file's bytes (mapped, not read into memory), the file removed as it is opened; refused unless the folder
+    and the file are this user's own, a real folder and a regular file of a sane size (never through a link: one to
+    /dev/zero would never end, nor a FIFO)."""
     try:
-        found = os.fstat(handle)
-        _own(found, stat.S_ISREG, "not a file of this user's own")
-        if found.st_size > MAX_SIZE:
-            raise OSError(errno.EFBIG, "larger than any kept session")
-        os.unlink(path)
-        with open(handle, "rb", closefd=False) as stream:
-            return stream.read()
+        where = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno not in (errno.ENOTDIR, errno.ELOOP):
+            raise
+        raise OSError(errno.EPERM, "not a folder of this user's own") from None  # a file, or a link
+    try:
+        _own(os.fstat(where), stat.S_ISDIR, "not a folder of this user's own")
+        handle = os.open(FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=where)
+        try:
+            found = os.fstat(handle)
+            _own(found, stat.S_ISREG, "not a file of this user's own")
+            os.unlink(FILE, dir_fd=where)
+            if not 0 < found.st_size <= MAX_SIZE:
+                raise OSError(errno.EFBIG, "not the size of a kept session")
+            return mmap.mmap(handle, 0, access=mmap.ACCESS_READ)
+        finally:
+            os.close(handle)
     finally:
-        os.close(handle)
+        os.close(where)
 
 
 def _own(found: os.stat_result, kind: Any, what: str) -> None:
@@ -200,12 +221,7 @@ def _own_folder(folder: Path) -> None:
 
 
 def _write_whole(path: Path, data: bytes) -> None:
-    """``path`` holding ``data``, written whole (a part renamed) when it does not already."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except OSError:
-        pass
+    """``path`` holding ``data``, written whole (a part renamed over whatever is there, never through it)."""
     handle, part = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with open(handle, "wb") as stream:
@@ -222,10 +238,10 @@ def _error(exc: OSError) -> str:
 
 def _fingerprint(root: Path) -> bytes:
     """What a cache is valid for: this file format, this Python, this dossier (every file of the package, its theme
-    included), the version of every installed distribution (Jinja, markdown-it-py and the rest make the pages) and
-    the project's folder."""
+    included), the versions of the packages it needs (Jinja, markdown-it-py and the rest make the pages) and the
+    project's folder."""
     digest = hashlib.blake2b(digest_size=DIGEST)
-    installed = sorted(f"{found.metadata['Name']}=={found.version}" for found in importlib.metadata.distributions())
+    installed = _versions(DISTRIBUTION)
     for part in (
         MAGIC,
         sys.version.encode(),
@@ -238,6 +254,25 @@ def _fingerprint(root: Path) -> bytes:
         name, data = path.relative_to(package).as_posix().encode(), path.read_bytes()
         digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     return digest.digest()
+
+
+def _versions(name: str) -> list[str]:
+    """``name`` and the packages it needs, and theirs (not those of its extras), each with its installed version."""
+    found: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        key = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if key in found:
+            continue
+        try:
+            distribution = importlib.metadata.distribution(key)
+        except importlib.metadata.PackageNotFoundError:
+            found[key] = "absent"
+            continue
+        found[key] = distribution.version
+        needs = (re.match(r"[A-Za-z0-9._-]+", need) for need in distribution.requires or () if "extra ==" not in need)
+        todo += [need.group(0) for need in needs if need]
+    return sorted(f"{key}=={version}" for key, version in found.items())
 
 
 def _sign(key: bytes, fingerprint: bytes, body: bytes | memoryview) -> bytes:

@@ -44,7 +44,7 @@ from dossier.progress import Progress
 from dossier.project import watched_dirs
 from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
 from dossier.watch import Saves, Watcher
-from dossier.write import refuse_foreign
+from dossier.write import MARKER, refuse_foreign
 
 
 def failures(exc: Exception, root: Path) -> list[Failure]:
@@ -69,9 +69,8 @@ class Preview:
         # Worker processes are started from a clean server process: this one has the web server's threads.
         self.session = Session(root, start_method="forkserver")
         self.started = False  # whether the first build ran (see restore: it may begin from a kept session)
-        self.intact = True  # no build was cut short (a Ctrl-C): the output is what the session says it is
         self.restored = False  # whether the session was the last preview's (see restore)
-        self.folder: tuple[int, int] | None = None  # the output folder the last good build left (see keep)
+        self.folder: tuple[int, ...] | None = None  # the output folder the last good build left (see keep)
         self.problems: list[Failure] = []  # of the last build; empty when it succeeded
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
@@ -116,14 +115,8 @@ class Preview:
             else:
                 report = self.session.build(self.out, search=False, defer=True, drafts=True)
         except fatal:
-            self.intact = False  # (a foreign output folder: nothing of it to vouch for)
-            raise
-        except KeyboardInterrupt:
-            self.intact = False  # files may have been put in place, and not the session's record of them: keep none
             raise
         except Exception as exc:
-            if not isinstance(exc, DossierError):  # (a content error stops a build before it writes anything)
-                self.intact = False
             if not isinstance(exc, (DossierError, WriteError, PagefindError)) and template_problem(exc, self.root) is None:
                 traceback.print_exc()  # a bug, not a content error: show where
             self.problems = failures(exc, self.root)
@@ -155,17 +148,21 @@ class Preview:
             print(f"note: {why}", flush=True)
         self.session = Session(self.root, start_method=self.session.start_method, **state.session())
         self.restored = bool(state.files)
+        if state.previous is not None:  # its output as cache.load found it: a failed first build leaves it so
+            self.folder = _identity(self.out)
 
     def keep(self) -> None:
         """Keep the session for the next start (see ``cache``); say so, or why it could not be kept."""
         session, started = self.session, time.perf_counter()
-        if session.previous is None or not self.intact:
-            return  # no build succeeded, or one was cut short: nothing worth keeping
+        if session.previous is None:
+            return  # no build succeeded: nothing worth keeping
         print(f"keeping what the preview knew in {cache.FOLDER}/ for its next start", flush=True)
-        replaced = _identity(self.out) != self.folder  # meanwhile (a dossier build into it): its pages are not ours
-        if replaced:
-            print(f"note: {relative(self.out, self.root)}/ was replaced while the preview ran: its pages are not kept")
-        previous = None if replaced else session.previous
+        shown = f"{relative(self.out, self.root)}/"
+        if session.placing:  # stopped while a build put its files in place: some are in, and the session does not know
+            print(f"note: the preview stopped while it put files into {shown}: its pages are not kept", flush=True)
+        elif _identity(self.out) != self.folder:  # (a dossier build into it swaps in a folder of its own)
+            print(f"note: {shown} was replaced while the preview ran: its pages are not kept", flush=True)
+        previous = None if session.placing or _identity(self.out) != self.folder else session.previous
         kept = cache.State(session.files, session.checks, session.memo, session.readers, previous, session.index_files)
         try:
             unkept = cache.save(self.root, kept)
@@ -247,18 +244,13 @@ class Preview:
         started = time.perf_counter()
         try:
             paths = self.session.catch_up(self.search, cancel)
-        except Cancelled:  # a newer save: the next build
-            return []
-        except KeyboardInterrupt:  # Ctrl-C, which reached Pagefind too (maybe while files were put in place)
-            self.intact = False
+        except (Cancelled, KeyboardInterrupt):  # a newer save (or Ctrl-C, which reached Pagefind too): the next build
             return []
         except (DossierError, PagefindError, WriteError) as exc:
-            self.intact = self.intact and isinstance(exc, DossierError)
             for problem in failures(exc, self.root):
                 print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr, flush=True)
             return []
         except Exception:  # a bug, or a worker killed from outside: show it, and let the next save try again
-            self.intact = False
             traceback.print_exc()
             return []
         made = [path for path in paths if not path.startswith("pagefind/")]
@@ -269,13 +261,14 @@ class Preview:
         return [*made, "search/index.html"] if indexed else made
 
 
-def _identity(folder: Path) -> tuple[int, int] | None:
-    """The folder's device and inode (a folder swapped in by ``dossier build`` has others), None when it is gone."""
+def _identity(folder: Path) -> tuple[int, ...] | None:
+    """The output folder's device and inode, and its marker file's inode and change time: a folder ``dossier build``
+    swaps in has a marker of its own (its inode number may be the old folder's, reused), None when either is gone."""
     try:
-        found = os.stat(folder)
+        found, marker = os.stat(folder), os.stat(folder / MARKER)
     except OSError:
         return None
-    return found.st_dev, found.st_ino
+    return found.st_dev, found.st_ino, marker.st_ino, marker.st_ctime_ns
 
 
 def interrupt(signum: int, frame: object) -> None:

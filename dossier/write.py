@@ -87,9 +87,14 @@ def refuse_foreign(out_dir: Path) -> None:
         raise WriteError(f"{out_dir} exists and was not written by dossier; remove it or choose another --out folder")
 
 
-def update(out_dir: Path, fill: Callable[[Path], None], removed: Callable[[], Iterable[str]] = tuple) -> list[str]:
+def update(
+    out_dir: Path,
+    fill: Callable[[Path], None],
+    removed: Callable[[], Iterable[str]] = tuple,
+    moving: Callable[[], None] = lambda: None,
+) -> list[str]:
     """Let ``fill`` put changed files in a fresh staging folder beside ``out_dir``, move each into ``out_dir`` and remove
-    the files that ``removed()`` names then; return the paths moved in.
+    the files that ``removed()`` names then; return the paths moved in. ``moving()`` is called as the first move starts.
 
     For a preview's rebuilds, where remaking the whole tree would cost more than the pages that changed: every file is
     replaced whole by a rename (a reader gets the old file or the new one, never a part of either), new files before
@@ -109,6 +114,7 @@ def update(out_dir: Path, fill: Callable[[Path], None], removed: Callable[[], It
             paths = [path for path in files_in(folder) if path != MARKER]
             paths.sort(key=lambda path: os.path.exists(out_dir / path))
             made: set[str] = set()
+            moving()
             for path in paths:
                 parent = os.path.dirname(path)
                 if parent not in made:

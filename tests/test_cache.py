@@ -268,12 +268,26 @@ def test_an_output_folder_removed_while_previewing_is_not_gone_on_from(tmp_path:
 def test_a_cache_of_other_installed_versions_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     project = sample_copy(tmp_path)
     _preview(project, tmp_path / "site")
-    installed = list(importlib.metadata.distributions())
-    jinja = next(found for found in installed if found.metadata["Name"] == "Jinja2")
-    upgraded = SimpleNamespace(metadata={"Name": "Jinja2"}, version=jinja.version + ".1")
-    monkeypatch.setattr(cache.importlib.metadata, "distributions", lambda: [*installed, upgraded])  # and the old one
+    distribution = importlib.metadata.distribution
+
+    def upgraded(name: str) -> object:  # markupsafe, which Jinja needs, one version on
+        found = distribution(name)
+        return SimpleNamespace(version=found.version + ".1", requires=found.requires) if name == "markupsafe" else found
+
+    monkeypatch.setattr(cache.importlib.metadata, "distribution", upgraded)
     rendered, notes = _preview(project, tmp_path / "site")
     assert rendered == 20 and notes[0].startswith("the preview's cache in .dossier-cache/ was kept by another version")
+
+
+def test_the_fingerprint_is_the_same_wherever_the_command_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache._fingerprint(tmp_path)
+    other = tmp_path / "mytool.egg-info"  # a package's metadata in the folder the command starts in (python -m adds it)
+    other.mkdir()
+    (other / "PKG-INFO").write_text("Metadata-Version: 2.1\nName: mytool\nVersion: 1.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert cache._fingerprint(tmp_path) == before
+    assert "jinja2==" in " ".join(cache._versions("dossier-ssg")) and "markupsafe==" in " ".join(cache._versions("jinja2"))
 
 
 @pytest.mark.parametrize("planted", ["a link to /dev/zero", "a FIFO", "a file of another user's"])
@@ -294,9 +308,9 @@ def test_a_cache_file_that_is_not_a_regular_file_of_this_users_is_not_opened(
         kept.write_bytes(b"x")
         fstat = os.fstat
 
-        def anothers(handle: int) -> os.stat_result:
+        def anothers(handle: int) -> os.stat_result:  # the file another user's, the folder this user's
             found = fstat(handle)
-            return os.stat_result((*found[:4], found.st_uid + 1, *found[5:]))  # st_uid is the fifth
+            return os.stat_result((*found[:4], found.st_uid + stat.S_ISREG(found.st_mode), *found[5:]))  # st_uid: fifth
 
         monkeypatch.setattr(cache.os, "fstat", anothers)
     assert (

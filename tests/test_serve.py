@@ -198,17 +198,47 @@ def test_a_second_ctrl_c_while_keeping_stops_at_once(
     assert not (project / ".dossier-cache" / "session.pickle").exists()
 
 
-def test_a_preview_cut_short_in_a_build_keeps_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("when", ["while moving files in", "before moving any"])
+def test_a_preview_stopped_in_a_build_keeps_its_pages_only_if_none_was_moved_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], when: str
+) -> None:
     project, preview = previewed(tmp_path)
+    edit(project / EVENT, f"title: {TITLE}", "title: Alice quixotically phones Bob")
+    moved: list[str] = []
 
-    def interrupted(*args: object, **kwargs: object) -> BuildReport:
-        raise KeyboardInterrupt  # a Ctrl-C while files were being put in place
+    def interrupted(source: object, target: object) -> None:
+        moved.append(str(target))
+        if len(moved) == 3:
+            raise KeyboardInterrupt  # Ctrl-C
+        os.rename(source, target)  # type: ignore[arg-type]
 
-    monkeypatch.setattr("dossier.serve.Session.build", interrupted)
+    def rendering(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while rendering, into the staging folder
+
+    if when == "while moving files in":
+        monkeypatch.setattr("dossier.write.os.replace", interrupted)
+    else:
+        monkeypatch.setattr("dossier.build.render_site", rendering)
     with pytest.raises(KeyboardInterrupt):
         preview.rebuild([str(project / EVENT)])
+    monkeypatch.undo()
+    capsys.readouterr()
     preview.keep()
-    assert not (project / ".dossier-cache").exists()
+    said = capsys.readouterr().out.splitlines()
+    edit(project / EVENT, "title: Alice quixotically phones Bob", f"title: {TITLE}")  # and back, while stopped
+    again = Preview(project, tmp_path / "site", search=False)
+    again.rebuild()
+    again.catch_up()
+    fresh = tmp_path / "fresh"
+    build(project, fresh, search=False, drafts=True)
+    assert tree_diff(tree(tmp_path / "site"), tree(fresh)) == ""
+    last = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("built "))
+    if when == "while moving files in":
+        assert said[1] == f"note: the preview stopped while it put files into {tmp_path / 'site'}/: its pages are not kept"
+        assert "kept" not in last  # every page rendered again
+    else:
+        assert said[1].startswith("kept in ")
+        assert last.endswith("(0 rendered, the others kept from the last preview)")
 
 
 def test_the_search_index_keeps_the_last_index_s_files_and_no_older_ones(tmp_path: Path) -> None:
