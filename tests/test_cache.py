@@ -345,6 +345,7 @@ def test_the_folder_s_own_files_are_mended_and_a_killed_keeper_s_part_removed(tm
     folder = project / ".dossier-cache"
     folder.mkdir()
     (folder / ".gitignore").write_text("# cut sh")
+    os.mkfifo(folder / "CACHEDIR.TAG")  # never read: written over
     (folder / ".session.pickle.k1ll3d").write_bytes(b"part of a session")
     _preview(project, tmp_path / "site")
     assert sorted(path.name for path in folder.iterdir()) == [".gitignore", "CACHEDIR.TAG", "session.pickle"]
@@ -363,3 +364,11 @@ def test_a_search_index_removed_while_stopped_is_made_again(tmp_path: Path) -> N
 
 def test_the_loader_s_refused_value_stays_the_one_marker_through_the_cache() -> None:
     assert pickle.loads(pickle.dumps(REFUSED)) is REFUSED  # what the schema asks ("is REFUSED") after a restart
+
+
+def test_a_key_path_that_cannot_be_used_is_named(tmp_path: Path, own_key: Path) -> None:
+    own_key.mkdir(parents=True)  # a folder where the key should be
+    project = sample_copy(tmp_path)
+    assert _preview(project, tmp_path / "site")[1] == [
+        f"could not keep the preview's cache in .dossier-cache/ (Is a directory: {own_key}): the next start renders every page"
+    ]

@@ -27,7 +27,7 @@ from playwright.sync_api import Page, expect
 from dossier import cache, serve
 from dossier.build import BuildReport, build
 from dossier.environment import make_env
-from dossier.errors import DossierError, Location, Problem
+from dossier.errors import DossierError, Location, PagefindError, Problem
 from dossier.serve import Preview, failures
 from dossier.write import files_in
 from tests.conftest import SAMPLE, free_port, wait_for
@@ -148,15 +148,26 @@ def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys
     ]
 
 
+@pytest.mark.parametrize("inode", ["a new one", "the old one, reused"])
 def test_a_site_built_into_the_output_while_previewing_is_not_kept_as_the_preview_s(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], inode: str
 ) -> None:
     project, preview = previewed(tmp_path)
+    before = os.stat(tmp_path / "site")
     build(project, tmp_path / "site", search=False)  # dossier build into the preview's folder: no drafts, other pages
+    if inode == "the old one, reused":  # as ext4 may give the folder it swaps in
+        real_stat = os.stat
+
+        def reused(path: object, *args: object, **kwargs: object) -> os.stat_result:
+            found = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+            return before if isinstance(path, (str, Path)) and Path(path) == tmp_path / "site" else found
+
+        monkeypatch.setattr(serve.os, "stat", reused)
     capsys.readouterr()
     preview.keep()
     said = capsys.readouterr().out.splitlines()
     assert said[1] == f"note: {tmp_path / 'site'}/ was replaced while the preview ran: its pages are not kept"
+    monkeypatch.undo()
     again = Preview(project, tmp_path / "site", search=False)
     again.rebuild()
     line = capsys.readouterr().out.splitlines()[-1]
@@ -164,6 +175,41 @@ def test_a_site_built_into_the_output_while_previewing_is_not_kept_as_the_previe
     fresh = tmp_path / "fresh"
     build(project, fresh, search=False, drafts=True)
     assert tree_diff(tree(tmp_path / "site"), tree(fresh)) == ""
+
+
+def test_a_kept_session_whose_first_build_fails_is_kept_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    project, first = previewed(tmp_path)
+    first.keep()
+    edit(project / EVENT, *BROKEN)
+    second = Preview(project, tmp_path / "site", search=False)
+    second.rebuild()
+    assert second.problems
+    capsys.readouterr()
+    second.keep()
+    said = capsys.readouterr().out.splitlines()
+    assert said[1].startswith("kept in ") and len(said) == 2
+    edit(project / EVENT, BROKEN[1], BROKEN[0])
+    third = Preview(project, tmp_path / "site", search=False)
+    third.rebuild()
+    assert capsys.readouterr().out.splitlines()[-1].endswith("(0 rendered, the others kept from the last preview)")
+
+
+def test_a_failed_search_index_does_not_stop_the_session_being_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    preview = Preview(project, tmp_path / "site", search=True)
+    preview.rebuild()
+
+    def failing(*args: object, **kwargs: object) -> None:
+        raise PagefindError("search indexing failed: a test")
+
+    monkeypatch.setattr("dossier.build.run_pagefind", failing)
+    assert preview.catch_up() == []
+    capsys.readouterr()
+    preview.keep()
+    assert capsys.readouterr().out.splitlines()[1].startswith("kept in ")
 
 
 def test_a_save_mending_a_first_build_that_failed_is_a_first_build(tmp_path: Path) -> None:
