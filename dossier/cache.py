@@ -39,7 +39,7 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dossier.check import CheckCache
 from dossier.heap import gc_paused
@@ -49,6 +49,9 @@ from dossier.memo import Memo
 from dossier.plan import Previous
 from dossier.recording import Readers
 from dossier.write import MARKER
+
+if TYPE_CHECKING:
+    from dossier.build import Session
 
 FOLDER = ".dossier-cache"
 FILE = "session.pickle"
@@ -79,6 +82,12 @@ class State:
     previous: Previous | None = None
     index_files: frozenset[str] = frozenset()
     output: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, session: Session, pages: bool = True) -> State:
+        """What ``session`` knows, with its output (``previous``) only when ``pages``."""
+        previous = session.previous if pages else None
+        return cls(session.files, session.checks, session.memo, session.readers, previous, session.index_files)
 
     def session(self) -> dict[str, Any]:
         """The keyword arguments of a ``build.Session`` that goes on from this state."""

@@ -157,15 +157,13 @@ class Preview:
         if session.previous is None:
             return  # no build succeeded: nothing worth keeping
         print(f"keeping what the preview knew in {cache.FOLDER}/ for its next start", flush=True)
-        shown = f"{relative(self.out, self.root)}/"
+        shown, replaced = f"{relative(self.out, self.root)}/", _identity(self.out) != self.folder
         if session.placing:  # stopped while a build put its files in place: some are in, and the session does not know
             print(f"note: the preview stopped while it put files into {shown}: its pages are not kept", flush=True)
-        elif _identity(self.out) != self.folder:  # (a dossier build into it swaps in a folder of its own)
+        elif replaced:  # (a dossier build into it swaps in a folder of its own)
             print(f"note: {shown} was replaced while the preview ran: its pages are not kept", flush=True)
-        previous = None if session.placing or _identity(self.out) != self.folder else session.previous
-        kept = cache.State(session.files, session.checks, session.memo, session.readers, previous, session.index_files)
         try:
-            unkept = cache.save(self.root, kept)
+            unkept = cache.save(self.root, cache.State.of(session, pages=not (session.placing or replaced)))
         except KeyboardInterrupt:  # a second Ctrl-C: stop now (save leaves no part of a file)
             unkept = cache.NOT_KEPT.format(folder=f"{cache.FOLDER}/", error="interrupted")
         print(f"note: {unkept}" if unkept else f"kept in {time.perf_counter() - started:.2f}s", flush=True)

@@ -49,8 +49,7 @@ def _preview(project: Path, out: Path, base_url: str | None = BASE, catch_up: bo
 
 
 def _keep(project: Path, session: Session) -> str | None:
-    kept = cache.State(session.files, session.checks, session.memo, session.readers, session.previous, session.index_files)
-    return cache.save(project, kept)
+    return cache.save(project, cache.State.of(session))
 
 
 def test_previews_going_on_from_the_cache_after_random_edits_equal_fresh_builds(tmp_path: Path) -> None:

@@ -101,11 +101,11 @@ def test_the_first_build_is_served_with_the_last_index_and_indexes_after(
     assert preview.session.start_method == "forkserver"  # a catch-up never forks beside the server's threads
 
 
-def previewed(tmp_path: Path) -> tuple[Path, Preview]:
-    """A copy of the sample project, and a preview of it (without search) after its first build."""
+def previewed(tmp_path: Path, search: bool = False) -> tuple[Path, Preview]:
+    """A copy of the sample project, and a preview of it after its first build."""
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
-    preview = Preview(project, tmp_path / "site", search=False)
+    preview = Preview(project, tmp_path / "site", search=search)
     preview.rebuild()
     return project, preview
 
@@ -197,10 +197,7 @@ def test_a_kept_session_whose_first_build_fails_is_kept_again(tmp_path: Path, ca
 def test_a_failed_search_index_does_not_stop_the_session_being_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
-    preview = Preview(project, tmp_path / "site", search=True)
-    preview.rebuild()
+    _, preview = previewed(tmp_path, search=True)
 
     def failing(*args: object, **kwargs: object) -> None:
         raise PagefindError("search indexing failed: a test")
