@@ -101,13 +101,16 @@ def make_env(project_root: Path, labels: i18n.Labels = i18n.ENGLISH) -> jinja2.E
 
 
 def template_digests(env: jinja2.Environment) -> dict[str, str]:
-    """Every template ``env`` can load (the project's own in place of the theme's), by a digest of its source."""
+    """Every template ``env`` can load (the project's own in place of the theme's), by a digest of its source; the text
+    files under ``static/`` too, which a template may include (``404.html`` inlines the stylesheet)."""
     assert env.loader is not None
     digests = {}
     for name in env.list_templates():
-        if not name.startswith("static/"):
+        try:
             source = env.loader.get_source(env, name)[0]
-            digests[name] = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
+        except UnicodeDecodeError:  # an image under static/: no template can include it
+            continue
+        digests[name] = hashlib.blake2b(source.encode("utf-8"), digest_size=16).hexdigest()
     return digests
 
 

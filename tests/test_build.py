@@ -156,6 +156,21 @@ def test_a_rebuild_that_changes_no_page_keeps_its_search_index(tmp_path: Path) -
     assert "pagefind/pagefind-entry.json" in session.catch_up(search=True)
 
 
+def test_a_stylesheet_a_page_inlines_is_a_template_it_read(tmp_path: Path) -> None:
+    project, out, fresh = sample_copy(tmp_path), tmp_path / "site", tmp_path / "fresh"
+    session = Session(project)
+    session.build(out, search=False)
+    theme = Path(dossier.build.__file__).parent / "theme" / "static" / "style.css"
+    own = project / "templates" / "static" / "style.css"
+    own.parent.mkdir(parents=True, exist_ok=True)
+    own.write_text(theme.read_text(encoding="utf-8") + "\n.own-rule { color: teal; }\n", encoding="utf-8")
+    session.build(out, search=False, defer=True)
+    session.catch_up(search=False)
+    assert ".own-rule" in (out / "404.html").read_text(encoding="utf-8")  # the page that inlines it (any address)
+    build(project, fresh, search=False)
+    assert tree_diff(tree(out), tree(fresh)) == ""
+
+
 def test_a_build_over_the_previous_site_links_the_files_that_did_not_change(tmp_path: Path) -> None:
     project = sample_copy(tmp_path)
     out = project / "site"

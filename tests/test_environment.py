@@ -17,7 +17,7 @@ def test_a_project_template_replaces_the_themes_and_changes_its_digest_only(tmp_
     project = tmp_path / "project"
     shutil.copytree(SAMPLE, project)
     before = template_digests(make_env(project))
-    assert "404.html" in before and "default/404.html" in before and not any(n.startswith("static/") for n in before)
+    assert "404.html" in before and "default/404.html" in before and "static/style.css" in before  # 404.html inlines it
     (project / "templates").mkdir()
     (project / "templates/404.html").write_text("{% extends 'default/404.html' %}")
     after = template_digests(make_env(project))
@@ -26,6 +26,15 @@ def test_a_project_template_replaces_the_themes_and_changes_its_digest_only(tmp_
     assert env.loader is not None
     assert env.loader.get_source(env, "404.html")[0] == "{% extends 'default/404.html' %}"
     assert env.loader.get_source(env, "default/404.html")[0] == (THEME / "404.html").read_text()
+
+
+def test_an_image_among_the_static_files_has_no_template_digest(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    (project / "templates/static").mkdir(parents=True)
+    (project / "templates/static/logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe")  # not UTF-8: no template
+    digests = template_digests(make_env(project))
+    assert "static/logo.png" not in digests and "static/style.css" in digests
 
 
 def test_the_projects_static_files_replace_the_themes_file_by_file(tmp_path: Path) -> None:
