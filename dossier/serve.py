@@ -322,6 +322,9 @@ def serve(
         watcher.add(as_read.changes()[0])  # saves made during the first build, before the watcher started
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
+        if main_thread:  # through the loop's own wake-up: a signal the kernel hands to another thread (the watcher's)
+            for signum in (signal.SIGINT, signal.SIGTERM):  # would otherwise wait for the idle loop's next event
+                loop.add_signal_handler(signum, interrupt, signum, None)
 
         async def listen() -> IOLoop:
             PreviewServer(preview).listen(sockets, live_css=False)
@@ -334,6 +337,10 @@ def serve(
     except KeyboardInterrupt:
         print("\nstopped", flush=True)
     finally:
+        if main_thread and loop is not None and not loop.is_closed():
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(signum)  # Ctrl-C raises at once again, and SIGTERM as before (below)
+            signal.signal(signal.SIGTERM, interrupt)
         stop.set()
         if watcher is not None:
             watcher.saved.set()  # stops a catch-up at once

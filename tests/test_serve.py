@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import errno
 import os
 import re
@@ -836,6 +837,24 @@ def test_a_stopped_preview_keeps_what_it_knew_and_the_next_start_goes_on_from_it
     finally:
         assert second.stop()[0] in (0, 130)
     assert "Traceback" not in first.output()[1] + second.output()[1]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_the_kernel_hands_to_another_thread_still_stops_the_preview(
+    start_serve: Callable[..., Served], signum: int
+) -> None:
+    served = start_serve("--no-search")
+    served.wait_for_output("built 20 pages in ")
+    pid = served.process.pid
+    others = [int(task) for task in os.listdir(f"/proc/{pid}/task") if int(task) != pid]  # the watcher's threads
+    libc = ctypes.CDLL(None, use_errno=True)
+    tgkill = {"x86_64": 234, "aarch64": 131}[os.uname().machine]  # the system call's number
+    assert libc.syscall(tgkill, pid, others[0], signum) == 0  # to that thread, while the main one idles
+    assert served.process.wait(timeout=15) in (0, 130)
+    assert served.output()[0].splitlines()[-3:-1] == [
+        "stopped",
+        "keeping what the preview knew in .dossier-cache/ for its next start",
+    ]
 
 
 def test_a_template_saved_in_the_project_overrides_the_theme_live(start_serve: Callable[..., Served], page: Page) -> None:
