@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dossier.check import CheckCache
+from dossier.files import stamp
 from dossier.heap import gc_paused
 from dossier.index import BUNDLE
 from dossier.load import FileCache
@@ -140,7 +141,7 @@ def _restore(root: Path, folder: Path, data: mmap.mmap) -> tuple[State, str | No
     previous = state.previous
     if previous is None:
         return state, None
-    if set(state.output) != previous.files or _stamps(previous.out, state.output) != state.output:
+    if _stamps(previous.out, state.output) != state.output:  # (save stamped every file of previous.files)
         state.previous, state.output = None, {}
         return state, OUTPUT_CHANGED.format(out=_shown(root, previous.out), folder=_shown(root, folder))
     if previous.indexed and not (previous.out / BUNDLE / "pagefind-entry.json").is_file():
@@ -335,12 +336,13 @@ def _stamps(out: Path, paths: Iterable[str]) -> dict[str, tuple[int, ...]]:
             found = os.stat(prefix + path)
         except OSError:
             continue
-        stamps[path] = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+        stamps[path] = stamp(found)
     return stamps
 
 
 def _shown(root: Path, path: Path) -> str:
-    """``path`` as the user sees it: relative to the project's folder when inside it, with a trailing "/"."""
+    """``path`` as the user sees it: relative to the project's folder when inside it (not resolved: the cache folder
+    may be a link, said as such), with a trailing "/"."""
     try:
         return path.relative_to(root.absolute()).as_posix() + "/"
     except ValueError:

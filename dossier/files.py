@@ -72,6 +72,11 @@ def not_a_file(root: Path, path: Path, folders: dict[str, bool] | None = None) -
     return None
 
 
+def stamp(info: os.stat_result) -> tuple[int, ...]:
+    """What says a file is the one seen before: its size, modification and change times and inode."""
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
+
+
 def lstat(path: str | Path) -> os.stat_result | None:
     try:
         return os.lstat(path)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dossier.errors import Location, Problem
-from dossier.files import Unreadable, entries, inside, lstat, names, read_file, relative, template_problems
+from dossier.files import Unreadable, entries, inside, lstat, names, read_file, relative, stamp, template_problems
 from dossier.project import DOSSIER_FILE, RAW, ignored, stray_problems
 from dossier.registry import RecordType, record_types
 from dossier.source import SourceFile
@@ -136,8 +136,8 @@ def _load_folder(
 
 def _unchanged(known: Loaded, kind: str, info: os.stat_result) -> bool:
     """Whether a file read before as ``known`` is unchanged by its stat (and not changed too recently to tell)."""
-    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    return known.stamp == stamp and known.kind == kind and time.time_ns() - stamp[1] > RECENT_NS
+    now = stamp(info)
+    return known.stamp == now and known.kind == kind and time.time_ns() - info.st_mtime_ns > RECENT_NS
 
 
 def source_date_epoch(environ: Mapping[str, str] = os.environ) -> int | None:
@@ -183,7 +183,7 @@ def _load_file(
     info = _regular_stat(root, path, folders, info) if cache is not None else None
     if info is not None and changed is not None:
         changed[rel] = int(info.st_mtime)
-    stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino) if info is not None else ()
+    seen = stamp(info) if info is not None else ()
     if known is not None and info is not None and _unchanged(known, kind, info):
         problems.extend(known.problems)
         return known.source  # not changed since it was read
@@ -198,12 +198,12 @@ def _load_file(
     if known is not None and known.raw == raw and known.kind == kind:  # the same bytes: the same file, parsed once
         problems.extend(known.problems)
         if cache is not None:
-            cache[rel] = dataclasses.replace(known, stamp=stamp)
+            cache[rel] = dataclasses.replace(known, stamp=seen)
         return known.source
     before = len(problems)
     source = _parse_file(rel, raw, kind, record_id, front_matter, problems)
     if cache is not None:
-        cache[rel] = Loaded(stamp, raw, kind, source, tuple(problems[before:]))
+        cache[rel] = Loaded(seen, raw, kind, source, tuple(problems[before:]))
     return source
 
 
