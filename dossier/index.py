@@ -288,8 +288,8 @@ class _Service:
         code = self.process.wait()
         if self.cancel is not None and self.cancel.is_set():
             raise Cancelled("search indexing was stopped by a newer save")
-        if code in (-signal.SIGINT, -signal.SIGTERM):
-            raise KeyboardInterrupt  # Ctrl-C reached Pagefind too: not an indexing failure
+        if code in (-signal.SIGINT, -signal.SIGTERM, -signal.SIGHUP):
+            raise KeyboardInterrupt  # Ctrl-C (or a closed terminal) reached Pagefind too: not an indexing failure
         self.log.seek(0)
         detail = self.log.read().decode("utf-8", "replace").strip()[-500:]
         raise PagefindError(f"search indexing failed (pagefind exit code {code}){': ' + detail if detail else ''}")

@@ -11,6 +11,7 @@ finished phase with its time; ``-q`` turns progress off.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -33,7 +34,7 @@ class Progress:
     """A callable told ``(phase, done, total)``; use as a context manager around the build."""
 
     def __init__(self, stream: TextIO | None = None, verbose: bool = False, tty: bool | None = None) -> None:
-        self.stream = stream or sys.stderr
+        self.given = stream
         self.tty = self.stream.isatty() if tty is None else tty
         self.verbose = verbose
         self.started = self.phase_started = time.monotonic()
@@ -45,6 +46,17 @@ class Progress:
         self.stop = threading.Event()
         self.ticker = threading.Thread(target=self._tick, name="dossier-progress", daemon=True)
 
+    @property
+    def stream(self) -> TextIO:
+        """Where the progress goes: the stream given, else standard error as it is at each write (the preview's is
+        replaced by one that drops what it cannot write when its terminal is closed, see ``signals.hung_up``)."""
+        return self.given or sys.stderr
+
+    def _write(self, text: str) -> None:
+        with contextlib.suppress(OSError):  # a terminal gone (EIO): no build is worth failing for its progress line
+            self.stream.write(text)
+            self.stream.flush()
+
     def __enter__(self) -> Progress:
         self.ticker.start()
         return self
@@ -55,8 +67,7 @@ class Progress:
         with self.lock:
             self._finish_phase()
             if self.tty and self.drawn:
-                self.stream.write("\r\x1b[K")
-                self.stream.flush()
+                self._write("\r\x1b[K")
 
     def __call__(self, phase: str, done: int, total: int) -> None:
         with self.lock:
@@ -76,11 +87,8 @@ class Progress:
             self._line(f"{LABELS.get(self.phase, self.phase)}: done in {time.monotonic() - self.phase_started:.2f}s")
 
     def _line(self, text: str) -> None:
-        if self.tty and self.drawn:
-            self.stream.write("\r\x1b[K")
-            self.drawn = 0.0
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self._write(("\r\x1b[K" if self.tty and self.drawn else "") + text + "\n")
+        self.drawn = 0.0
 
     def _show(self, force: bool) -> None:
         now = time.monotonic()
@@ -94,8 +102,7 @@ class Progress:
             status = f"{label} ({now - self.phase_started:.0f}s)"
         if self.tty:
             if force or now - self.drawn >= REDRAW:
-                self.stream.write(f"\r\x1b[K{status}")
-                self.stream.flush()
+                self._write(f"\r\x1b[K{status}")
                 self.drawn = now
             return
         if now - self.started < QUIET_START:

@@ -14,7 +14,8 @@ starts after it (the saves made meanwhile are found by the files' stamps), and t
 index follows in the background, the last build's served until then. The preview builds
 the drafts too, each marked as a draft (``dossier build`` leaves them out). While the
 last build failed, every HTML page is an error page listing the problems (and still
-carrying the reload script); the server runs on until Ctrl-C.
+carrying the reload script); the server runs on until Ctrl-C, SIGTERM or the terminal's
+closing (SIGHUP), each of which stops it the same way, keeping its session.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from livereload.handlers import LiveReloadHandler
 from tornado.ioloop import IOLoop
@@ -43,6 +45,7 @@ from dossier.heap import IDLE, collect_all, gc_paused, settle_heap
 from dossier.progress import Progress
 from dossier.project import watched_dirs
 from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
+from dossier.signals import hangs_up, hung_up
 from dossier.watch import Saves, Watcher
 from dossier.write import MARKER, refuse_foreign
 
@@ -305,7 +308,10 @@ def serve(
     thread: threading.Thread | None = None
     io_loop: IOLoop | None = None
     main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, interrupt) if main_thread else None
+    handlers = {signal.SIGTERM: interrupt, **({signal.SIGHUP: hung_up} if hangs_up() else {})}  # as Ctrl-C stops
+    previous: dict[int, Any] = (
+        {signum: signal.signal(signum, handler) for signum, handler in handlers.items()} if main_thread else {}
+    )
     logging.getLogger("tornado.access").setLevel(logging.ERROR)  # no line per request
     watcher: Saves | None = None
     loop: asyncio.AbstractEventLoop | None = None
@@ -323,8 +329,8 @@ def serve(
         loop = asyncio.new_event_loop()
         asyncio.set_event_loop(loop)
         if main_thread:  # through the loop's own wake-up: a signal the kernel hands to another thread (the watcher's)
-            for signum in (signal.SIGINT, signal.SIGTERM):  # would otherwise wait for the idle loop's next event
-                loop.add_signal_handler(signum, interrupt, signum, None)
+            for signum, handler in {signal.SIGINT: interrupt, **handlers}.items():  # would otherwise wait for the
+                loop.add_signal_handler(signum, handler, signum, None)  # idle loop's next event
 
         async def listen() -> IOLoop:
             PreviewServer(preview).listen(sockets, live_css=False)
@@ -338,9 +344,10 @@ def serve(
         print("\nstopped", flush=True)
     finally:
         if main_thread and loop is not None and not loop.is_closed():
-            for signum in (signal.SIGINT, signal.SIGTERM):
-                loop.remove_signal_handler(signum)  # Ctrl-C raises at once again, and SIGTERM as before (below)
-            signal.signal(signal.SIGTERM, interrupt)
+            for signum in (signal.SIGINT, *handlers):
+                loop.remove_signal_handler(signum)  # Ctrl-C raises at once again, and the others as before (below)
+            for signum, handler in handlers.items():
+                signal.signal(signum, handler)
         stop.set()
         if watcher is not None:
             watcher.saved.set()  # stops a catch-up at once
@@ -350,8 +357,8 @@ def serve(
             watcher.close()
         if thread is None or not thread.is_alive():  # (a build still running would change the session as it is kept)
             preview.keep()
-        if main_thread:
-            signal.signal(signal.SIGTERM, previous)
+        for number, kept in previous.items():
+            signal.signal(number, kept)
         if io_loop is not None:
             io_loop.close(all_fds=True)  # the listening socket and open websockets
         elif loop is not None:

@@ -174,7 +174,7 @@ def answering(sockets: Sequence[socket.socket], board: Board, url: str | None = 
         stop(pid)
 
 
-SIGNALS = {signal.SIGINT, signal.SIGTERM}
+SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # each stops the preview (a closed terminal: SIGHUP)
 
 
 def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, blocked: Iterable[int]) -> int:
@@ -186,8 +186,9 @@ def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, block
     code = 0
     try:
         stopping = threading.Event()
-        for signum in SIGNALS:  # Ctrl-C reaches the whole process group
-            signal.signal(signum, lambda signum, frame: stopping.set())
+        for signum in SIGNALS:  # Ctrl-C reaches the whole process group (a signal ignored, as SIGHUP under nohup, stays so)
+            if signal.getsignal(signum) is not signal.SIG_IGN:
+                signal.signal(signum, lambda signum, frame: stopping.set())
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         _child(sockets, board, parent, url, stopping)
     except BaseException:  # the child never returns into the parent's code

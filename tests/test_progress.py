@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import sys
 import time
+
+import pytest
 
 from dossier.progress import Progress
 
@@ -90,3 +94,25 @@ def test_a_large_dossiers_index_counts_its_parts() -> None:
         "indexing for search (Pagefind) 1/2 parts\n"  # a quarter of the parts or more: a line
         "indexing for search (Pagefind) 2/2 parts\n"
     )
+
+
+def test_a_closed_terminal_does_not_stop_the_build_it_shows() -> None:
+    leader, follower = os.openpty()
+    os.close(leader)  # the terminal is gone: every write to it fails (EIO)
+    with io.TextIOWrapper(io.FileIO(follower, "w"), encoding="utf-8", write_through=True) as terminal:
+        with Progress(terminal, verbose=True, tty=True) as progress:  # (made while the terminal was there)
+            progress("render", 0, 10)
+            progress("render", 10, 10)
+            progress("write", 0, 0)
+        assert not progress.ticker.is_alive()
+
+
+def test_progress_goes_to_standard_error_as_it_is_at_each_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = io.StringIO(), io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    with Progress(tty=False, verbose=True) as progress:
+        progress("check", 0, 0)
+        monkeypatch.setattr(sys, "stderr", second)  # as the preview replaces it when its terminal is closed
+        progress("model", 0, 0)
+    assert first.getvalue() == ""
+    assert re.fullmatch(r"checking records: done in \d\.\d\ds\nlinking records: done in \d\.\d\ds\n", second.getvalue())

@@ -32,7 +32,7 @@ from dossier.errors import DossierError, Location, PagefindError, Problem
 from dossier.serve import Preview, failures
 from dossier.write import files_in
 from tests.conftest import SAMPLE, free_port, wait_for
-from tests.helpers import tree, tree_diff
+from tests.helpers import generated_project, tree, tree_diff
 from tests.test_benchmarks import generate
 
 EVENT = "content/events/2022-02-27-call.yaml"
@@ -837,6 +837,95 @@ def test_a_stopped_preview_keeps_what_it_knew_and_the_next_start_goes_on_from_it
     finally:
         assert second.stop()[0] in (0, 130)
     assert "Traceback" not in first.output()[1] + second.output()[1]
+
+
+IN_A_TERMINAL = "import fcntl, os, sys, termios; fcntl.ioctl(0, termios.TIOCSCTTY, 0)"  # its standard input's, as its own
+NOHUP = "import os, signal, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN)"  # as `nohup` starts a command
+
+
+def serving_after(prelude: str, project: Path, port: int) -> list[str]:
+    """The command line of `dossier serve --no-search` on ``project``, run by Python after ``prelude``."""
+    run = "os.execv(sys.executable, [sys.executable, *sys.argv[1:]])"
+    return [
+        sys.executable,
+        "-c",
+        f"{prelude}; {run}",
+        "-m",
+        "dossier",
+        "-C",
+        str(project),
+        "serve",
+        "--port",
+        str(port),
+        "--no-search",
+    ]
+
+
+def hang_up_when(project: Path, said: bytes) -> tuple[int, bytes]:
+    """Run `dossier serve` on ``project`` in a terminal of its own, close that terminal once the preview has said
+    ``said``; return its exit code and what it had said."""
+    leader, follower = os.openpty()
+    command = serving_after(IN_A_TERMINAL, project, free_port())
+    process = subprocess.Popen(command, stdin=follower, stdout=follower, stderr=follower, start_new_session=True)
+    os.close(follower)
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while said not in seen:
+            assert time.monotonic() < deadline, seen
+            seen += os.read(leader, 4096)
+    finally:
+        os.close(leader)  # the terminal is closed: the kernel hangs it up (SIGHUP), and every write to it fails
+    try:
+        return process.wait(timeout=30), seen
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_a_preview_whose_terminal_is_closed_stops_and_keeps_what_it_knew(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    code, seen = hang_up_when(project, b"built 20 pages in ")
+    assert code == 0, seen
+    assert (project / cache.FOLDER / cache.FILE).is_file()
+    second = launch(project, tmp_path / "second", "--no-search")
+    try:
+        second.wait_for_output("built 20 pages in ")
+        assert second.output()[0].splitlines()[1].endswith("s (0 rendered, the others kept from the last preview)")
+    finally:
+        assert second.stop()[0] in (0, 130)
+    assert second.output()[1] == ""
+
+
+def test_a_preview_whose_terminal_is_closed_while_its_workers_render_stops(tmp_path: Path) -> None:
+    project = generated_project(tmp_path, size=400)  # 570 pages: rendered by forked workers
+    code, seen = hang_up_when(project, b"rendering pages ")
+    assert code == 0, seen  # it stopped: it neither served on nor failed on its progress line
+    assert b"built " not in seen
+    assert sorted(path.name for path in project.iterdir()) == ["content"]  # no site, no staging folder, no cache
+
+
+def test_a_preview_started_under_nohup_runs_on_through_a_hangup(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    port = free_port()
+    command = serving_after(NOHUP, project, port)
+    with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
+        served = Served(project, f"http://127.0.0.1:{port}/", subprocess.Popen(command, stdout=out, stderr=err), logs)
+    try:
+        served.wait_for_output("built 20 pages in ")
+        served.process.send_signal(signal.SIGHUP)
+        time.sleep(0.5)
+        with urllib.request.urlopen(served.url + EVENT_PAGE) as answer:
+            assert TITLE in answer.read().decode()
+        served.edit(EVENT, f"title: {TITLE}", "title: Alice phones Bob after the hangup")
+        served.wait_for_output("rebuilt 11 of 20 pages in ")
+    finally:
+        assert served.stop()[0] in (0, 130)
+    assert served.output()[1] == ""
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
