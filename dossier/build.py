@@ -53,8 +53,8 @@ T = TypeVar("T")
 PHASES = ("load", "check", "model", "render", "write", "index")  # in the order a build runs them
 NO_BASE_URL = (
     "no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
-    "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, "
-    "or for one build pass --base-url URL or set DOSSIER_BASE_URL"
+    "data/events.ics, and the other exports link to pages relative to the site root; set base_url in "
+    "content/dossier.yaml, or for one build pass --base-url URL or set DOSSIER_BASE_URL"
 )
 
 

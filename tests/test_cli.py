@@ -43,6 +43,13 @@ def test_every_command_has_help_and_is_in_the_readme(command: str) -> None:
             assert f"`{option}`" in readme, f"{command} {option} is not documented in the README"
 
 
+def test_a_build_without_base_url_is_noted_not_warned_so_strict_lets_it_pass(tmp_path: Path) -> None:
+    result = run("-C", str(SAMPLE), "build", "--strict", "--out", str(tmp_path / "site"), "--no-search")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].startswith("note: no base_url, so this build leaves out sitemap.xml")
+    assert result.stderr == ""
+
+
 def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
     assert run("-C", str(SAMPLE), "check").stdout == "no problems found in 10 records (3 events, 4 actors, 2 articles, 1 page)\n"
     out = tmp_path / "elsewhere"
@@ -52,8 +59,8 @@ def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
         rf"built 20 pages \(31 files\) into {re.escape(str(out))} in \d+\.\d\ds "
         r"\(load \d+\.\d\ds, check \d+\.\d\ds, model \d+\.\d\ds, render \d+\.\d\ds, write \d+\.\d\ds\)\n"
         "note: no base_url, so this build leaves out sitemap.xml, feed.xml, the canonical links and the event links of "
-        "data/events.ics, and the other exports link to pages relative to the site root; set base_url here, or for one "
-        "build pass --base-url URL or set DOSSIER_BASE_URL\n",
+        "data/events.ics, and the other exports link to pages relative to the site root; set base_url in "
+        "content/dossier.yaml, or for one build pass --base-url URL or set DOSSIER_BASE_URL\n",
         result.stdout,
     )
     assert (out / "index.html").is_file() and not (out / "pagefind").exists()
