@@ -290,7 +290,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             from dossier.serve import serve
 
-            serve(root, out, args.host, args.port, args.open, search=not args.no_search, poll=args.poll)
+            serve(root, out, args.host, args.port, args.open, not args.no_search, args.poll, args.quiet, args.verbose)
     except DossierError as exc:
         report_problems(exc.problems, strict=getattr(args, "strict", False))
         return 1

@@ -21,6 +21,7 @@ closing (SIGHUP), each of which stops it the same way, keeping its session.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import signal
@@ -65,10 +66,11 @@ SETTLE_MAX = 3.0  # ... or this long after the reload, whatever the tabs do
 class Preview:
     """The project being previewed: one build session, rebuilt on every save; remembers whether the last build failed."""
 
-    def __init__(self, root: Path, out: Path, search: bool) -> None:
+    def __init__(self, root: Path, out: Path, search: bool, quiet: bool = False, verbose: bool = False) -> None:
         self.root = root
         self.out = out.absolute()
         self.search = search
+        self.quiet, self.verbose = quiet, verbose  # -q: problems only (on stderr); -v: the first build's phase times
         # Worker processes are started from a clean server process: this one has the web server's threads.
         self.session = Session(root, start_method="forkserver")
         self.started = False  # whether the first build ran (see restore: it may begin from a kept session)
@@ -78,6 +80,11 @@ class Preview:
         self.warnings: list[Problem] = []  # of the last good build, printed when they change
         self.building = False
         self.asked = 0.0  # when a tab last asked for a file (time.monotonic), see settle()
+
+    def say(self, line: str) -> None:
+        """Print ``line`` on standard output, unless quiet (``-q``: only problems are printed, on standard error)."""
+        if not self.quiet:
+            print(line, flush=True)
 
     def rebuild(self, changed: Sequence[str] = (), fatal: tuple[type[Exception], ...] = (), told: Told | None = None) -> None:
         """Build into the output folder; on failure keep the old site, record and print the problems.
@@ -96,10 +103,11 @@ class Preview:
         try:
             first = not self.started or self.session.previous is None  # (until a first build succeeded)
             if first:  # the one long build: say what it is doing; the search index follows it (catch_up)
-                with Progress() as progress:
+                with Progress(verbose=self.verbose) if not self.quiet else contextlib.nullcontext() as progress:
 
                     def tell(phase: str, done: int, total: int) -> None:
-                        progress(phase, done, total)
+                        if progress is not None:
+                            progress(phase, done, total)
                         if told is not None:
                             told(phase, done, total)
 
@@ -127,7 +135,7 @@ class Preview:
                 print(problem if isinstance(problem, Problem) else f"dossier: error: {problem}", file=sys.stderr)
             print(
                 f"{plural(len(self.problems), 'problem')} found{f' after {what} changed' if what else ''}; "
-                "the browser shows them until the next good save",
+                f"the browser shows {'it' if len(self.problems) == 1 else 'them'} until the next good save",
                 file=sys.stderr,
                 flush=True,
             )
@@ -139,7 +147,7 @@ class Preview:
             done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
             if first and report.rendered < report.pages:
                 what = f"{report.rendered} rendered, the others kept from the last preview"
-            print(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}", flush=True)
+            self.say(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}")
         finally:
             self.building = False
             self.session.start_method = "forkserver"  # for a catch-up, and any build beside the server's threads
@@ -148,7 +156,7 @@ class Preview:
         """Go on from the session the last preview of this project kept (see ``cache``), if it can be used."""
         state, why = cache.load(self.root)
         if why is not None:
-            print(f"note: {why}", flush=True)
+            self.say(f"note: {why}")
         self.session = Session(self.root, start_method=self.session.start_method, **state.session())
         self.restored = bool(state.files)
         if state.previous is not None:  # its output as cache.load found it: a failed first build leaves it so
@@ -159,17 +167,17 @@ class Preview:
         session, started = self.session, time.perf_counter()
         if session.previous is None:
             return  # no build succeeded: nothing worth keeping
-        print(f"keeping what the preview knew in {cache.FOLDER}/ for its next start", flush=True)
+        self.say(f"keeping what the preview knew in {cache.FOLDER}/ for its next start")
         shown, replaced = f"{relative(self.out, self.root)}/", _identity(self.out) != self.folder
         if session.placing:  # stopped while a build put its files in place: some are in, and the session does not know
-            print(f"note: the preview stopped while it put files into {shown}: its pages are not kept", flush=True)
+            self.say(f"note: the preview stopped while it put files into {shown}: its pages are not kept")
         elif replaced:  # (a dossier build into it swaps in a folder of its own)
-            print(f"note: {shown} was replaced while the preview ran: its pages are not kept", flush=True)
+            self.say(f"note: {shown} was replaced while the preview ran: its pages are not kept")
         try:
             unkept = cache.save(self.root, cache.State.of(session, pages=not (session.placing or replaced)))
         except KeyboardInterrupt:  # a second Ctrl-C: stop now (save leaves no part of a file)
             unkept = cache.NOT_KEPT.format(folder=f"{cache.FOLDER}/", error="interrupted")
-        print(f"note: {unkept}" if unkept else f"kept in {time.perf_counter() - started:.2f}s", flush=True)
+        self.say(f"note: {unkept}" if unkept else f"kept in {time.perf_counter() - started:.2f}s")
 
     @property
     def indexing(self) -> bool:
@@ -258,7 +266,7 @@ class Preview:
         indexed = len(made) < len(paths)
         if made or indexed:
             what = " and ".join(([plural(len(made), "file")] if made else []) + (["the search index"] if indexed else []))
-            print(f"caught up on {what} in {time.perf_counter() - started:.2f}s", flush=True)
+            self.say(f"caught up on {what} in {time.perf_counter() - started:.2f}s")
         return [*made, "search/index.html"] if indexed else made
 
 
@@ -285,9 +293,12 @@ def serve(
     open_browser: bool = False,
     search: bool = True,
     poll: bool = False,
+    quiet: bool = False,
+    verbose: bool = False,
 ) -> None:
     """Build ``root`` into ``out``, serve it on ``host:port`` and rebuild and reload on every save until Ctrl-C
-    (noticing saves by polling with ``poll``, where the file system sends no events)."""
+    (noticing saves by polling with ``poll``, where the file system sends no events); ``quiet``, print only problems,
+    ``verbose``, the first build's phases with their times too."""
     if not is_loopback(host):
         print(
             f"dossier: warning: serving on {host} lets other machines on the network see the preview and its errors; "
@@ -295,7 +306,7 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
-    preview = Preview(root, out, search)
+    preview = Preview(root, out, search, quiet, verbose)
     dirs, exclude = watched_dirs(root), [preview.out]
     as_read = Watcher(dirs, exclude=exclude, within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
@@ -316,7 +327,7 @@ def serve(
     watcher: Saves | None = None
     loop: asyncio.AbstractEventLoop | None = None
     try:
-        print(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)", flush=True)
+        preview.say(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)")
         board = waiting.Board()
         with waiting.answering(sockets, board, url if open_browser else None):  # forked: no other thread yet
             preview.rebuild(fatal=(WriteError,), told=board)  # content errors are served as the error page
@@ -341,7 +352,7 @@ def serve(
         thread.start()
         loop.run_forever()
     except KeyboardInterrupt:
-        print("\nstopped", flush=True)
+        preview.say("\nstopped")
     finally:
         if main_thread and loop is not None and not loop.is_closed():
             for signum in (signal.SIGINT, *handlers):

@@ -556,8 +556,10 @@ def test_a_broken_save_shows_the_errors_until_fixed(served: Served, page: Page) 
     page.goto(served.url + EVENT_PAGE)
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     assert served.process.poll() is None
-    stderr = served.output()[1]
-    assert "content/events/2022-02-27-call.yaml:4:10: error: unknown actor 'alice-exampl'" in stderr
+    assert served.output()[1].splitlines() == [
+        "content/events/2022-02-27-call.yaml:4:10: error: unknown actor 'alice-exampl' (did you mean 'alice-example'?)",
+        "1 problem found after content/events/2022-02-27-call.yaml changed; the browser shows it until the next good save",
+    ]
 
 
 def test_a_project_broken_from_the_start_is_served_and_recovers(start_serve: Callable[..., Served], page: Page) -> None:
@@ -904,6 +906,51 @@ def test_a_preview_whose_terminal_is_closed_while_its_workers_render_stops(tmp_p
     assert code == 0, seen  # it stopped: it neither served on nor failed on its progress line
     assert b"built " not in seen
     assert sorted(path.name for path in project.iterdir()) == ["content"]  # no site, no staging folder, no cache
+
+
+def page_with(url: str, text: str, timeout: float = 30.0) -> None:
+    """Wait until the page at ``url`` has ``text``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url) as answer:
+                if text in answer.read().decode():
+                    return
+        except HTTPError as error:  # the error page (500) while the last build failed
+            if text in error.read().decode():
+                return
+        assert time.monotonic() < deadline, f"no {text!r} in {url}"
+        time.sleep(0.05)
+
+
+def test_quiet_serve_prints_only_problems(start_serve: Callable[..., Served]) -> None:
+    served = start_serve("--no-search", "-q")
+    page_with(served.url + EVENT_PAGE, TITLE)
+    served.edit(EVENT, f"title: {TITLE}", "title: Alice calls Bob quietly")
+    page_with(served.url + EVENT_PAGE, "Alice calls Bob quietly")
+    served.edit(EVENT, *BROKEN)
+    page_with(served.url + EVENT_PAGE, "unknown actor")
+    assert served.stop()[0] in (0, 130)
+    assert served.output() == (
+        "",
+        "content/events/2022-02-27-call.yaml:4:10: error: unknown actor 'alice-exampl' (did you mean 'alice-example'?)\n"
+        "1 problem found after content/events/2022-02-27-call.yaml changed; the browser shows it until the next good save\n",
+    )
+
+
+def test_verbose_serve_gives_the_first_build_s_phases_with_their_times(start_serve: Callable[..., Served]) -> None:
+    served = start_serve("--no-search", "-v")
+    served.wait_for_output("built 20 pages in ")
+    phases = [
+        line.split(":")[0] for line in served.output()[1].splitlines() if re.fullmatch(r"[a-z ]+: done in \d+\.\d\ds", line)
+    ]
+    assert phases == [
+        "reading what the last preview kept",
+        "checking records",
+        "linking records",
+        "rendering pages",
+        "writing the site",
+    ]
 
 
 def test_a_preview_started_under_nohup_runs_on_through_a_hangup(tmp_path: Path) -> None:
