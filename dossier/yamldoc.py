@@ -35,11 +35,7 @@ def parse_yaml(
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark else (1, 1)
-        what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
-        hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
-        problems.append(Problem(Location(rel, line, column), f"invalid YAML: {what}; {hint}"))
+        problems.append(_syntax_problem(rel, text, exc, line_offset))
         return None, {}, {}, frozenset()
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, e.g. a NUL byte: say where
         before = text[: exc.position]
@@ -71,6 +67,38 @@ def parse_yaml(
         return None, {}, {}, frozenset()
     problems.extend(builder.problems)
     return data, builder.positions, builder.key_positions, frozenset(builder.blocks)
+
+
+_OPENED = {  # what libyaml says it was reading when it met the problem -> what was opened there, and what closes it
+    "while parsing a flow sequence": ("list", "[", "]"),
+    "while parsing a flow mapping": ("mapping", "{", "}"),
+}
+
+
+def _syntax_problem(rel: str, text: str, exc: yaml.MarkedYAMLError, line_offset: int) -> Problem:
+    """A YAML syntax error, placed where the fix most likely is: where an unclosed bracket or quote was opened (libyaml
+    notices it lines later, where nothing is wrong), else where libyaml stopped."""
+    start, stop = exc.context_mark, exc.problem_mark or exc.context_mark
+    if stop is None:
+        return Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc.context or exc.problem or 'syntax error'}")
+    where = Location(rel, stop.line + 1 + line_offset, stop.column + 1)
+    opened = _OPENED.get(exc.context or "")
+    if start is not None and start.line < stop.line and opened is not None:
+        kind, opening, closing = opened
+        return Problem(
+            Location(rel, start.line + 1 + line_offset, start.column + 1),
+            f"invalid YAML: the {kind} opened here with '{opening}' is not closed before line {where.line}, column "
+            f"{where.column}; close it with '{closing}', or put the value in quotes if '{opening}' is part of its text",
+        )
+    if start is not None and exc.context == "while scanning a quoted scalar" and "end of stream" in (exc.problem or ""):
+        quote = text[start.index : start.index + 1] or '"'
+        return Problem(
+            Location(rel, start.line + 1 + line_offset, start.column + 1),
+            f"invalid YAML: the quote {quote} here is never closed; close it with another {quote}",
+        )
+    what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
+    hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
+    return Problem(where, f"invalid YAML: {what}; {hint}")
 
 
 _TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep, far beyond what any record needs; flatten it"

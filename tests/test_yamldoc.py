@@ -36,6 +36,44 @@ def test_yaml_syntax_error_names_line_and_column_after_front_matter_offset() -> 
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "column", "message"),
+    [
+        (
+            "title: x\nkind: [call\nstatus: confirmed\n",
+            3,
+            7,
+            "the list opened here with '[' is not closed before line 4, column 7; close it with ']', or put the value in "
+            "quotes if '[' is part of its text",
+        ),
+        (
+            "title: {a: 1\nkind: call\n",
+            2,
+            8,
+            "the mapping opened here with '{' is not closed before line 3, column 5; close it with '}', or put the value "
+            "in quotes if '{' is part of its text",
+        ),
+        ("title: x\nsummary: 'It was\nkind: call\n", 3, 10, "the quote ' here is never closed; close it with another '"),
+        (  # a quote closed later by another one: libyaml's place and words, which cannot know where it opened
+            'title: "a" b\n',
+            2,
+            12,
+            "while parsing a block mapping did not find expected key; check the indentation and quoting here",
+        ),
+        (  # an unknown escape on a quoted text's second line: not an unclosed quote
+            'title: "a\n  \\q"\n',
+            3,
+            3,
+            "while parsing a quoted scalar found unknown escape character; check the indentation and quoting here",
+        ),
+    ],
+)
+def test_an_unclosed_bracket_or_quote_is_placed_where_it_was_opened(text: str, line: int, column: int, message: str) -> None:
+    problems: list[Problem] = []
+    parse_yaml("a.md", text, problems, line_offset=1)
+    assert problems == [Problem(Location("a.md", line, column), f"invalid YAML: {message}")]
+
+
 def test_an_alias_bomb_is_refused_at_once() -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for index in range(1, 12):
