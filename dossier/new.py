@@ -161,7 +161,7 @@ def event_text(title: str, when: PartialDate, kind: str) -> str:
         + f"title: {quoted(title)}\n"
         + f"{'date: ' + date_value(when):<29} # {DATE_FORMS}\n"
         + 'approximate: false            # true when the source gives the date vaguely ("early March")\n'
-        + f"kind: {kind}                    # {' | '.join(EVENT_KINDS)}\n"
+        + f"{'kind: ' + kind:<29} # {' | '.join(EVENT_KINDS)}\n"
         + "actors: []                    # actor ids, e.g. [naftali-bennett, vladimir-putin]\n"
         + "tags: []                      # e.g. [mediation]\n"
         + f"status: reported              # {' | '.join(STATUSES)}\n"
@@ -178,7 +178,7 @@ def actor_text(name: str, kind: str) -> str:
         schema_line("actor")
         + DRAFT_LINE
         + f"name: {quoted(name)}\n"
-        + f"kind: {kind}                  # {' | '.join(ACTOR_KINDS)}\n"
+        + f"{'kind: ' + kind:<29} # {' | '.join(ACTOR_KINDS)}\n"
         + "aliases: []                   # other names the sources use, e.g. [Bennett]\n"
         + "# summary: who the actor is, from the sources (Markdown)\n"
         + "# roles:\n"

@@ -144,6 +144,8 @@ def test_the_preview_shows_every_draft_marked_and_a_new_event_without_sources_br
     new_event = (site / DRAFT_PAGES[-1]).read_text(encoding="utf-8")
     assert "<code>content/events/2022-03-03-quiet-zanzibar-call.yaml</code>" in new_event
     assert "TODO: what happened, in a few sentences (Markdown)." in new_event
+    assert 'id="sources"' not in new_event  # no heading over an empty list
+    assert '<h2 id="sources" data-pagefind-ignore>Sources</h2>' in (site / DRAFT_PAGES[2]).read_text(encoding="utf-8")
     published = (site / "events/2022-02-27-call/index.html").read_text(encoding="utf-8")
     assert "draft-banner" not in published
     badge = '<span class="badge draft-badge" title="A draft: only the preview shows it">draft</span>'

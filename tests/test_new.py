@@ -81,6 +81,8 @@ def test_new_event_with_a_partial_date_and_kind(project: Path) -> None:
     text = written.path.read_text(encoding="utf-8")
     assert '\ndate: "2022-03"' in text  # quoted: YAML keeps it a month, as written
     assert yaml.safe_load(text)["kind"] == "meeting" and yaml.safe_load(text)["date"] == "2022-03"
+    comments = [line.index(" # ") for line in text.splitlines() if " # " in line and not line.startswith("#")]
+    assert len(comments) == 8 and set(comments) == {29}  # the kind's among them, in the same column whatever it is
 
 
 @pytest.mark.parametrize(
