@@ -45,7 +45,7 @@ from dossier.errors import Cancelled, DossierError, PagefindError, Problem, Writ
 from dossier.heap import IDLE, collect_all, gc_paused, settle_heap
 from dossier.progress import Progress
 from dossier.project import watched_dirs
-from dossier.server import Failure, PreviewServer, is_loopback, reload_tabs
+from dossier.server import Failure, PreviewServer, claim, is_loopback, reload_tabs
 from dossier.signals import hangs_up, hung_up
 from dossier.watch import Saves, Watcher
 from dossier.write import MARKER, refuse_foreign
@@ -311,6 +311,7 @@ def serve(
     as_read = Watcher(dirs, exclude=exclude, within=root)  # the files as the first build reads them
     url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
     refuse_foreign(preview.out)  # said at once, as a busy port is (no save can fix either)
+    claimed = claim(root)  # one preview per project
     try:  # before the first build
         sockets = bind_sockets(port, address=host)
     except OSError as exc:
@@ -374,7 +375,7 @@ def serve(
             io_loop.close(all_fds=True)  # the listening socket and open websockets
         elif loop is not None:
             loop.close()
-        for sock in sockets:
-            sock.close()  # closed already when the server ran
+        for sock in [*sockets, *([claimed] if claimed is not None else [])]:
+            sock.close()  # (the server's closed already when it ran)
         if loop is not None:
             asyncio.set_event_loop(None)

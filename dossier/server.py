@@ -11,6 +11,8 @@ problems. What it shows is a :class:`Shown`: the preview of ``serve``.
 from __future__ import annotations
 
 import asyncio
+import errno
+import hashlib
 import ipaddress
 import json
 import os
@@ -246,3 +248,28 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False  # a name: it may resolve to any address
+
+
+PREVIEWING = (
+    "another dossier serve is previewing this project; stop it first (two previews would write over each other's "
+    "output and kept session), or preview a copy of the project"
+)
+
+
+def claim(root: Path) -> socket.socket | None:
+    """Claim the project at ``root`` for this preview, for as long as the returned socket is open: a Unix socket bound
+    to a name of Linux's abstract namespace made from the project's folder, which the kernel frees when the process
+    ends however it ends (no lock file to go stale). Raise SystemExit with :data:`PREVIEWING` when another preview
+    holds it; claim nothing (None) where there is no such namespace."""
+    if not sys.platform.startswith("linux"):
+        return None
+    name = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:32]
+    held = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        held.bind(f"\0dossier-serve-{name}")
+    except OSError as exc:
+        held.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise SystemExit(f"dossier: error: {PREVIEWING}") from None
+        return None  # (not a claim another preview holds: previewing without one is as before)
+    return held

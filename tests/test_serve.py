@@ -784,6 +784,30 @@ def test_a_busy_port_is_said_at_once_and_nothing_is_built(tmp_path: Path) -> Non
     assert not (project / "site").exists()
 
 
+def test_a_second_preview_of_the_same_project_is_refused_at_once(start_serve: Callable[..., Served], tmp_path: Path) -> None:
+    served = start_serve("--no-search")
+    served.wait_for_output("built 20 pages in ")
+    before = tree(served.project / "site")
+    command = [sys.executable, "-m", "dossier", "-C", str(served.project), "serve", "--port", str(free_port()), "--out", "other"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "dossier: error: another dossier serve is previewing this project; stop it first (two previews would write "
+        "over each other's output and kept session), or preview a copy of the project\n",
+    )
+    assert tree(served.project / "site") == before and not (served.project / "other").exists()
+    elsewhere = tmp_path / "copy"
+    shutil.copytree(SAMPLE, elsewhere)  # another project is previewed beside it
+    beside = launch(elsewhere, tmp_path / "beside", "--no-search")
+    beside.wait_for_output("built 20 pages in ")
+    assert beside.stop()[0] in (0, 130)
+    assert served.stop()[0] in (0, 130)
+    again = launch(served.project, tmp_path / "again", "--no-search")  # the claim ends with the preview
+    again.wait_for_output("built 20 pages in ")
+    assert again.stop()[0] in (0, 130)
+
+
 def test_a_foreign_output_folder_is_said_at_once_and_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "docs"
     out.mkdir()
