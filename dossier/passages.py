@@ -3,9 +3,9 @@
 A passage is cited by an event's source, by an actor's role, or by a link in any
 Markdown text that names an article and the words it points at
 (``[text](article:ID "exact words")``). Passages covering the same words are grouped
-into one :class:`CitedRange`, numbered in the order of the article's text, so the
-article page marks each range once and lists everyone citing it. Pure: built from the
-records alone.
+into one :class:`CitedRange`, numbered in the order of the article's text (of the ranges'
+ends, where their numbers stand), so the article page marks each range once and lists
+everyone citing it. Pure: built from the records alone.
 """
 
 from __future__ import annotations
@@ -198,14 +198,16 @@ def _record_passages(
 
 
 def ranges(passages: tuple[Passage, ...], body: str) -> tuple[CitedRange, ...]:
-    """Passages covering the same words of the article ``body`` as one range each, numbered in the order of the text."""
+    """Passages covering the same words of the article ``body`` as one range each, numbered in the order of the text:
+    the order in which their ends come, where the page puts each range's number, so that a reader meets [1], [2], [3]
+    in turn even where ranges overlap (a sentence cited inside a paragraph cited whole ends first)."""
     grouped: dict[tuple[int, int, int], list[Passage]] = defaultdict(list)
     for passage in passages:
-        grouped[(passage.block, passage.start, passage.end)].append(passage)
+        grouped[(passage.block, passage.end, passage.start)].append(passage)
     blocks = markup.blocks(body)
     return tuple(
         CitedRange(number, block, start, end, tuple(items), blocks[block].text[start:end])
-        for number, ((block, start, end), items) in enumerate(sorted(grouped.items()), 1)
+        for number, ((block, end, start), items) in enumerate(sorted(grouped.items()), 1)
     )
 
 

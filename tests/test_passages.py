@@ -1,10 +1,10 @@
-"""Passages: where a text's record and source links lead, and its HTML made once per process."""
+"""Passages: where a text's record and source links lead, its HTML made once per process, and cited ranges numbered."""
 
 from __future__ import annotations
 
 from dossier.dates import PartialDate
 from dossier.markup import ROOT
-from dossier.passages import text_html
+from dossier.passages import Passage, ranges, text_html
 from dossier.records import Citation, Event
 
 
@@ -33,3 +33,17 @@ def test_a_source_link_is_resolved_however_its_colon_is_written() -> None:
     expected = f'<p><a href="{ROOT}articles/art-1/#cite-talks-1">it</a></p>\n'
     for text in ("[it](source:1)", "[it](source&#58;1)", "[it](source\\:1)", "[it][r]\n\n[r]: source&#58;1"):
         assert text_html(text, 2, event) == expected, text
+
+
+def test_cited_ranges_are_numbered_in_the_order_a_reader_meets_their_numbers() -> None:
+    body = "Intro.\n\nThe offer stood. Kyiv answered. Moscow did not.\n"
+
+    def cited(start: int, end: int, record: str) -> Passage:
+        return Passage("a", f"cite-{record}", "event", record, record, record, "#source-1", "source", 1, start, end)
+
+    found = ranges((cited(0, 48, "whole"), cited(0, 16, "first"), cited(17, 31, "second"), cited(0, 16, "again")), body)
+    assert [(r.number, r.text, [p.record_id for p in r.passages]) for r in found] == [
+        (1, "The offer stood.", ["first", "again"]),  # its number stands after "stood.", before the others'
+        (2, "Kyiv answered.", ["second"]),
+        (3, "The offer stood. Kyiv answered. Moscow did not.", ["whole"]),  # begun first, ended last
+    ]
