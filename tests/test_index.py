@@ -563,6 +563,25 @@ def test_filters_work_without_words_and_live_in_the_url(base: str, index: Index,
     assert shown(page) == newest
 
 
+def test_a_name_searched_for_brings_its_actor_first_once_and_only_in_best_match_order(
+    base: str, index: Index, page: Page
+) -> None:
+    ranked = index.urls("Alice")  # Pagefind's own order
+    assert ranked.index("actors/alice-example/") > 0  # (an event naming Alice Example ranks above her page)
+    page.goto(base + "search/?q=alice")
+    pinned = ["actors/alice-example/"] + [url for url in ranked if url != "actors/alice-example/"]
+    assert shown(page) == [index.base + url for url in pinned]
+    expect(page.locator(".search-status")).to_have_text(f"{len(ranked)} results for “alice”.")
+    page.goto(base + "search/?q=Exam%20ali")  # every word, each the start of a word of the name, in any order
+    assert shown(page)[0] == index.base + "actors/alice-example/"
+    page.goto(base + "search/?q=Alice&sort=newest")  # an order the reader chose is kept
+    assert shown(page) == [index.base + url for url in index.urls("Alice", sort={"date": "desc"})]
+    page.goto(base + "search/?q=Alice&type=event&type=actor")  # with actors among the types chosen: pinned
+    assert shown(page)[0] == index.base + "actors/alice-example/"
+    page.goto(base + "search/?q=Alice&year=2022")  # with any other filter, Pagefind's order
+    assert shown(page) == [index.base + url for url in index.urls("Alice", filters={"year": "2022"})]
+
+
 def test_a_long_list_of_values_can_be_searched(base: str, page: Page) -> None:
     page.goto(base + "search/")
     expect(page.locator(".search-status")).to_contain_text("Type words, or choose filters")

@@ -1,9 +1,10 @@
 /* The search page, on Pagefind's JavaScript API: one box, filters (type, status, year, month, actor, tag) that work
    with or without words, results with their type, date and status in the theme's own typography. Everything the
    reader chooses lives in the URL (?q=...&actor=ID&status=S&sort=newest), so a search survives a reload and can be
-   shared. Text from the index is only ever inserted as text; an excerpt keeps Pagefind's <mark>s and nothing else.
-   Its words come translated with the page's data (#search-labels, "text"), keyed by their English. A large dossier's
-   index comes in parts (pagefind/dossier-parts.json), each searched by a Pagefind of its own and put together here. */
+   shared. A name searched for brings its actor's page first. Text from the index is only ever inserted as text; an
+   excerpt keeps Pagefind's <mark>s and nothing else. Its words come translated with the page's data (#search-labels,
+   "text"), keyed by their English. A large dossier's index comes in parts (pagefind/dossier-parts.json), each
+   searched by a Pagefind of its own and put together here. */
 (function () {
   "use strict";
   var root = document.getElementById("search");
@@ -24,6 +25,7 @@
   var ORDER = { type: ["event", "actor", "article"], status: ["confirmed", "reported", "disputed", "planned"] };
   var SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
   var PAGE = 20;
+  var PINNED = 5;  // actors' pages looked at for a name searched for
   var INDEXING = "indexing";
   // Pagefind derives its result links from where the bundle was loaded: give it an absolute path (works under any prefix).
   var bundle = new URL(root.getAttribute("data-bundle"), window.location.href).pathname;
@@ -189,6 +191,31 @@
     return text + (parts.length ? " (" + parts.join("; ") + ")" : "") + ".";
   }
 
+  // The words of a text as the pinning below compares them: lower case, without accents.
+  function wordsOf(text) {
+    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  // The actors whose name has every word searched for (each the start of one of its words), as Pagefind ranks them:
+  // a reader who types a name wants that actor's page first, before the events that mention it. Only for the best
+  // match order, and only where actors can be among the results (no filter but the type, and that one with actors).
+  function named(current) {
+    var types = current.filters.type;
+    var others = Object.keys(current.filters).filter(function (name) { return name !== "type"; });
+    var wanted = wordsOf(current.q);
+    if (!wanted.length || current.sort || others.length || (types && types.indexOf("actor") < 0)) return Promise.resolve([]);
+    return pagefind.search(current.q, { filters: { type: { any: ["actor"] } } }).then(function (search) {
+      return Promise.all((search ? search.results.slice(0, PINNED) : []).map(function (result) {
+        return result.data().then(function (data) { return { id: result.id, data: data }; });
+      }));
+    }).then(function (pages) {
+      return pages.filter(function (page) {
+        var title = wordsOf((page.data.meta || {}).title || "");
+        return wanted.every(function (word) { return title.some(function (w) { return w.indexOf(word) === 0; }); });
+      });
+    });
+  }
+
   function run() {
     var current = fromForm();
     toUrl(current);
@@ -207,9 +234,14 @@
     status.textContent = t("Searching…");
     var options = { filters: filters };
     if (current.sort) options.sort = SORTS[current.sort];
-    return pagefind.search(current.q || null, options).then(function (search) {
+    return Promise.all([pagefind.search(current.q || null, options), named(current)]).then(function (answers) {
+      var search = answers[0];
+      var pinned = answers[1];
       if (token !== latest || !search) return undefined;
-      found = search.results;
+      var ids = pinned.map(function (page) { return page.id; });
+      found = pinned.map(function (page) {
+        return { id: page.id, data: function () { return Promise.resolve(page.data); } };
+      }).concat(search.results.filter(function (result) { return ids.indexOf(result.id) < 0; }));
       updateCounts(search.filters || {});
       status.textContent = describe(current, found.length);
       return showMore(token);
