@@ -92,6 +92,37 @@ def test_the_svg_links_every_mark_to_a_page_or_a_month_and_names_it(bundled: Pat
     assert len(re.findall(r'<li class="event-item" ', html)) == len(SITE.events)
 
 
+def test_every_mark_stays_inside_its_lane() -> None:
+    overview = SITE.overview
+    assert overview is not None
+    half = {"day": 3.6 + 0.75, "month": 2.2 + 0.75, "long": 2 + 0.5}  # radius or half height, and half the stroke
+    for mark in overview.marks:
+        extent = (6 + 16) / 2 + 0.75 if mark.count > 1 else half[mark.precision]
+        assert abs(mark.dy) + extent <= overview.lane_height / 2, mark
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_picture_stays_legible_on_a_phone_and_keys_its_colours(bundled: Path, serve_static, browser, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(serve_static(bundled) + "timeline/")
+        label = page.locator(".overview .lane-label").first.bounding_box()
+        assert label is not None and label["height"] >= 10  # px: a lane's name can be read (5 px before, on a phone)
+        scrolls = page.locator(".overview-scroll").evaluate("box => box.scrollWidth > box.clientWidth")
+        assert scrolls == (width < 800)  # a phone scrolls the picture sideways
+        lanes = page.locator(".overview .lane-label").count()
+        expect(page.locator(".overview .lane-band")).to_have_count(lanes // 2)  # every other lane shaded
+        key = page.locator(".overview-key li")
+        expect(key).to_have_text(["confirmed", "reported", "disputed", "planned"])
+        for status in ("confirmed", "reported"):
+            fill = "el => getComputedStyle(el).fill"
+            shown = page.locator(f".overview-key .status-{status}").evaluate(fill)
+            assert shown == page.locator(f".overview a .mark.status-{status}").first.evaluate(fill)
+    finally:
+        context.close()
+
+
 def visible_events(page: Page) -> list[str]:
     return page.eval_on_selector_all(
         "#events-list .event-item", "items => items.filter(i => i.offsetParent !== null).map(i => i.dataset.id)"
