@@ -496,6 +496,9 @@ def test_navigation_and_page_furniture_match_nothing(index: Index) -> None:
     assert set(index.urls("Actors")) == {rel for rel in INDEXED if rel.startswith("actors/")}
     # Neither the hidden search data (type, ISO dates) nor hints and back-links show up in what is indexed.
     furniture = re.compile(r"\b(event|actor|article)\b|\d{4}-\d\d-\d\d|Cited by|Read it in|sources give|who cites")
+    # An event's status is a filter, and each result shows it: its badge would only open the excerpt ("confirmed Bennett...").
+    events = [r for r in index.search(None) if "/events/" in r["url"]]
+    assert events and all(re.match(r"\w+ [A-Z]", r["content"]) for r in events)  # its kind, then its title
     for result in index.search(None):
         assert not furniture.search(result["content"]), result["url"]
 
