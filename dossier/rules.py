@@ -262,14 +262,22 @@ def check_disputes(unit: Unit, ask: Ask) -> Iterator[Problem]:
 
 
 def check_actor_links(unit: Unit, ask: Ask) -> Iterator[Problem]:
-    """An event's text links only actors the event lists (a warning: usually an actor missing from ``actors``)."""
+    """An event's text links only actors the event lists (a warning: usually an actor missing from ``actors``). Not
+    said of an event whose ``actors`` names an actor that does not exist: that is an error already, most likely a
+    misspelling of the actor linked, and the warning would ask for the wrong fix."""
     for text in unit.texts:
         event = ask.record("event", text.record) if text.kind == "event" else None
         if event is None:
             continue
         for href, _, where in _links(text):
             target = markup.link_target(href)
-            if target and target[0] == "actor" and target[1] not in event.actors and ask.exists("actor", target[1]):
+            if (
+                target
+                and target[0] == "actor"
+                and target[1] not in event.actors
+                and ask.exists("actor", target[1])
+                and all(ask.exists("actor", listed) for listed in event.actors)
+            ):
                 yield warning(
                     where,
                     f"links actor '{target[1]}', who is not among this event's actors; add them to 'actors' or drop the link",
