@@ -103,7 +103,7 @@ def inside(root: Path, path: Path) -> Path:
 
 
 def add_editor_commands(commands: argparse._SubParsersAction[_SubParser]) -> None:
-    """The editor's tools: ``init``, ``new``, ``import`` and ``schema``."""
+    """The editor's tools: ``init``, ``new``, ``import``, ``schema`` and ``reference``."""
     init = commands.add_parser(
         "init",
         help="start a dossier project",
@@ -142,10 +142,16 @@ def add_editor_commands(commands: argparse._SubParsersAction[_SubParser]) -> Non
         description="Write dossier.schema.json, event.schema.json, actor.schema.json, article.schema.json and page.schema.json (JSON Schema draft-07) into DIR.",
     )
     schema.add_argument("dir", metavar="DIR", nargs="?", type=Path, help="where to write them (default: schemas/ in the project)")
+    commands.add_parser(
+        "reference",
+        help="print the format of every record (Markdown)",
+        description="Print the format reference of this version of dossier, in Markdown: every key of every record type, the "
+        "dates, the statuses, the links and the checks (the repository's docs/reference.md). Try: dossier reference | less",
+    )
 
 
 def run_editor_command(args: argparse.Namespace, root: Path) -> int:
-    """Run ``new``, ``import`` or ``schema``, print what was written; exit status 1 if nothing could be."""
+    """Run an editor's tool, print what it wrote; exit status 1 if nothing could be."""
     try:
         editor_command(args, root)
     except (EditorError, OSError) as exc:
@@ -170,8 +176,12 @@ def editor_command(args: argparse.Namespace, root: Path) -> None:
             f"  dossier serve{where}    preview it at http://127.0.0.1:8000/; every save reloads the page\n"
             f'  dossier new event "What happened"{where}    start a record (also: actor, article; dossier import CAPTURE)\n'
             f"  dossier build{where}    the site, in {target / 'site'}\n"
-            "The format of every record: docs/reference.md of dossier, and your editor completes keys from schemas/."
+            "The format of every record: dossier reference prints it, and your editor completes keys from schemas/."
         )
+    elif args.command == "reference":
+        from dossier.reference import reference
+
+        print(reference(), end="")
     elif args.command == "schema":
         from dossier.schema_json import SCHEMAS_DIR, write_schemas
 
@@ -256,7 +266,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     out = inside(root, args.out) if getattr(args, "out", None) else root / "site"
     try:
-        if args.command in ("init", "new", "import", "schema"):
+        if args.command in ("init", "new", "import", "schema", "reference"):
             return run_editor_command(args, root)
         if args.command == "check":
             from dossier.build import BuildReport, check

@@ -162,7 +162,7 @@ def clamped(seconds: int, clamp: int | None) -> int:
 
 def _missing_dossier(content: Path) -> str:
     if content.is_dir():
-        return "content/dossier.yaml not found; write the dossier's title, as_of date and summary in it (docs/reference.md)"
+        return "content/dossier.yaml not found; write the dossier's title, as_of date and summary in it (dossier reference)"
     return "content/dossier.yaml not found (no content/ folder here); run dossier init to start a project, or pass -C DIR"
 
 

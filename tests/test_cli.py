@@ -50,6 +50,12 @@ def test_a_build_without_base_url_is_noted_not_warned_so_strict_lets_it_pass(tmp
     assert result.stderr == ""
 
 
+def test_reference_prints_the_format_reference_anywhere(tmp_path: Path) -> None:
+    result = run("-C", str(tmp_path), "reference")  # no project needed
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == (REPO / "docs/reference.md").read_text(encoding="utf-8")
+
+
 def test_check_and_build_with_dash_c_and_out(tmp_path: Path) -> None:
     assert run("-C", str(SAMPLE), "check").stdout == "no problems found in 10 records (3 events, 4 actors, 2 articles, 1 page)\n"
     out = tmp_path / "elsewhere"
