@@ -146,7 +146,11 @@ class Preview:
             seconds = time.perf_counter() - started
             done = f"{report.rendered} of {report.pages} pages" if changed else f"{report.pages} pages"
             if first and report.rendered < report.pages:
-                what = f"{report.rendered} rendered, the others kept from the last preview"
+                what = (
+                    f"{report.rendered} rendered again, the others kept from the last preview"
+                    if report.rendered
+                    else "every one kept from the last preview"
+                )
             self.say(f"{'re' if changed else ''}built {done} in {seconds:.2f}s{f' ({what})' if what else ''}")
         finally:
             self.building = False

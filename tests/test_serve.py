@@ -126,7 +126,7 @@ def test_the_next_preview_goes_on_from_what_the_last_kept(tmp_path: Path, capsys
     second.rebuild()
     assert out.stat().st_ino == folder  # its changed files put in place, as a save's are: no new site swapped in
     line = capsys.readouterr().out.splitlines()[-1]
-    assert re.fullmatch(r"built 20 pages in \d+\.\d\ds \(11 rendered, the others kept from the last preview\)", line), line
+    assert re.fullmatch(r"built 20 pages in \d+\.\d\ds \(11 rendered again, the others kept from the last preview\)", line), line
     second.catch_up()  # the slow pages and the exports, as after every save
     fresh = tmp_path / "fresh"
     build(project, fresh, search=False, drafts=True)
@@ -192,7 +192,7 @@ def test_a_kept_session_whose_first_build_fails_is_kept_again(tmp_path: Path, ca
     edit(project / EVENT, BROKEN[1], BROKEN[0])
     third = Preview(project, tmp_path / "site", search=False)
     third.rebuild()
-    assert capsys.readouterr().out.splitlines()[-1].endswith("(0 rendered, the others kept from the last preview)")
+    assert capsys.readouterr().out.splitlines()[-1].endswith("(every one kept from the last preview)")
 
 
 def test_a_failed_search_index_does_not_stop_the_session_being_kept(
@@ -282,7 +282,7 @@ def test_a_preview_stopped_in_a_build_keeps_its_pages_only_if_none_was_moved_in(
         assert "kept" not in last  # every page rendered again
     else:
         assert said[1].startswith("kept in ")
-        assert last.endswith("(0 rendered, the others kept from the last preview)")
+        assert last.endswith("(every one kept from the last preview)")
 
 
 def test_the_search_index_keeps_the_last_index_s_files_and_no_older_ones(tmp_path: Path) -> None:
@@ -855,7 +855,7 @@ def test_a_stopped_preview_keeps_what_it_knew_and_the_next_start_goes_on_from_it
     second = launch(project, tmp_path / "second", "--no-search")
     try:
         second.wait_for_output("built 20 pages in ")
-        assert second.output()[0].splitlines()[1].endswith("s (11 rendered, the others kept from the last preview)")
+        assert second.output()[0].splitlines()[1].endswith("s (11 rendered again, the others kept from the last preview)")
         with urllib.request.urlopen(second.url + EVENT_PAGE) as answer:
             assert "Alice quixotically phones Bob" in answer.read().decode()
         second.edit(EVENT, "title: Alice quixotically phones Bob", "title: Alice phones Bob once more")
@@ -918,7 +918,7 @@ def test_a_preview_whose_terminal_is_closed_stops_and_keeps_what_it_knew(tmp_pat
     second = launch(project, tmp_path / "second", "--no-search")
     try:
         second.wait_for_output("built 20 pages in ")
-        assert second.output()[0].splitlines()[1].endswith("s (0 rendered, the others kept from the last preview)")
+        assert second.output()[0].splitlines()[1].endswith("s (every one kept from the last preview)")
     finally:
         assert second.stop()[0] in (0, 130)
     assert second.output()[1] == ""
