@@ -98,7 +98,29 @@ def _syntax_problem(rel: str, text: str, exc: yaml.MarkedYAMLError, line_offset:
         )
     what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
     hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
+    runaway = _runaway_quote(text, stop)
+    if runaway is not None and "another document" not in what:  # a quote left open, closed by the next one: say so
+        quote, start, end = runaway
+        hint += (
+            f"; the text quoted with {quote} at line {start.line + 1 + line_offset}, column {start.column + 1} runs on to "
+            f"line {end.line + 1 + line_offset}: is its closing quote missing?"
+        )
     return Problem(where, f"invalid YAML: {what}; {hint}")
+
+
+def _runaway_quote(text: str, stop: yaml.Mark) -> tuple[str, yaml.Mark, yaml.Mark] | None:
+    """The last quoted text before ``stop`` that runs over more than one line (its quote, start and end), if any: a
+    value whose closing quote is missing runs on until the next quote, and YAML stumbles on what follows that."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if token.start_mark.index >= stop.index:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line > token.start_mark.line:
+                found = (token.style, token.start_mark, token.end_mark)
+    except yaml.YAMLError:
+        pass  # the tokens up to the error are all there is
+    return found
 
 
 _TOO_DEEP = f"invalid YAML: nested more than {MAX_DEPTH} levels deep, far beyond what any record needs; flatten it"

@@ -60,6 +60,13 @@ def test_yaml_syntax_error_names_line_and_column_after_front_matter_offset() -> 
             12,
             "while parsing a block mapping did not find expected key; check the indentation and quoting here",
         ),
+        (  # a quote left open, closed by the next value's opening quote: YAML stumbles after it
+            'title: "Bennett calls\nkind: call\nsummary: "He said so."\n',
+            4,
+            11,
+            "while parsing a block mapping did not find expected key; check the indentation and quoting here; the text "
+            'quoted with " at line 2, column 8 runs on to line 4: is its closing quote missing?',
+        ),
         (  # an unknown escape on a quoted text's second line: not an unclosed quote
             'title: "a\n  \\q"\n',
             3,
