@@ -319,6 +319,8 @@ def serve(
     try:  # before the first build
         sockets = bind_sockets(port, address=host)
     except OSError as exc:
+        if claimed is not None:
+            claimed.close()
         raise SystemExit(f"dossier: error: cannot serve on {host}:{port}: {exc.strerror}; choose another --port") from None
     stop = threading.Event()
     thread: threading.Thread | None = None
