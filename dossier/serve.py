@@ -336,7 +336,8 @@ def serve(
     try:
         preview.say(f"serving {relative(preview.out, root)} on {url} (Ctrl-C to stop)")
         board = waiting.Board()
-        with waiting.answering(sockets, board, url if open_browser else None):  # forked: no other thread yet
+        held_open = [claimed] if claimed is not None else []  # the forked child and browser opener let go of the claim
+        with waiting.answering(sockets, board, url if open_browser else None, held_open):  # forked: no other thread yet
             preview.rebuild(fatal=(WriteError,), told=board)  # content errors are served as the error page
         if preview.restored:  # the kept session was frozen as it was read: collect only what the build made
             settle_heap()
@@ -361,11 +362,16 @@ def serve(
     except KeyboardInterrupt:
         preview.say("\nstopped")
     finally:
-        if main_thread and loop is not None and not loop.is_closed():
-            for signum in (signal.SIGINT, *handlers):
-                loop.remove_signal_handler(signum)  # Ctrl-C raises at once again, and the others as before (below)
-            for signum, handler in handlers.items():
-                signal.signal(signum, handler)
+        if main_thread:  # stopping: Ctrl-C raises at once again (it skips keeping), SIGTERM as before, and a SIGHUP
+            # (a terminal closed, often twice) is ignored from now on; held meanwhile, so none finds the default action
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, set(handlers))
+            if loop is not None and not loop.is_closed():
+                for signum in (signal.SIGINT, *handlers):
+                    loop.remove_signal_handler(signum)
+            signal.signal(signal.SIGTERM, interrupt)
+            if signal.SIGHUP in handlers:
+                signal.signal(signal.SIGHUP, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         stop.set()
         if watcher is not None:
             watcher.saved.set()  # stops a catch-up at once

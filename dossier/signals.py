@@ -82,7 +82,10 @@ class Forgiving:
 def hung_up(signum: int, frame: FrameType | None) -> None:
     """SIGHUP (the preview's terminal was closed, or a remote session ended): stop as on Ctrl-C, so that the preview
     still keeps its session (see ``cache``); what it prints as it stops goes to a terminal that is gone, and is
-    dropped rather than raised."""
+    dropped rather than raised. A closed terminal often sends SIGHUP twice (the shell passes one on, the kernel sends
+    another as the shell exits): the first stops the preview, and any later one is ignored, so that it cannot cut
+    short keeping the session."""
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, Forgiving):

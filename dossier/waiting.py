@@ -149,9 +149,12 @@ class _Server(ThreadingMixIn, HTTPServer):
 
 
 @contextlib.contextmanager
-def answering(sockets: Sequence[socket.socket], board: Board, url: str | None = None) -> Iterator[int | None]:
+def answering(
+    sockets: Sequence[socket.socket], board: Board, url: str | None = None, others: Sequence[socket.socket] = ()
+) -> Iterator[int | None]:
     """While the block runs, a child process answers on ``sockets`` (and opens ``url`` in a browser when given); it is
-    stopped when the block ends, however it ends. Gives the child's process id; None where forking is not safe (this
+    stopped when the block ends, however it ends. It closes its copies of ``others`` at once (the preview's claim on
+    its project: a browser opener that outlives the preview must not hold it). Gives the child's process id; None where forking is not safe (this
     process has other threads) or not available: nothing answers meanwhile, and ``url`` is opened from a thread."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         if url is not None:
@@ -163,7 +166,7 @@ def answering(sockets: Sequence[socket.socket], board: Board, url: str | None = 
             stream.flush()  # nothing buffered is written twice
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)  # Ctrl-C held until the child is known (and has
     try:  # its own handling of it)
-        pid = _fork(sockets, board, url, blocked)
+        pid = _fork(sockets, board, url, blocked, others)
     except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         raise
@@ -177,7 +180,9 @@ def answering(sockets: Sequence[socket.socket], board: Board, url: str | None = 
 SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}  # each stops the preview (a closed terminal: SIGHUP)
 
 
-def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, blocked: Iterable[int]) -> int:
+def _fork(
+    sockets: Sequence[socket.socket], board: Board, url: str | None, blocked: Iterable[int], others: Sequence[socket.socket]
+) -> int:
     """Fork the child (with ``SIGNALS`` blocked); return its process id. The child never returns."""
     parent = os.getpid()
     pid = os.fork()
@@ -185,6 +190,8 @@ def _fork(sockets: Sequence[socket.socket], board: Board, url: str | None, block
         return pid
     code = 0
     try:
+        for sock in others:
+            sock.close()
         stopping = threading.Event()
         for signum in SIGNALS:  # Ctrl-C reaches the whole process group (a signal ignored, as SIGHUP under nohup, stays so)
             if signal.getsignal(signum) is not signal.SIG_IGN:

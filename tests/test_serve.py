@@ -808,6 +808,26 @@ def test_a_second_preview_of_the_same_project_is_refused_at_once(start_serve: Ca
     assert again.stop()[0] in (0, 130)
 
 
+def test_a_browser_still_opening_does_not_hold_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    browser = tmp_path / "slow-browser"
+    browser.write_text("#!/bin/sh\nsleep 20\n", encoding="utf-8")
+    browser.chmod(0o755)
+    command = [sys.executable, "-m", "dossier", "-C", str(project), "serve", "--no-search", "--open", "--port"]
+    first = subprocess.Popen([*command, str(free_port())], env={**os.environ, "BROWSER": str(browser)}, stdout=subprocess.PIPE)
+    try:
+        assert first.stdout is not None
+        while not first.stdout.readline().startswith(b"built 20 pages in "):
+            pass
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
+    again = launch(project, tmp_path / "again", "--no-search")  # while the browser opener, orphaned, still waits
+    again.wait_for_output("built 20 pages in ")
+    assert again.stop()[0] in (0, 130)
+
+
 def test_a_foreign_output_folder_is_said_at_once_and_left_alone(tmp_path: Path) -> None:
     out = tmp_path / "docs"
     out.mkdir()
@@ -922,6 +942,35 @@ def test_a_preview_whose_terminal_is_closed_stops_and_keeps_what_it_knew(tmp_pat
     finally:
         assert second.stop()[0] in (0, 130)
     assert second.output()[1] == ""
+
+
+def test_a_preview_started_from_a_shell_whose_terminal_is_closed_keeps_what_it_knew(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    leader, follower = os.openpty()
+    shell = [sys.executable, "-c", f"{IN_A_TERMINAL}; os.execvp('bash', ['bash', '--norc', '--noprofile', '-i'])"]
+    bash = subprocess.Popen(shell, stdin=follower, stdout=follower, stderr=follower, start_new_session=True)
+    os.close(follower)
+    command = f"{sys.executable} -m dossier -C {project} serve --no-search --port {free_port()}\n"
+    os.write(leader, command.encode())
+    seen = b""
+    try:
+        deadline = time.monotonic() + 60
+        while b"built 20 pages in " not in seen:
+            assert time.monotonic() < deadline, seen
+            seen += os.read(leader, 4096)
+        time.sleep(0.5)  # the preview idles, its server running
+    finally:
+        os.close(leader)  # the shell passes a SIGHUP on to the preview, and the kernel sends another as the shell exits
+    try:
+        bash.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while not (project / cache.FOLDER / cache.FILE).is_file():  # the preview, no longer the shell's, keeps it
+            assert time.monotonic() < deadline, seen
+            time.sleep(0.05)
+    finally:
+        if bash.poll() is None:
+            bash.kill()
 
 
 def test_a_preview_whose_terminal_is_closed_while_its_workers_render_stops(tmp_path: Path) -> None:
