@@ -9,6 +9,7 @@ returned, never raised. Pure.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import yaml
@@ -83,7 +84,7 @@ def _syntax_problem(rel: str, text: str, exc: yaml.MarkedYAMLError, line_offset:
         return Problem(Location(rel, 1 + line_offset, 1), f"invalid YAML: {exc.context or exc.problem or 'syntax error'}")
     where = Location(rel, stop.line + 1 + line_offset, stop.column + 1)
     opened = _OPENED.get(exc.context or "")
-    if start is not None and start.line < stop.line and opened is not None:
+    if start is not None and start.line < stop.line and opened is not None and _swallowed(text, stop):
         kind, opening, closing = opened
         return Problem(
             Location(rel, start.line + 1 + line_offset, start.column + 1),
@@ -99,13 +100,26 @@ def _syntax_problem(rel: str, text: str, exc: yaml.MarkedYAMLError, line_offset:
     what = " ".join(part for part in (exc.context, exc.problem) if part) or "syntax error"
     hint = "keep one record per file" if "another document" in what else "check the indentation and quoting here"
     runaway = _runaway_quote(text, stop)
-    if runaway is not None and "another document" not in what:  # a quote left open, closed by the next one: say so
+    if (
+        runaway is not None and runaway[2].line >= stop.line - 1 and "another document" not in what
+    ):  # a quote left open, closed by the next one: say so
         quote, start, end = runaway
         hint += (
             f"; the text quoted with {quote} at line {start.line + 1 + line_offset}, column {start.column + 1} runs on to "
             f"line {end.line + 1 + line_offset}: is its closing quote missing?"
         )
     return Problem(where, f"invalid YAML: {what}; {hint}")
+
+
+def _swallowed(text: str, stop: yaml.Mark) -> bool:
+    """Whether libyaml stopped where the next key, or the end, was swallowed by a bracket left open (not at a bad item
+    inside a list or mapping that is closed later, such as a missing comma)."""
+    lines = text.split("\n")
+    line = lines[stop.line] if stop.line < len(lines) else ""
+    return (not line[stop.column :].strip() and not "".join(lines[stop.line + 1 :]).strip()) or bool(_KEY.match(line))
+
+
+_KEY = re.compile(r"\s*[\w.-]+\s*:(\s|$)")
 
 
 def _runaway_quote(text: str, stop: yaml.Mark) -> tuple[str, yaml.Mark, yaml.Mark] | None:

@@ -67,6 +67,18 @@ def test_yaml_syntax_error_names_line_and_column_after_front_matter_offset() -> 
             "while parsing a block mapping did not find expected key; check the indentation and quoting here; the text "
             'quoted with " at line 2, column 8 runs on to line 4: is its closing quote missing?',
         ),
+        (  # a list closed later, with a bad item (a comma missing): libyaml's place, not the bracket's
+            'title: x\nactors: [alice,\n  "bob" carol]\n',
+            4,
+            9,
+            "while parsing a flow sequence did not find expected ',' or ']'; check the indentation and quoting here",
+        ),
+        (  # a quoted text over two lines, closed, before an error further down: not blamed
+            'summary: "line one\n  line two"\ntitle: x\n  kind: call\n',
+            5,
+            7,
+            "mapping values are not allowed in this context; check the indentation and quoting here",
+        ),
         (  # an unknown escape on a quoted text's second line: not an unclosed quote
             'title: "a\n  \\q"\n',
             3,
