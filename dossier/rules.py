@@ -263,8 +263,8 @@ def check_disputes(unit: Unit, ask: Ask) -> Iterator[Problem]:
 
 def check_actor_links(unit: Unit, ask: Ask) -> Iterator[Problem]:
     """An event's text links only actors the event lists (a warning: usually an actor missing from ``actors``). Not
-    said of an event whose ``actors`` names an actor that does not exist: that is an error already, most likely a
-    misspelling of the actor linked, and the warning would ask for the wrong fix."""
+    said of an actor that an unknown id in ``actors`` is taken for (the error on that id asks "did you mean" it): the
+    list misspells it, and the warning would ask for the wrong fix."""
     for text in unit.texts:
         event = ask.record("event", text.record) if text.kind == "event" else None
         if event is None:
@@ -276,12 +276,17 @@ def check_actor_links(unit: Unit, ask: Ask) -> Iterator[Problem]:
                 and target[0] == "actor"
                 and target[1] not in event.actors
                 and ask.exists("actor", target[1])
-                and all(ask.exists("actor", listed) for listed in event.actors)
+                and not any(_taken_for(listed, target[1], ask) for listed in event.actors)
             ):
                 yield warning(
                     where,
                     f"links actor '{target[1]}', who is not among this event's actors; add them to 'actors' or drop the link",
                 )
+
+
+def _taken_for(listed: str, actor: str, ask: Ask) -> bool:
+    """Whether ``listed``, an id no actor has, is taken for ``actor`` (the one its error suggests)."""
+    return not ask.exists("actor", listed) and get_close_matches(listed, sorted(ask.ids("actor")), n=1) == [actor]
 
 
 def check_captures(unit: Unit, ask: Ask) -> Iterator[Problem]:
