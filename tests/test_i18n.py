@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import nodes
@@ -252,3 +253,16 @@ def test_templates_made_for_one_language_do_not_render_a_site_in_another() -> No
     with pytest.raises(ValueError, match=r"templates made for another language than the site's \(he\)"):
         render_site(site, make_env(HEBREW), HEBREW)  # English, the default: the build passes site.labels
     assert render_site(site, make_env(HEBREW, site.labels), HEBREW, workers=1).outputs
+
+
+def test_a_right_to_left_timeline_picture_opens_at_its_lane_names_on_a_phone(
+    hebrew_site: Path, serve_static: Callable[..., str], browser: Any
+) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    try:
+        page = context.new_page()
+        page.goto(serve_static(hebrew_site) + "timeline/")
+        label = page.locator(".overview .lane-label").first.bounding_box()
+        assert label is not None and 0 <= label["x"] < 390  # on screen, not scrolled off to the left
+    finally:
+        context.close()

@@ -193,7 +193,7 @@
 
   // The words of a text as the pinning below compares them: lower case, without accents.
   function wordsOf(text) {
-    return text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    return text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
   // The actors whose name has every word searched for (each the start of one of its words), as Pagefind ranks them:
