@@ -131,11 +131,17 @@ class Unit:
 Rule = Callable[[Unit, Ask], Iterable[Problem]]
 
 
+def _suggestion(kind: str, wrong: str, ask: Ask) -> str | None:
+    """The id of a ``kind`` record that an unknown id ``wrong`` most likely meant (its "did you mean"), if any."""
+    close = get_close_matches(wrong, sorted(ask.ids(kind)), n=1)
+    return close[0] if close else None
+
+
 def _unknown(ref: Ref, ask: Ask, how: str = "") -> Problem | None:
     if ask.exists(ref.kind, ref.id):
         return None
-    close = get_close_matches(ref.id, sorted(ask.ids(ref.kind)), n=1)
-    hint = f" (did you mean '{close[0]}'?)" if close else f"; no file content/{by_name(ref.kind).folder}/{ref.id}.* exists"
+    close = _suggestion(ref.kind, ref.id, ask)
+    hint = f" (did you mean '{close}'?)" if close else f"; no file content/{by_name(ref.kind).folder}/{ref.id}.* exists"
     return Problem(ref.location, f"unknown {ref.kind} '{ref.id}'{how}{hint}")
 
 
@@ -286,7 +292,7 @@ def check_actor_links(unit: Unit, ask: Ask) -> Iterator[Problem]:
 
 def _taken_for(listed: str, actor: str, ask: Ask) -> bool:
     """Whether ``listed``, an id no actor has, is taken for ``actor`` (the one its error suggests)."""
-    return not ask.exists("actor", listed) and get_close_matches(listed, sorted(ask.ids("actor")), n=1) == [actor]
+    return not ask.exists("actor", listed) and _suggestion("actor", listed, ask) == actor
 
 
 def check_captures(unit: Unit, ask: Ask) -> Iterator[Problem]:

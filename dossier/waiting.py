@@ -154,8 +154,9 @@ def answering(
 ) -> Iterator[int | None]:
     """While the block runs, a child process answers on ``sockets`` (and opens ``url`` in a browser when given); it is
     stopped when the block ends, however it ends. It closes its copies of ``others`` at once (the preview's claim on
-    its project: a browser opener that outlives the preview must not hold it). Gives the child's process id; None where forking is not safe (this
-    process has other threads) or not available: nothing answers meanwhile, and ``url`` is opened from a thread."""
+    its project: a browser opener that outlives the preview must not hold it). Gives the child's process id; None
+    where forking is not safe (this process has other threads) or not available: nothing answers meanwhile, and
+    ``url`` is opened from a thread."""
     if threading.active_count() > 1 or not hasattr(os, "fork"):
         if url is not None:
             threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
